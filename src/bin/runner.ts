@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+import { runCli } from '../cli.js';
+
+const controller = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new Error(`got ${sig}`));
+  });
+}
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+});
+process.exitCode = code;

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { Duration } from '../../config/units.js';
+
+const Feed = z
+  .string()
+  .refine((f) => /^https?:\/\//.test(f) || f.startsWith('/'), { message: 'expected an http(s) URL or an absolute file path' });
+
+export const ClobberOptions = z
+  .object({
+    dir: z.string().refine((p) => p.startsWith('/'), { message: 'expected an absolute path' }).describe('the build root holding one dir per builddir'),
+    feed: Feed.describe("clobberer's lastclobber/all JSON: an http(s) URL, or a file on the host"),
+    host: z.string().min(1).optional().describe("this worker's name in per-host rows; default its short hostname"),
+    skip: z
+      .array(z.string().min(1))
+      .default(['scripts', 'buildprops.json'])
+      .describe('entries of a build dir never deleted (globs); last-clobber is always kept'),
+    timeout: Duration.prefault('30s').describe('how long to wait for the feed'),
+  })
+  .strict();
+
+export type ClobberOptions = z.output<typeof ClobberOptions>;
+
+export interface ClobberAction {
+  builddir: string;
+  path: string;
+  /** clobber: delete the entries, then write the marker; record: a dir seen for the first time gets a marker only */
+  kind: 'clobber' | 'record';
+  /** the request's lastclobber, epoch seconds: written as the new marker */
+  requestedAt: number;
+  who?: string;
+  /** the marker before, epoch seconds; null when there was none */
+  markerBefore: number | null;
+  /** names of the entries to delete (clobber only) */
+  delete: string[];
+}
+
+export interface ClobberPlan {
+  actions: ClobberAction[];
+}

@@ -1,0 +1,41 @@
+import { join } from 'node:path/posix';
+import { matchesGlob } from '../../core/glob.js';
+import { LEFTOVER_SUFFIX } from '../../core/paths.js';
+import type { DirEntry } from '../../core/types.js';
+import type { PurgeOptions } from './schema.js';
+
+export interface Candidate {
+  path: string;
+  entry: DirEntry;
+  ageMs: number;
+}
+
+/** Why a build dir must stay, or undefined when it may go. */
+export function protection(c: Candidate, opts: PurgeOptions, active: readonly string[]): string | undefined {
+  for (const a of active) {
+    if (a === c.path || a.startsWith(`${c.path}/`) || c.path.startsWith(`${a}/`)) return `active (${a})`;
+  }
+  if (c.ageMs < opts.min_age) return `younger than min_age`;
+  for (const rule of opts.keep) {
+    if (!matchesGlob(c.entry.name, rule.glob)) continue;
+    if (rule.maxAgeMs === undefined) return `keep ${rule.glob}`;
+    if (c.ageMs < rule.maxAgeMs) return `keep ${rule.glob} while younger than its age limit`;
+  }
+  return undefined;
+}
+
+
+/** Splits a base dir's entries into leftovers of an interrupted run, build dirs, and entries to ignore. */
+export function classify(base: string, baseDev: number, entries: readonly DirEntry[], nowMs: number) {
+  const leftovers: Candidate[] = [];
+  const dirs: Candidate[] = [];
+  const warnings: string[] = [];
+  for (const entry of entries) {
+    const c: Candidate = { path: join(base, entry.name), entry, ageMs: nowMs - entry.mtimeMs };
+    if (entry.dev !== baseDev) warnings.push(`${c.path} is on another filesystem: left alone`);
+    else if (entry.name.endsWith(LEFTOVER_SUFFIX)) leftovers.push(c);
+    else if (entry.type === 'dir') dirs.push(c);
+  }
+  dirs.sort((a, b) => a.entry.mtimeMs - b.entry.mtimeMs || a.path.localeCompare(b.path));
+  return { leftovers, dirs, warnings };
+}

@@ -1,0 +1,53 @@
+import { formatBytes, formatDuration } from '../../config/units.js';
+import type { Check, Finding } from '../../core/types.js';
+import type { PurgePlan, PurgeVolume } from './plan.js';
+import { readActive, scanVolumes } from './scan.js';
+import { PurgeOptions } from './schema.js';
+import { selectVolume, sum } from './select.js';
+
+export const purge: Check<PurgeOptions, PurgePlan> = {
+  id: 'purge',
+  summary: 'deletes old build dirs, oldest first, until each filesystem has the free space it needs',
+  options: PurgeOptions,
+  async probe(host, opts, ctx): Promise<Finding<PurgePlan>> {
+    const active = await readActive(host, opts);
+    const { volumes, warnings } = await scanVolumes(host, opts, ctx.now().getTime());
+    const plan: PurgePlan = { delete: [], volumes: [], protected: [] };
+    for (const v of volumes) {
+      const chosen = await selectVolume(host, v, opts, active);
+      plan.delete.push(...chosen.items);
+      plan.volumes.push(chosen.volume);
+      plan.protected.push(...chosen.kept);
+    }
+    const extra = warnings.length ? { warnings } : {};
+    const short = plan.volumes.some((v) => v.shortBytes > 0);
+    if (plan.delete.length === 0 && !short) return { state: 'ok', summary: okSummary(plan.volumes, opts), ...extra };
+    return { state: 'drift', summary: describePlan(plan), plan, ...extra };
+  },
+};
+
+function okSummary(volumes: readonly PurgeVolume[], opts: PurgeOptions): string {
+  const free = volumes.map((v) => `${formatBytes(v.freeBytes)} free on ${v.dirs.join(', ')}`).join('; ');
+  const age = opts.max_age === 'off' ? '' : `, nothing older than ${formatDuration(opts.max_age)}`;
+  return `${free || 'no base dir present'}${opts.free === undefined ? '' : ` (target ${formatBytes(opts.free)})`}${age}`;
+}
+
+export function describePlan(plan: PurgePlan): string {
+  const byReason = (r: string) => plan.delete.filter((i) => i.reason === r).length;
+  const parts = [
+    [byReason('leftover'), 'leftovers'],
+    [byReason('age'), 'past max_age'],
+    [byReason('space'), 'for space'],
+  ].filter(([n]) => n).map(([n, what]) => `${n} ${what}`);
+  const head = `delete ${plan.delete.length} dirs (${formatBytes(sum(plan.delete))})${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  const vols = plan.volumes.map(describeVolume).join('; ');
+  return vols ? `${head}; ${vols}` : head;
+}
+
+function describeVolume(v: PurgeVolume): string {
+  const target = v.targetBytes === undefined ? '' : ` (target ${formatBytes(v.targetBytes)})`;
+  const base = `${v.dirs.join(', ')}: free ${formatBytes(v.freeBytes)} → ${formatBytes(v.predictedFreeBytes)}${target}`;
+  if (v.shortBytes === 0 || v.targetBytes === undefined) return base;
+  const needed = v.targetBytes - v.freeBytes;
+  return `${base}, can free ${formatBytes(v.predictedFreeBytes - v.freeBytes)} of ${formatBytes(needed)} needed`;
+}

@@ -1,0 +1,13 @@
+/** What a command may touch of the process: tests pass their own. */
+export interface Io {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+  /** aborted on SIGINT/SIGTERM */
+  signal: AbortSignal;
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function wantsColour(io: Io): boolean {
+  return Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+}

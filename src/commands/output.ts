@@ -1,0 +1,23 @@
+import { writeFile, rename } from 'node:fs/promises';
+import type { ReportDocument } from '../report/document.js';
+import { render, type Format } from '../report/index.js';
+import { wantsColour, type Io } from './io.js';
+
+export interface OutputOptions {
+  format: Format;
+  output?: string;
+  failOnDrift?: boolean;
+}
+
+/** Renders the report to --output (atomically) or to stdout. */
+export async function emit(doc: ReportDocument, opts: OutputOptions, io: Io, extra: { plans: boolean }): Promise<void> {
+  const colour = opts.output === undefined && opts.format === 'human' && wantsColour(io);
+  const text = render(opts.format, doc, { colour, plans: extra.plans, failOnDrift: opts.failOnDrift ?? false });
+  if (opts.output === undefined) {
+    io.stdout.write(text);
+    return;
+  }
+  const tmp = `${opts.output}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, opts.output);
+}

@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { checks as registry } from '../checks/api.js';
+import { ConfigError } from '../core/errors.js';
+import { SourceMap } from './errors.js';
+
+export const DEFAULT_CONFIG = '/etc/runner/runner.yaml';
+
+/** One entry of `checks:` after validation. */
+export interface ConfiguredCheck {
+  id: string;
+  options: unknown;
+}
+
+export interface RunnerConfig {
+  file: string;
+  checks: ConfiguredCheck[];
+}
+
+const Top = z.object({ checks: z.array(z.unknown()).describe('the checks to run, in this order') }).strict();
+
+/** --config, then $RUNNER_CONFIG, then /etc/runner/runner.yaml. */
+export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env.RUNNER_CONFIG ?? DEFAULT_CONFIG;
+}
+
+export async function loadConfig(file: string): Promise<RunnerConfig> {
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new ConfigError(`cannot read config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  });
+  return parseConfig(text, file);
+}
+
+/** Validates a whole runner.yaml; throws one ConfigError listing every problem with file, line and path. */
+export function parseConfig(text: string, file: string): RunnerConfig {
+  const src = new SourceMap(file, text);
+  const syntax = src.syntaxErrors();
+  if (syntax.length) throw problems(file, syntax);
+  const top = Top.safeParse(src.doc.toJS() ?? {});
+  if (!top.success) throw problems(file, src.describeIssues(top.error.issues));
+  const found: string[] = [];
+  const configured: ConfiguredCheck[] = [];
+  for (const [i, item] of top.data.checks.entries()) {
+    const entry = parseEntry(src, item, i, configured);
+    if (typeof entry === 'string') found.push(entry);
+    else if ('problems' in entry) found.push(...entry.problems);
+    else configured.push(entry);
+  }
+  if (found.length) throw problems(file, found);
+  return { file, checks: configured };
+}
+
+function parseEntry(src: SourceMap, item: unknown, i: number, seen: readonly ConfiguredCheck[]): string | { problems: string[] } | ConfiguredCheck {
+  const at = src.where(['checks', i]);
+  if (item === null || typeof item !== 'object' || Array.isArray(item) || Object.keys(item).length !== 1) {
+    return `${at}: checks[${i}]: expected one check id mapped to its options, like "- purge: {dirs: [/builds]}"`;
+  }
+  const [id, raw] = Object.entries(item)[0] as [string, unknown];
+  const check = registry.get(id);
+  if (!check) return `${at}: checks[${i}]: unknown check '${id}' (known: ${[...registry.keys()].join(', ')})`;
+  if (seen.some((c) => c.id === id)) return `${at}: checks[${i}]: '${id}' is listed twice; list each check once`;
+  const parsed = check.options.safeParse(raw ?? {});
+  if (!parsed.success) return { problems: src.describeIssues(parsed.error.issues, ['checks', i, id]) };
+  return { id, options: parsed.data };
+}
+
+function problems(file: string, list: string[]): ConfigError {
+  const head = list.length === 1 ? `invalid config ${file}` : `invalid config ${file} (${list.length} problems)`;
+  return new ConfigError(`${head}:\n  ${list.join('\n  ')}`, list);
+}
+
+/** JSON Schema of runner.yaml, generated from the same zod schemas that validate it. */
+export function configJsonSchema(): unknown {
+  const entries = [...registry.values()].map((c) => z.object({ [c.id]: c.options }).strict().describe(c.summary));
+  const schema = Top.extend({ checks: z.array(z.union(entries)).describe('the checks to run, in this order') });
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+}

@@ -1,0 +1,69 @@
+/** Base of every error runner raises on purpose; `message` says what we were doing. */
+export class RunnerError extends Error {
+  override name = 'RunnerError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A bad config, inventory or argument: nothing runs. */
+export class ConfigError extends RunnerError {
+  override name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly problems: string[] = [message],
+  ) {
+    super(message);
+  }
+}
+
+export type UnreachableReason =
+  | 'dns'
+  | 'refused'
+  | 'timeout'
+  | 'auth'
+  | 'hostkey-unknown'
+  | 'hostkey-changed'
+  | 'dropped'
+  | 'error';
+
+/** The host cannot be reached: its remaining checks are not run. */
+export class HostUnreachableError extends RunnerError {
+  override name = 'HostUnreachableError';
+  constructor(
+    readonly host: string,
+    readonly reason: UnreachableReason,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${host} unreachable: ${reason}: ${detail}`, options);
+  }
+}
+
+/** A command ran and failed in a way the caller cannot work around. */
+export class CommandError extends RunnerError {
+  override name = 'CommandError';
+  constructor(
+    readonly argv: readonly string[],
+    readonly exitCode: number | undefined,
+    readonly stderr: string,
+    doing: string,
+  ) {
+    super(`${doing}: '${argv.join(' ')}' ${describeExit(exitCode)}${stderr.trim() ? `: ${lastLines(stderr)}` : ''}`);
+  }
+}
+
+function describeExit(code: number | undefined): string {
+  return code === undefined ? 'was killed or could not start' : `exited ${code}`;
+}
+
+function lastLines(text: string, max = 3): string {
+  return text.trim().split('\n').slice(-max).join(' / ');
+}
+
+/** The message of anything thrown, with its causes. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error && !err.message.includes(err.cause.message) ? `: ${err.cause.message}` : '';
+  return `${err.message}${cause}`;
+}

@@ -1,0 +1,123 @@
+import type { z } from 'zod';
+
+/** What a read-only probe found. `plan` is data: exactly what apply would do, with its predicted effect. */
+export type Finding<P> =
+  | { state: 'ok'; summary: string; warnings?: string[] }
+  | { state: 'drift'; summary: string; plan: P; warnings?: string[] }
+  | { state: 'skipped'; summary: string; warnings?: string[] };
+
+/** Ansible's words plus `drift`, as one tagged union. */
+export type Status = 'ok' | 'drift' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface Result {
+  check: string;
+  status: Status;
+  summary: string;
+  plan?: unknown;
+  warnings?: string[];
+  /** set when the only fix is to recycle the machine; the daemon acts on it */
+  halt?: boolean;
+  durationMs: number;
+}
+
+export interface HostReport {
+  host: string;
+  results: Result[];
+  /** why the host could not be reached, when it could not */
+  unreachable?: string;
+}
+
+export type Mode = 'check' | 'apply';
+
+export interface Context {
+  mode: Mode;
+  now(): Date;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  /** controller-side HTTP GET (feeds, image ids); results may be shared across hosts */
+  fetchText(url: string, timeoutMs: number): Promise<string>;
+}
+
+/** Read-only: never changes the host. */
+export interface Check<O = unknown, P = unknown> {
+  readonly id: string;
+  readonly summary: string;
+  readonly options: z.ZodType<O>;
+  /** drift cannot be fixed in place: it is `failed` with `halt: true`, and the daemon recycles the machine */
+  readonly recycle?: boolean;
+  probe(host: Host, opts: O, ctx: Context): Promise<Finding<P>>;
+  /** the plan as lines for people; JSON output shows the plan itself */
+  explain?(plan: P): string[];
+}
+
+/** Executes a plan; never called in check mode. Returns what it did, in the past tense. */
+export interface Remediation<O = unknown, P = unknown> {
+  readonly id: string;
+  apply(host: Host, plan: P, opts: O, ctx: Context): Promise<string>;
+}
+
+export interface CommandResult {
+  /** undefined when killed by a signal or the command could not be spawned */
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  signal?: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  timeoutMs?: number;
+  input?: string;
+  env?: Record<string, string>;
+  /** run as this user (sudo -n -u / runuser); undefined = as the host's user */
+  user?: string;
+}
+
+export type FileType = 'file' | 'dir' | 'symlink' | 'socket' | 'fifo' | 'block' | 'char' | 'unknown';
+
+/** lstat result: a symlink is reported as a symlink, never followed. */
+export interface FileStat {
+  type: FileType;
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  dev: number;
+  ino: number;
+}
+
+export interface DirEntry extends FileStat {
+  name: string;
+}
+
+export interface RemoveResult {
+  removed: boolean;
+  /** what stopped a complete removal, e.g. "skipping 'x', since it's on a different device" */
+  error?: string;
+}
+
+/** The only door to side effects. Every method rejects only when the host itself fails or is unreachable. */
+export interface Host {
+  readonly name: string;
+  readonly transport: 'local' | 'ssh';
+  /** argv, never a shell string; resolves on a non-zero exit */
+  run(file: string, args?: readonly string[], opts?: RunOptions): Promise<CommandResult>;
+  /** null when the path does not exist */
+  lstat(path: string): Promise<FileStat | null>;
+  /** the entries of a directory with lstat data; null when it does not exist */
+  readdir(path: string): Promise<DirEntry[] | null>;
+  /** utf-8 contents; null when the file does not exist */
+  readFile(path: string): Promise<string | null>;
+  /** atomic: a temp file beside `path`, then rename */
+  writeFile(path: string, data: string, opts?: { mode?: number }): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** recursive, never follows symlinks, never crosses into another filesystem */
+  remove(path: string): Promise<RemoveResult>;
+  /** bytes on disk under each path (same filesystem only), for many paths in one go */
+  diskUsage(paths: readonly string[]): Promise<Map<string, number>>;
+  /** bytes available to unprivileged users on the filesystem holding `path` (statfs f_bavail × f_bsize) */
+  freeBytes(path: string): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,28 @@
+/** argv of the helper commands both hosts run, so local and remote behave alike. */
+
+/** rm never follows symlinks; --one-file-system skips anything mounted below `path`. */
+export function removeArgv(path: string): string[] {
+  return ['-rf', '--one-file-system', '--', path];
+}
+
+/** Makes the dirs of one filesystem under `path` writable, so their entries can be unlinked. */
+export function unlockDirsArgv(path: string): string[] {
+  return [path, '-xdev', '-type', 'd', '!', '-perm', '-u=rwx', '-exec', 'chmod', 'u+rwx', '{}', '+'];
+}
+
+/** Disk usage in bytes, one line per argument, never leaving each argument's filesystem. */
+export function diskUsageArgv(paths: readonly string[]): string[] {
+  return ['-s', '-x', '-B1', '-0', '--', ...paths];
+}
+
+/** Parses `du -s -B1 -0` output ("bytes<TAB>path" NUL-terminated); a path du could not read counts as 0. */
+export function parseDiskUsage(stdout: string, paths: readonly string[]): Map<string, number> {
+  const sizes = new Map<string, number>(paths.map((p) => [p, 0]));
+  for (const line of stdout.split('\0')) {
+    const tab = line.indexOf('\t');
+    if (tab <= 0) continue;
+    const path = line.slice(tab + 1);
+    if (sizes.has(path)) sizes.set(path, Number(line.slice(0, tab)));
+  }
+  return sizes;
+}

@@ -1,0 +1,34 @@
+import { join } from 'node:path/posix';
+import { MARKER } from '../checks/clobber/index.js';
+import type { ClobberAction, ClobberOptions, ClobberPlan } from '../checks/clobber/schema.js';
+import { RunnerError } from '../core/errors.js';
+import { LEFTOVER_SUFFIX } from '../core/paths.js';
+import type { Host, Remediation } from '../core/types.js';
+import { removeLeftover, retire } from './retire.js';
+
+export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
+  id: 'clobber',
+  async apply(host, plan) {
+    const failures: string[] = [];
+    for (const action of plan.actions) {
+      const errors = action.kind === 'clobber' ? await empty(host, action) : [];
+      // the marker moves only after a complete clobber, so an interrupted one is simply redone
+      if (errors.length === 0) await host.writeFile(join(action.path, MARKER), `${action.requestedAt}\n`);
+      failures.push(...errors);
+    }
+    const clobbered = plan.actions.filter((a) => a.kind === 'clobber').length;
+    const done = `clobbered ${clobbered} build dirs, recorded ${plan.actions.length - clobbered} first markers`;
+    if (failures.length) throw new RunnerError(`${done}; ${failures.length} entries could not be deleted: ${failures.join('; ')}`);
+    return done;
+  },
+};
+
+async function empty(host: Host, action: ClobberAction): Promise<string[]> {
+  const errors: string[] = [];
+  for (const name of action.delete) {
+    const path = join(action.path, name);
+    const error = name.endsWith(LEFTOVER_SUFFIX) ? await removeLeftover(host, path) : await retire(host, path);
+    if (error) errors.push(`${path}: ${error}`);
+  }
+  return errors;
+}

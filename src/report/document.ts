@@ -1,0 +1,25 @@
+import { exitCodeFor, tally, type Tally } from '../core/outcome.js';
+import type { HostReport, Mode } from '../core/types.js';
+
+/** The versioned report every format renders: hosts → results. */
+export interface ReportDocument {
+  version: 1;
+  command: Mode | 'audit';
+  startedAt: string;
+  durationMs: number;
+  exitCode: number;
+  tally: Tally;
+  hosts: HostReport[];
+}
+
+export function makeDocument(command: ReportDocument['command'], started: Date, hosts: HostReport[]): ReportDocument {
+  return {
+    version: 1,
+    command,
+    startedAt: started.toISOString(),
+    durationMs: Date.now() - started.getTime(),
+    exitCode: exitCodeFor(hosts),
+    tally: tally(hosts),
+    hosts,
+  };
+}

@@ -1,0 +1,37 @@
+import { checks } from '../checks/api.js';
+import type { Result, Status } from '../core/types.js';
+import type { ReportDocument } from './document.js';
+
+const COLOURS: Record<Status, string> = {
+  ok: '32', changed: '33', drift: '33', failed: '31', skipped: '90', unreachable: '35',
+};
+
+export interface HumanOptions {
+  colour: boolean;
+  /** print each drifted check's plan (check mode) */
+  plans: boolean;
+}
+
+/** One line per check (status, id, summary), the plan under drifted checks, then a recap per host. */
+export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
+  const paint = (status: Status, text: string) => (opts.colour ? `\x1b[${COLOURS[status]}m${text}\x1b[0m` : text);
+  const width = Math.max(8, ...doc.hosts.flatMap((h) => h.results.map((r) => r.check.length)));
+  const lines: string[] = [];
+  for (const host of doc.hosts) {
+    if (doc.hosts.length > 1 || host.unreachable) lines.push(`${host.host}${host.unreachable ? `: ${host.unreachable}` : ''}`);
+    for (const r of host.results) {
+      lines.push(`${paint(r.status, r.status.padEnd(11))} ${r.check.padEnd(width)}  ${r.summary}`);
+      lines.push(...details(r, opts).map((l) => `${' '.repeat(13 + width)}${l}`));
+    }
+  }
+  const t = doc.tally;
+  lines.push(`${doc.command}: ${t.ok} ok, ${t.drift} drift, ${t.changed} changed, ${t.failed} failed, ${t.skipped} skipped, ${t.unreachable} unreachable (exit ${doc.exitCode})`);
+  return `${lines.join('\n')}\n`;
+}
+
+function details(r: Result, opts: HumanOptions): string[] {
+  const out = (r.warnings ?? []).map((w) => `warning: ${w}`);
+  if (!opts.plans || r.status !== 'drift' || r.plan === undefined) return out;
+  const explain = checks.get(r.check)?.explain;
+  return [...out, ...(explain ? explain(r.plan) : [JSON.stringify(r.plan)])];
+}

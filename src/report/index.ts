@@ -1,0 +1,18 @@
+import type { ReportDocument } from './document.js';
+import { renderHuman } from './human.js';
+import { renderJunit } from './junit.js';
+
+export type Format = 'human' | 'json' | 'junit';
+export const FORMATS: readonly Format[] = ['human', 'json', 'junit'];
+
+export interface RenderOptions {
+  colour: boolean;
+  plans: boolean;
+  failOnDrift: boolean;
+}
+
+export function render(format: Format, doc: ReportDocument, opts: RenderOptions): string {
+  if (format === 'json') return `${JSON.stringify(doc, null, 2)}\n`;
+  if (format === 'junit') return renderJunit(doc, opts);
+  return renderHuman(doc, opts);
+}
