@@ -23,6 +23,14 @@ export const clobber: Check<ClobberOptions, ClobberPlan> = {
     if (actions.length === 0) return { state: 'ok', summary: `no clobber requests pending for ${name} under ${opts.dir}`, ...extra };
     return { state: 'drift', summary: describeActions(actions), plan: { actions }, ...extra };
   },
+  explain(plan) {
+    return plan.actions.map((a) => {
+      const when = new Date(a.requestedAt * 1000).toISOString().slice(0, 16).replace('T', ' ');
+      if (a.kind === 'record') return `- ${a.path}: no marker yet; record ${a.requestedAt} (${when}), delete nothing`;
+      const list = a.delete.length > 6 ? `${a.delete.slice(0, 6).join(', ')}, … (${a.delete.length})` : a.delete.join(', ') || 'nothing';
+      return `- ${a.path}: requested ${when}${a.who ? ` by ${a.who}` : ''}; delete ${list}`;
+    });
+  },
 };
 
 async function readFeed(host: Host, opts: ClobberOptions, ctx: Context): Promise<string> {

@@ -24,7 +24,18 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
     if (plan.delete.length === 0 && !short) return { state: 'ok', summary: okSummary(plan.volumes, opts), ...extra };
     return { state: 'drift', summary: describePlan(plan), plan, ...extra };
   },
+  explain(plan) {
+    const rows = plan.delete.map((i) => `- ${i.path}  ${formatBytes(i.sizeBytes)}  ${i.mtime.slice(0, 16).replace('T', ' ')}  ${i.reason}`);
+    const kept = plan.protected.length ? [`kept: ${plan.protected.length} protected dirs (${countWhy(plan.protected)})`] : [];
+    return [...rows, ...kept];
+  },
 };
+
+function countWhy(kept: PurgePlan['protected']): string {
+  const counts = new Map<string, number>();
+  for (const k of kept) counts.set(k.why, (counts.get(k.why) ?? 0) + 1);
+  return [...counts].map(([why, n]) => `${n} ${why}`).join(', ');
+}
 
 function okSummary(volumes: readonly PurgeVolume[], opts: PurgeOptions): string {
   const free = volumes.map((v) => `${formatBytes(v.freeBytes)} free on ${v.dirs.join(', ')}`).join('; ');
@@ -46,8 +57,9 @@ export function describePlan(plan: PurgePlan): string {
 
 function describeVolume(v: PurgeVolume): string {
   const target = v.targetBytes === undefined ? '' : ` (target ${formatBytes(v.targetBytes)})`;
-  const base = `${v.dirs.join(', ')}: free ${formatBytes(v.freeBytes)} → ${formatBytes(v.predictedFreeBytes)}${target}`;
+  const gain = v.predictedFreeBytes - v.freeBytes;
+  const base = `${v.dirs.join(', ')}: free ${formatBytes(v.freeBytes)} + ${formatBytes(gain)} → ${formatBytes(v.predictedFreeBytes)}${target}`;
   if (v.shortBytes === 0 || v.targetBytes === undefined) return base;
   const needed = v.targetBytes - v.freeBytes;
-  return `${base}, can free ${formatBytes(v.predictedFreeBytes - v.freeBytes)} of ${formatBytes(needed)} needed`;
+  return `${base}, can free ${formatBytes(gain)} of ${formatBytes(needed)} needed`;
 }
