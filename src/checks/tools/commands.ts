@@ -13,6 +13,8 @@ export const VCS_ENV = { HGPLAIN: '1', LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
  * Every local fact about one checkout in one round trip: leftovers, what `path` is, its owner, and
  * (for a repository owned by the user we run as) its remote, parent revision and local changes.
  * Prints NUL-separated `key value` pairs; the status listing comes last. Args: path, temp prefix, vcs.
+ * hg's parent comes from the head of .hg/dirstate (a documented format), which saves one hg start-up
+ * (about 0.2 s of CPU): `hg status` is the only hg process.
  */
 const FACTS = `p=$1
 for f in "$2"* "$p${LEFTOVER_SUFFIX}"; do
@@ -29,7 +31,7 @@ cd -- "$p" || exit
 printf '\\0state\\0repository'
 if [ "$3" = hg ]; then
   printf '\\0hgrc\\0'; cat .hg/hgrc 2>/dev/null
-  printf '\\0head\\0'; hg log -r . -T '{node}' || exit
+  printf '\\0dirstate\\0'; od -An -tx1 -v -N 32 .hg/dirstate 2>/dev/null | tr -d ' \\n'
   printf '\\0status\\0'; exec hg status -mardu -0
 fi
 printf '\\0origin\\0'; git config --get remote.origin.url

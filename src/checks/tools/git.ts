@@ -40,7 +40,11 @@ export const git: Vcs = {
   },
 
   async update(run, cwd, target, clean) {
-    const rev = target.rev as string;
+    const given = target.rev as string;
+    // resolve first: checkout would read an unknown revision as a path and say something obscure
+    const verify = await run(['rev-parse', '--verify', '-q', `${given}^{commit}`], { doing: `looking up ${given} in ${cwd}`, cwd, ok: [0, 1] });
+    const rev = verify.trim();
+    if (!rev) throw new Error(`unknown revision '${given}': not in ${cwd} after fetching from its remote`);
     const how = target.branch ? ['-B', target.branch, rev] : ['--detach', rev];
     await run([...QUIET, 'checkout', '-q', '-f', ...how], { doing: `checking out ${rev} in ${cwd}`, cwd });
     if (clean) await run([...QUIET, 'clean', '-q', '-ffd'], { doing: `removing untracked files in ${cwd}`, cwd });

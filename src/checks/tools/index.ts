@@ -7,7 +7,7 @@ import { parseFacts, type Facts } from './parse.js';
 import { decide, describeCheckout, explainCheckout } from './plan.js';
 import { ToolsOptions, type Checkout, type CheckoutPlan, type ToolsPlan } from './schema.js';
 import { describeTarget } from './target.js';
-import { vcsRunner, type Vcs } from './vcs.js';
+import { vcsMessage, vcsRunner, type Vcs } from './vcs.js';
 
 export const DRIVERS: Record<Checkout['vcs'], Vcs> = { hg, git };
 
@@ -46,7 +46,7 @@ async function inspect(host: Host, co: Checkout, timeoutMs: number): Promise<{ p
 async function readFacts(host: Host, co: Checkout, timeoutMs: number): Promise<Facts> {
   const r = await host.run('sh', factsArgv(co.path, co.vcs), { cwd: '/', env: VCS_ENV, timeoutMs, ...(co.user ? { user: co.user } : {}) });
   if (r.exitCode !== 0) {
-    const why = r.timedOut ? 'timed out' : r.stderr.trim().split('\n').slice(-3).join(' / ') || `exit ${r.exitCode}`;
+    const why = r.timedOut ? 'timed out' : vcsMessage(r.stderr) || `exit ${r.exitCode}`;
     throw new RunnerError(`reading ${co.vcs} checkout ${co.path}${co.user ? ` as ${co.user}` : ''}: ${why}`);
   }
   return parseFacts(r.stdout, co.vcs);

@@ -1,5 +1,7 @@
 /** Pure, lenient parsers of hg and git output for the tools check. */
 
+const NULL_NODE = '0'.repeat(40);
+
 export type Facts =
   | { state: 'missing' | 'not-a-repository'; leftovers: string[] }
   | { state: 'symlink'; leftovers: string[] }
@@ -21,7 +23,7 @@ export function parseFacts(out: string, vcs: 'hg' | 'git'): Facts {
   if (state !== 'repository' || at === -1) throw new Error(`unexpected output: ${JSON.stringify(out.slice(0, 200))}`);
   const status = out.slice(at + '\0status\0'.length);
   if (vcs === 'hg') {
-    return { state, leftovers, node: (get('head') ?? '').trim(), remote: hgrcDefault(get('hgrc') ?? ''), dirty: parseHgStatus(status) };
+    return { state, leftovers, node: dirstateParent(get('dirstate') ?? ''), remote: hgrcDefault(get('hgrc') ?? ''), dirty: parseHgStatus(status) };
   }
   const git = parseGitStatus(status);
   return { state, leftovers, node: git.node, remote: get('origin')?.trim() || undefined, dirty: git.dirty };
@@ -40,6 +42,18 @@ export function hgrcDefault(text: string): string | undefined {
     if (section === 'paths' && kv && kv[1] === 'default') found = (kv[2] as string).trim();
   }
   return found || undefined;
+}
+
+const V2_MARKER = Buffer.from('dirstate-v2\n').toString('hex');
+
+/**
+ * The working copy's first parent from the hex of .hg/dirstate's first 32 bytes: dirstate-v1 starts with it,
+ * dirstate-v2 has it after its 12-byte marker (`hg help internals.dirstate-v2`). No dirstate: the null revision.
+ */
+export function dirstateParent(hex: string): string {
+  const clean = hex.trim().toLowerCase();
+  const node = clean.startsWith(V2_MARKER) ? clean.slice(24, 64) : clean.slice(0, 40);
+  return /^[0-9a-f]{40}$/.test(node) ? node : NULL_NODE;
 }
 
 /** `hg status -mardu -0`: "M path\0? path\0" → ["M path", "? path"]. */
@@ -100,8 +114,6 @@ export function parseHgTags(text: string): Map<string, string> {
   }
   return tags;
 }
-
-const NULL_NODE = '0'.repeat(40);
 
 /** Applies the `.hgtags` lines added by incoming changesets (from `hg incoming -T '{diff(".hgtags")}'`). */
 export function addIncomingTags(tags: Map<string, string>, diff: string): Map<string, string> {

@@ -13,9 +13,16 @@ export function vcsRunner(host: Host, co: Checkout, timeoutMs: number): VcsRun {
     const file = co.vcs;
     const r = await host.run(file, args, { cwd, env: VCS_ENV, timeoutMs, ...(co.user ? { user: co.user } : {}) });
     if (r.timedOut) throw new CommandError([file, ...args], undefined, `timed out after ${formatDuration(timeoutMs)}`, doing);
-    if (r.exitCode === undefined || !ok.includes(r.exitCode)) throw new CommandError([file, ...args], r.exitCode, r.stderr || r.stdout, doing);
+    if (r.exitCode === undefined || !ok.includes(r.exitCode)) throw new CommandError([file, ...args], r.exitCode, vcsMessage(r.stderr || r.stdout), doing);
     return r.stdout;
   };
+}
+
+/** The lines of a vcs's stderr that say what went wrong (git's `fatal:` comes first, then advice). */
+export function vcsMessage(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const said = lines.filter((l) => /^(abort|fatal|error|remote: error)\b/i.test(l));
+  return (said.length ? said : lines.slice(-3)).join(' / ');
 }
 
 /** What the tools check and its fix need from hg or git. */
