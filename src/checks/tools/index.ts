@@ -30,17 +30,23 @@ export const tools: Check<ToolsOptions, ToolsPlan> = {
 async function inspect(host: Host, co: Checkout, timeoutMs: number): Promise<{ plan?: CheckoutPlan; ok: string }> {
   const vcs = DRIVERS[co.vcs];
   const run = vcsRunner(host, co, timeoutMs);
-  // a branch head is looked up at the remote while the local facts are read
+  // a branch head is looked up at the remote while the local facts are read; what is wrong locally is said first
   const follows = co.revision === undefined && co.tag === undefined;
-  const [facts, early] = await Promise.all([readFacts(host, co, timeoutMs), follows ? vcs.target(run, co, undefined) : undefined]);
+  const [read, early] = await Promise.allSettled([readFacts(host, co, timeoutMs), follows ? vcs.target(run, co, undefined) : undefined]);
+  const facts = valueOf(read);
   if (facts.state === 'symlink') throw new RunnerError(`${co.path} is a symlink; runner never follows one: point path at the checkout itself`);
   if (facts.state === 'foreign') {
     const as = co.user ? `user ${co.user}` : `runner's user (${facts.me})`;
     throw new RunnerError(`${co.path} belongs to ${facts.owner} but ${co.vcs} would run as ${as}: set "user: ${facts.owner}" on this checkout`);
   }
-  const to = early ?? (await vcs.target(run, co, facts));
+  const to = valueOf(early) ?? (await vcs.target(run, co, facts));
   const plan = decide(co, facts, to);
   return { ...(plan ? { plan } : {}), ok: `${co.path} at ${describeTarget(to)}` };
+}
+
+function valueOf<T>(r: PromiseSettledResult<T>): T {
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
 }
 
 async function readFacts(host: Host, co: Checkout, timeoutMs: number): Promise<Facts> {
