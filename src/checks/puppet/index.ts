@@ -1,7 +1,7 @@
 import { formatDuration } from '../../config/units.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Finding, Host } from '../../core/types.js';
-import { TIMED_OUT, timeoutArgv } from '../../host/commands.js';
+import { TIMED_OUT, isolatedArgv, timeoutArgv } from '../../host/commands.js';
 import { errorLines, judge, lockMessage, parseConfigPrint, parseSummary, pendingResources, type RunSummary } from './parse.js';
 import { AIO, PuppetOptions, type PuppetPlan } from './schema.js';
 
@@ -27,7 +27,7 @@ export const puppet: Check<PuppetOptions, PuppetPlan> = {
     return [
       ...plan.reasons.map((r) => `- ${r}`),
       ...plan.pending.map((r) => `- would change ${r}`),
-      `- run: ${plan.argv.join(' ')}`,
+      `- run: ${plan.argv.join(' ')}  (in its own pid namespace, under a timeout)`,
     ];
   },
 };
@@ -43,12 +43,12 @@ function noopArgv(opts: PuppetOptions): string[] {
   return [opts.command, 'agent', '--test', '--noop', '--color=false', ...opts.args];
 }
 
-/** Runs puppet under `timeout` so a hung run is stopped with its whole process group; throws when it timed out. */
+/** Runs puppet under `timeout`, in a pid namespace, so a hung run is stopped with all it started; throws when it timed out. */
 export async function runPuppet(host: Host, argv: string[], opts: PuppetOptions) {
-  const [file, ...args] = timeoutArgv(opts.timeout, argv);
+  const [file, ...args] = timeoutArgv(opts.timeout, isolatedArgv(argv));
   const r = await host.run(file as string, args, { timeoutMs: opts.timeout + 60_000 });
   if (r.timedOut || TIMED_OUT.includes(r.exitCode ?? -1)) {
-    throw new RunnerError(`'${argv.slice(0, 2).join(' ')}' took longer than ${formatDuration(opts.timeout)}: stopped with its process group`);
+    throw new RunnerError(`'${argv.slice(0, 2).join(' ')}' took longer than ${formatDuration(opts.timeout)}: stopped with everything it started`);
   }
   return { exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` };
 }

@@ -20,7 +20,7 @@ export const PuppetOptions = z
     manifest: AbsolutePath.optional().describe('run `puppet apply MANIFEST` instead of `puppet agent`'),
     args: z.array(z.string()).default([]).describe('more arguments for every puppet command, e.g. --confdir DIR'),
     command: z.string().min(1).default('puppet').describe('the puppet executable, e.g. /opt/puppetlabs/bin/puppet'),
-    timeout: Duration.prefault('30m').describe('a puppet run taking longer is stopped with its whole process group'),
+    timeout: Duration.prefault('30m').describe('a puppet run taking longer is stopped, with everything it started'),
   })
   .strict();
 
