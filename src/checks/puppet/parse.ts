@@ -89,5 +89,5 @@ export function pendingResources(output: string): string[] {
 /** puppet's `Error:` lines, without Facter's harmless permission complaints in containers. */
 export function errorLines(output: string, max = 5): string[] {
   const lines = output.split('\n').filter((l) => l.startsWith('Error: ') && !l.startsWith('Error: Facter: '));
-  return lines.slice(0, max).map((l) => l.trim());
+  return [...new Set(lines.map((l) => l.trim()))].slice(0, max);
 }

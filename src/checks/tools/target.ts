@@ -4,15 +4,13 @@ import type { Target } from './schema.js';
 /** The highest tag matching a semver range (`v1.4.2` and `1.4.2` both count; prereleases only when the range asks). */
 export function resolveRange(tags: ReadonlyMap<string, string>, range: string): { tag: string; node: string } {
   const byVersion = new Map<string, string>();
+  const names = [...tags.keys()].filter((name) => semver.valid(name) !== null).sort();
   // sorted, so that when both v1.4.2 and 1.4.2 exist the choice is stable (v1.4.2 sorts after, and wins)
-  for (const name of [...tags.keys()].sort()) {
-    const version = semver.valid(name);
-    if (version) byVersion.set(version, name);
-  }
+  for (const name of names) byVersion.set(semver.valid(name) as string, name);
   const best = semver.maxSatisfying([...byVersion.keys()], range);
   if (best === null) {
     const highest = semver.rsort([...byVersion.keys()])[0];
-    const seen = byVersion.size ? `${byVersion.size} semver tags, highest ${byVersion.get(highest as string)}` : 'no semver tags';
+    const seen = names.length ? `${names.length} semver tags, highest ${byVersion.get(highest as string)}` : 'no semver tags';
     throw new Error(`no tag matches ${range} (${seen})`);
   }
   const tag = byVersion.get(best) as string;
