@@ -114,7 +114,7 @@ describe('checks/tools options', () => {
     expect(bad).toEqual(['checkouts.0.tag: expected a semver range like ^1.4 or ">=2 <3"']);
     expect(parseIssues({ checkouts: [{ path: '/t', vcs: 'hg', repo: 'r', revision: 'default' }] })[0]).toContain('expected a commit hash');
     expect(parseIssues({ checkouts: [{ path: '/t', vcs: 'hg', repo: 'r', branch: 'default', tag: '^1' }] })).toEqual([
-      'checkouts.0.revision: give at most one of branch, revision and tag',
+      'checkouts.0: give at most one of branch, revision and tag',
     ]);
     const twice = { path: '/t', vcs: 'hg', repo: 'r' };
     expect(parseIssues({ checkouts: [twice, twice] })).toEqual(['checkouts: two checkouts have the same path']);

@@ -1,4 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tools } from '../../src/checks/tools/index.js';
@@ -7,8 +9,9 @@ import { runCheck } from '../../src/core/run-check.js';
 import type { Mode, Result } from '../../src/core/types.js';
 import { LocalHost } from '../../src/host/local.js';
 import { tools as fix } from '../../src/remediations/tools.js';
-import { runner } from '../helpers/cli.js';
+import { RUNNER_BIN, runner } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
+import { freePort } from '../helpers/ports.js';
 import { sandbox } from '../helpers/tmp.js';
 import { ensureUser } from '../helpers/users.js';
 import { addTag, headOf, hgServe, makeRepo, sh } from '../helpers/vcs.js';
@@ -111,6 +114,48 @@ describe('tools: an hg remote over HTTP (hg serve on loopback)', () => {
     expect(down.summary).toMatch(/abort: error: Connection refused/);
   });
 });
+
+describe('tools: an apply killed in the middle of a clone', () => {
+  it('leaves `path` untouched and its half-made temp clone is removed by the next apply', async () => {
+    // a remote that accepts connections and never answers holds the clone in the middle
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    const port = await freePort();
+    await new Promise<void>((resolve) => silent.listen(port, '127.0.0.1', resolve));
+    const parent = join(T, 'killed');
+    mkdirSync(parent);
+    const config = join(T, 'killed.yaml');
+    const yaml = (repo: string) => `checks:\n  - tools: { checkouts: [ { path: ${parent}/hg, vcs: hg, repo: "${repo}", tag: "^1" } ] }\n`;
+    writeFileSync(config, yaml(`http://127.0.0.1:${port}/`));
+
+    // its own process group, so that the kill reaches runner and the hg it started, and nothing else
+    const child = spawn(process.execPath, [RUNNER_BIN, 'apply', '--config', config], { detached: true, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const temp = await waitFor(() => readdirSync(parent).find((n) => n.startsWith('.hg.runner-clone-')), 60_000);
+    await waitFor(() => held.length > 0 || undefined, 60_000);
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await exited;
+    for (const s of held) s.destroy();
+    silent.close();
+    expect(readdirSync(parent)).toEqual([temp]);
+
+    writeFileSync(config, yaml(hgSrc));
+    const again = await runner(['apply', '--config', config]);
+    expect(again.code).toBe(2);
+    expect(readdirSync(parent)).toEqual(['hg']);
+    expect(headOf(join(parent, 'hg'), 'hg')).toBe(sh(hgSrc, "hg log -r 'tag(\"v1.0.0\")' -T '{node}'"));
+  });
+});
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('tools: runner on a fresh machine (no vcs identity, no config)', () => {
   it('check exits 2, apply exits 2, check again exits 0', async () => {

@@ -25,7 +25,6 @@ export const Checkout = z
   .strict()
   .refine((c) => [c.branch, c.revision, c.tag].filter((x) => x !== undefined).length <= 1, {
     message: 'give at most one of branch, revision and tag',
-    path: ['revision'],
   });
 export type Checkout = z.output<typeof Checkout>;
 
