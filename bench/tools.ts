@@ -39,6 +39,10 @@ try {
   const toolsOpts = ToolsOptions.parse({ checkouts });
   await time(tools, toolsOpts, 1); // hg records the files it found clean on its first read of a fresh clone
   console.log(describe('tools check, 2 hg + 2 git checkouts up to date', await time(tools, toolsOpts, RUNS)));
+  for (const vcs of ['hg', 'git'] as const) {
+    const only = ToolsOptions.parse({ checkouts: checkouts.filter((c) => c.vcs === vcs) });
+    console.log(describe(`  of which 2 ${vcs} alone`, await time(tools, only, RUNS)));
+  }
 
   const state = join(root, 'puppet');
   mkdirSync(state);
