@@ -75,7 +75,8 @@ async function noopRun(host: Host, opts: PuppetOptions, path: string): Promise<{
 async function locate(host: Host, opts: PuppetOptions): Promise<{ summary: string; lock: string } | undefined> {
   if (opts.summary && opts.lock) return { summary: opts.summary, lock: opts.lock };
   if (opts.args.length === 0 && (await host.lstat(AIO.summary))) return { summary: opts.summary ?? AIO.summary, lock: opts.lock ?? AIO.lock };
-  const r = await host.run(opts.command, ['config', 'print', 'lastrunfile', 'agent_disabled_lockfile', ...opts.args]);
+  const r = await host.run(opts.command, ['config', 'print', 'lastrunfile', 'agent_disabled_lockfile', ...opts.args], { timeoutMs: 120_000 });
+  if (r.timedOut) throw new RunnerError(`'${opts.command} config print' gave no answer within 2m`);
   if (r.exitCode === undefined || r.exitCode === 127) return undefined;
   const printed = parseConfigPrint(r.stdout);
   const summary = opts.summary ?? printed.get('lastrunfile');
