@@ -27,7 +27,7 @@ export function parseDuration(text: string): number | undefined {
 
 /** A size such as `20GB` or `512MiB`, parsed to bytes. */
 export const Size = z
-  .string()
+  .string({ error: (iss) => `expected a size like 20GB, got ${JSON.stringify(iss.input)}` })
   .describe('a size: B, KB/MB/GB/TB (powers of 1000) or KiB/MiB/GiB/TiB (powers of 1024), e.g. 20GB')
   .transform((text, ctx) => {
     const bytes = parseSize(text);
@@ -40,7 +40,7 @@ export const Size = z
 
 /** A duration such as `14d`, `10h`, `1h30m`, parsed to milliseconds. */
 export const Duration = z
-  .string()
+  .string({ error: (iss) => `expected a duration like 30m, got ${JSON.stringify(iss.input)}` })
   .describe('a duration: s, m, h, d or w, combinable, e.g. 14d, 30m, 1h30m')
   .transform((text, ctx) => {
     const ms = parseDuration(text);
@@ -73,3 +73,17 @@ export function formatDuration(ms: number): string {
   if (m > 0) return `${m}m`;
   return `${s}s`;
 }
+
+/** A duration, or `off` to disable what it limits. */
+export const DurationOrOff = z
+  .string({ error: (iss) => `expected a duration like 14d or off, got ${JSON.stringify(iss.input)}` })
+  .describe('a duration (s, m, h, d, w, e.g. 14d) or off')
+  .transform((text, ctx): number | 'off' => {
+    if (text === 'off') return 'off';
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.issues.push({ code: 'custom', input: text, message: `expected a duration like 14d or off, got ${JSON.stringify(text)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
