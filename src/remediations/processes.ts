@@ -48,7 +48,9 @@ async function kill(host: Host, strays: readonly Stray[], planned: readonly numb
     errors.push(await signal(host, 'KILL', [...left].filter((pid) => !survivingGroups.includes(byPid.get(pid)?.pgid ?? 0)), survivingGroups));
     alive = await waitGone(host, alive, KILL_WAIT_MS, ctx);
   }
-  const done = `killed ${targets.length - alive.length} processes (${termed} on SIGTERM${groups.length ? `, ${groups.length} whole groups` : ''})`;
+  const parts = [`${termed} on SIGTERM`, ...(targets.length - alive.length > termed ? [`${targets.length - alive.length - termed} on SIGKILL`] : [])];
+  if (groups.length) parts.push(`${groups.length} process ${groups.length === 1 ? 'group' : 'groups'} as a whole`);
+  const done = `killed ${targets.length - alive.length} processes (${parts.join(', ')})`;
   if (alive.length === 0) return done;
   const why = errors.filter(Boolean).join('; ');
   const names = alive.map((a) => `${a.pid} (${a.stat}, ${a.user}: ${clip(a.args, 60)})`).join(', ');

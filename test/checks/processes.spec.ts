@@ -1,16 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatBaseline, parseBaseline, parsePidFile, parsePs, parseSnapshot } from '../../src/checks/processes/parse.js';
+import { formatBaseline, parseBaseline, parsePidFile, parsePs, parseSnapshot, SNAPSHOT_SEPARATOR } from '../../src/checks/processes/parse.js';
 import { ProcessesOptions, type Proc } from '../../src/checks/processes/schema.js';
 import { classify, findStrays, protectedPids, wholeGroups } from '../../src/checks/processes/select.js';
 import { matchUsers } from '../../src/core/users.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/processes/${name}`, import.meta.url), 'utf8');
+/** A capture of `sh -c 'echo $$; exec ps -ww -eo …'`: the probing shell's pid, then ps. */
+function capture(name: string): { self: number; procs: Proc[] } {
+  const text = fixture(name);
+  const nl = text.indexOf('\n');
+  return { self: Number(text.slice(0, nl)), procs: parsePs(text.slice(nl + 1)) };
+}
 const proc = (pid: number, args: string, more: Partial<Proc> = {}): Proc => ({ pid, ppid: 1, pgid: pid, sid: pid, uid: 1001, etimes: 100, stat: 'S', args, ...more });
 
 describe('checks/processes parse', () => {
   // captured: `sh -c 'echo $$; exec ps -ww -eo …'` in a pid namespace, with processes of rtest-build (uid 1001)
-  const ns = parseSnapshot(fixture('namespace.txt'));
+  const ns = capture('namespace.txt');
 
   it('reads every process with its fields, zombies, stopped ones and odd command lines', () => {
     expect(ns.self).toBe(15);
@@ -27,8 +33,12 @@ describe('checks/processes parse', () => {
     expect(procs.map((p) => [p.pid, p.args])).toEqual([[2, '[kthreadd]'], [77, '']]);
   });
 
-  it("refuses output that does not start with the probe's own pid", () => {
+  it("splits the probe's output: its own pid, the passwd lines, then ps; refuses anything else", () => {
+    const out = `4242\ncltbld:x:1001:1001::/home/cltbld:/bin/sh\n${SNAPSHOT_SEPARATOR}\n 4242  1 4242 4242 1001  0 R    ps -ww\n`;
+    expect(parseSnapshot(out)).toEqual({ self: 4242, passwd: 'cltbld:x:1001:1001::/home/cltbld:/bin/sh\n', procs: [expect.objectContaining({ pid: 4242, args: 'ps -ww' })] });
+    expect(parseSnapshot(`7\n${SNAPSHOT_SEPARATOR}\n`)).toEqual({ self: 7, passwd: '', procs: [] });
     expect(() => parseSnapshot('  PID PPID\n')).toThrow(/expected the probe's own pid first, got "PID PPID"/);
+    expect(() => parseSnapshot('12\ncltbld:x:1001\n')).toThrow("the probe's output ends before its ps part");
   });
 
   it('round-trips a baseline with quotes, spaces and backslashes', () => {
@@ -63,7 +73,7 @@ describe('checks/processes selection', () => {
   it('protects the whole SSH session the probe runs in: its other channels and sftp-server too', () => {
     // captured over a real multiplexed ssh connection as a test user (uid 1002): `sleep 20` and sftp-server
     // run in other channels of the same session; the probe is pid 14819
-    const { self, procs } = parseSnapshot(fixture('ssh-session.txt'));
+    const { self, procs } = capture('ssh-session.txt');
     const shielded = protectedPids(procs, self, []);
     for (const pid of [1, 14819, 14818, 14720, 14693, 14540, 14740, 14743, 14741, 14746]) expect(shielded.has(pid), String(pid)).toBe(true);
     // the listener's other sessions are not protected by this one

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SNAPSHOT_SEPARATOR } from '../../src/checks/processes/parse.js';
 import { ProcessesOptions, type Stray } from '../../src/checks/processes/schema.js';
 import type { CommandResult, Host } from '../../src/core/types.js';
 import { processes } from '../../src/remediations/processes.js';
@@ -17,7 +18,7 @@ class ScriptedHost implements Partial<Host> {
   constructor(private ps: string, private readonly dies = false) {}
   async run(file: string, args: readonly string[] = []): Promise<CommandResult> {
     this.calls.push([file, ...args]);
-    const stdout = file === 'sh' ? `999\n${this.ps}  999   1   999   999    0   0 R    ps\n` : file === 'ps' ? this.ps : '';
+    const stdout = file === 'sh' ? `999\n${SNAPSHOT_SEPARATOR}\n${this.ps}  999   1   999   999    0   0 R    ps\n` : file === 'ps' ? this.ps : '';
     if (file === 'kill' && this.dies) this.ps = '';
     return { exitCode: 0, stdout, stderr: '', timedOut: false };
   }
@@ -57,7 +58,7 @@ describe('remediations/processes', () => {
     const host = new ScriptedHost('  700     1   700   700 1001   100 S    sh -c build\n  701   700   700   700 1001   100 T    cc\n', true);
     const strays = [stray(700, 'sh -c build', { wholeGroup: true, pgid: 700 }), stray(701, 'cc', { ppid: 700, pgid: 700, wholeGroup: true })];
     expect(await processes.apply(host as unknown as Host, { action: 'kill', baseline: '/b', strays, groups: [700] }, opts, ctx)).toBe(
-      'killed 2 processes (2 on SIGTERM, 1 whole groups)',
+      'killed 2 processes (2 on SIGTERM, 1 process group as a whole)',
     );
     expect(kills(host)).toEqual([['kill', '-TERM', '--', '-700'], ['kill', '-CONT', '--', '701']]);
   });

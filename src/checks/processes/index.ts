@@ -1,7 +1,7 @@
 import { formatDuration } from '../../config/units.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Context, Finding } from '../../core/types.js';
-import { resolveUsers, userName, type User } from '../../core/users.js';
+import { userName, type User } from '../../core/users.js';
 import { readBaseline, readProtected, readSnapshot } from './read.js';
 import { ProcessesOptions, type Baseline, type ProcessesPlan } from './schema.js';
 import { baselineOf, classify, clip, findStrays, protectedPids, sameBaseline, toStrays, wholeGroups, zombieNotes, type View } from './select.js';
@@ -11,10 +11,9 @@ export const processes: Check<ProcessesOptions, ProcessesPlan> = {
   summary: "kills the build users' processes left by the last job: not in the baseline, not allowed, never runner's own",
   options: ProcessesOptions,
   async probe(host, opts, ctx): Promise<Finding<ProcessesPlan>> {
-    const users = await resolveUsers(host, opts.users);
     const roots = await readProtected(host, opts.protect);
     const stored = await readBaseline(host, opts.baseline);
-    const { self, procs } = await readSnapshot(host);
+    const { self, procs, users } = await readSnapshot(host, opts.users);
     const uids = users.map((u) => u.uid);
     const view = classify(procs, protectedPids(procs, self, roots), uids, opts.allow);
     const who = users.map((u) => u.name).join(', ');
@@ -27,7 +26,7 @@ export const processes: Check<ProcessesOptions, ProcessesPlan> = {
     const strays = findStrays(view.counted, stored, opts.min_age);
     const notes = zombieNotes(procs, view.zombies, strays);
     const extra = notes.length ? { warnings: notes } : {};
-    if (strays.length === 0) return { state: 'ok', summary: `no stray processes of ${who} (${view.counted.length} in the baseline or too young)`, ...extra };
+    if (strays.length === 0) return { state: 'ok', summary: `no stray processes of ${who} (${view.counted.length} running: in the baseline or younger than min_age)`, ...extra };
     const groups = wholeGroups(procs, strays);
     const plan: ProcessesPlan = { action: 'kill', baseline: opts.baseline, strays: toStrays(strays, groups, users, nowMs(ctx)), groups };
     const inGroups = groups.length ? ` (${groups.length} whole process groups)` : '';

@@ -22,12 +22,20 @@ export function parsePs(stdout: string): Proc[] {
   return procs;
 }
 
-/** The probe's output: the probing shell's pid on the first line (`echo $$`), then ps (which it exec'd into). */
-export function parseSnapshot(stdout: string): { self: number; procs: Proc[] } {
+/** Ends the passwd lines of the probe's output; ps output follows. */
+export const SNAPSHOT_SEPARATOR = '--- ps ---';
+
+/**
+ * The probe's output: the probing shell's pid on the first line (`echo $$`), the passwd lines of the users
+ * asked about, the separator, then ps (which the shell exec'd into, keeping its pid).
+ */
+export function parseSnapshot(stdout: string): { self: number; passwd: string; procs: Proc[] } {
   const nl = stdout.indexOf('\n');
   const first = stdout.slice(0, nl === -1 ? undefined : nl).trim();
   if (!/^\d+$/.test(first)) throw new RunnerError(`reading processes: expected the probe's own pid first, got ${JSON.stringify(first.slice(0, 40))}`);
-  return { self: Number(first), procs: parsePs(stdout.slice(nl + 1)) };
+  const sep = stdout.indexOf(`\n${SNAPSHOT_SEPARATOR}\n`, nl - 1);
+  if (sep === -1) throw new RunnerError('reading processes: the probe\'s output ends before its ps part');
+  return { self: Number(first), passwd: stdout.slice(nl + 1, sep + 1), procs: parsePs(stdout.slice(sep + SNAPSHOT_SEPARATOR.length + 2)) };
 }
 
 export function isZombie(p: Proc): boolean {

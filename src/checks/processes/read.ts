@@ -1,16 +1,23 @@
 import { CommandError, RunnerError, describeError } from '../../core/errors.js';
 import type { Host } from '../../core/types.js';
-import { PS_FIELDS, parseBaseline, parsePidFile, parsePs, parseSnapshot } from './parse.js';
+import { matchUsers, parsePasswd } from '../../core/users.js';
+import { PS_FIELDS, SNAPSHOT_SEPARATOR, parseBaseline, parsePidFile, parsePs, parseSnapshot } from './parse.js';
 import type { Baseline, Proc } from './schema.js';
 
-/** One command: the shell prints its own pid, then becomes ps, so the probe finds itself in what it reads. */
-export const SNAPSHOT_ARGV = ['-c', `echo $$; exec ps -ww -eo ${PS_FIELDS}`] as const;
+/**
+ * One command: the shell prints its own pid, resolves the users (getent), then becomes ps, so the probe
+ * finds itself in what it reads. Users are positional arguments, never spliced into the script.
+ */
+export const SNAPSHOT_SCRIPT = `echo $$; [ $# -eq 0 ] || getent passwd "$@"; echo '${SNAPSHOT_SEPARATOR}'; exec ps -ww -eo ${PS_FIELDS}`;
 
-/** Every process of the host, and the pid of the probe itself (whose ppid chain leads back to runner). */
-export async function readSnapshot(host: Host): Promise<{ self: number; procs: Proc[] }> {
-  const r = await host.run('sh', SNAPSHOT_ARGV);
-  if (r.exitCode !== 0) throw new CommandError(['sh', ...SNAPSHOT_ARGV], r.exitCode, r.stderr, 'reading processes');
-  return parseSnapshot(r.stdout);
+/** Every process of the host, the pid of the probe itself (whose ppid chain leads back to runner), and `users` resolved. */
+export async function readSnapshot(host: Host, users: readonly (string | number)[] = []) {
+  const argv = ['-c', SNAPSHOT_SCRIPT, 'sh', ...users.map(String)];
+  const r = await host.run('sh', argv);
+  // getent exits 2 when a user is unknown: matchUsers names it
+  if (r.exitCode !== 0 && r.exitCode !== 2) throw new CommandError(['sh', ...argv], r.exitCode, r.stderr, 'reading processes');
+  const { self, passwd, procs } = parseSnapshot(r.stdout);
+  return { self, procs, users: users.length ? matchUsers(parsePasswd(passwd), users) : [] };
 }
 
 /** The given pids that still exist (ps exits 1 when none does). */
