@@ -1,6 +1,6 @@
 import { formatDuration } from '../../config/units.js';
 import { RunnerError } from '../../core/errors.js';
-import type { Check, Context, Finding } from '../../core/types.js';
+import type { Check, Finding } from '../../core/types.js';
 import { userName, type User } from '../../core/users.js';
 import { readBaseline, readProtected, readSnapshot } from './read.js';
 import { ProcessesOptions, type Baseline, type ProcessesPlan } from './schema.js';
@@ -28,8 +28,8 @@ export const processes: Check<ProcessesOptions, ProcessesPlan> = {
     const extra = notes.length ? { warnings: notes } : {};
     if (strays.length === 0) return { state: 'ok', summary: `no stray processes of ${who} (${view.counted.length} running: in the baseline or younger than min_age)`, ...extra };
     const groups = wholeGroups(procs, strays);
-    const plan: ProcessesPlan = { action: 'kill', baseline: opts.baseline, strays: toStrays(strays, groups, users, nowMs(ctx)), groups };
-    const inGroups = groups.length ? ` (${groups.length} whole process groups)` : '';
+    const plan: ProcessesPlan = { action: 'kill', baseline: opts.baseline, strays: toStrays(strays, groups, users, ctx.now().getTime()), groups };
+    const inGroups = groups.length ? `, in ${groups.length} whole process ${groups.length === 1 ? 'group' : 'groups'}` : '';
     return { state: 'drift', summary: `${strays.length} stray processes of ${who}${inGroups}: SIGTERM, then SIGKILL after ${formatDuration(opts.grace)}`, plan, ...extra };
   },
   explain(plan) {
@@ -42,10 +42,6 @@ export const processes: Check<ProcessesOptions, ProcessesPlan> = {
     });
   },
 };
-
-function nowMs(ctx: Context): number {
-  return ctx.now().getTime();
-}
 
 /** No baseline yet, or --rebaseline: record what runs now and kill nothing. */
 function recordFinding(path: string, stored: Baseline | null, view: View, users: readonly User[], notes: string[]): Finding<ProcessesPlan> {
