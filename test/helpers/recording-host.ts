@@ -9,8 +9,8 @@ export class RecordingHost extends LocalHost {
     this.measured.push(...paths);
     return super.diskUsage(paths);
   }
-  override async remove(path: string): ReturnType<Host['remove']> {
-    this.removed.push(path);
-    return super.remove(path);
+  override async removeAll(paths: readonly string[]): ReturnType<Host['removeAll']> {
+    this.removed.push(...paths);
+    return super.removeAll(paths);
   }
 }

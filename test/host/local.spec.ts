@@ -72,6 +72,17 @@ describe('host/local', () => {
 
   const mounted = join(root, 'fs2', 'mnt');
   const canMount = mountTmpfs(mounted);
+  it('removeAll deletes many trees in one go and reports each one it could not delete', async () => {
+    const [a, b, stuck] = [tree('many-a'), tree('many-b'), tree('many-stuck')];
+    execFileSync('chattr', ['+i', join(stuck, 'a', 'b', 'f')]);
+    const results = await host.removeAll([a, join(root, 'many-missing'), stuck, b])
+      .finally(() => execFileSync('chattr', ['-i', join(stuck, 'a', 'b', 'f')]));
+    expect(results.map((r) => r.removed)).toEqual([true, false, false, true]);
+    expect(results[1]).toEqual({ removed: false });
+    expect(results[2]?.error).toContain(`'${stuck}/a/b/f': Operation not permitted`);
+    expect([existsSync(a), existsSync(b), existsSync(join(stuck, 'a', 'b', 'f'))]).toEqual([false, false, true]);
+  });
+
   it.runIf(canMount)('remove never crosses into another filesystem and refuses a mount point', async () => {
     writeFileSync(join(mounted, 'precious'), 'keep me');
     const r = await host.remove(join(root, 'fs2'));
