@@ -10,13 +10,14 @@ import { ProcessesOptions } from '../src/checks/processes/schema.js';
 import type { Context } from '../src/core/types.js';
 import { LocalHost } from '../src/host/local.js';
 import { processes as fix } from '../src/remediations/processes.js';
+import { fmt, record, stat } from './lib.js';
 
 // The processes probe on this host with 300 extra processes of a test user: its own wall time (getent, one ps,
 // parsing, selection), median of RUNS. Goal: ≤ 50 ms. The 300 run in a pid namespace of their own (visible to
 // the host's ps like any other), so killing its init at the end removes every one of them.
 const USER = 'rtest-build';
 const COUNT = 300;
-const RUNS = 30;
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const MARKER = '9999997';
 
 const ctx: Context = { mode: 'check', now: () => new Date(), signal: new AbortController().signal, log: () => {}, fetchText: async () => '' };
@@ -44,7 +45,7 @@ function cpuMs(): number {
   return (own.user + own.system) / 1000 + ticks * 10;
 }
 
-async function measure(label: string, fn: () => Promise<unknown>): Promise<void> {
+async function measure(key: string, label: string, fn: () => Promise<unknown>): Promise<void> {
   const wall: number[] = [];
   const cpu0 = cpuMs();
   for (let i = 0; i < RUNS; i++) {
@@ -52,10 +53,13 @@ async function measure(label: string, fn: () => Promise<unknown>): Promise<void>
     await fn();
     wall.push(performance.now() - t);
   }
-  const cpu = (cpuMs() - cpu0) / RUNS;
-  wall.sort((a, b) => a - b);
-  const at = (q: number) => (wall[Math.min(wall.length - 1, Math.floor(q * wall.length))] as number).toFixed(1);
-  console.log(`${label.padEnd(40)} wall: median ${at(0.5)} ms, p90 ${at(0.9)} ms, min ${at(0)} ms;  CPU ${cpu.toFixed(1)} ms/run`);
+  const cpuMsPerRun = Math.round(((cpuMs() - cpu0) / RUNS) * 10) / 10;
+  console.log(`${label.padEnd(40)} ${fmt(stat(wall))};  CPU ${cpuMsPerRun} ms/run`);
+  record(`processes.${key}`, { wallMs: stat(wall), cpuMsPerRun, processes: COUNT, onHost: onHost(), goalMs: 50 });
+}
+
+function onHost(): number {
+  return execFileSync('ps', ['-e', '-o', 'pid='], { encoding: 'utf8' }).trim().split('\n').length;
 }
 
 ensureUser();
@@ -68,22 +72,22 @@ try {
     if (i > 400) throw new Error(`the ${COUNT} processes did not start`);
     await sleep(50);
   }
-  const total = execFileSync('ps', ['-e', '-o', 'pid='], { encoding: 'utf8' }).trim().split('\n').length;
-  console.log(`processes probe: ${COUNT} processes of ${USER} running, ${total} on the host in all; ${RUNS} runs each; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`processes probe: ${COUNT} processes of ${USER} running, ${onHost()} on the host in all; ${RUNS} runs each; load ${load}; goal ≤ 50 ms`);
   const strayOpts = ProcessesOptions.parse({ users: [USER], baseline: join(dir, 'empty.baseline'), min_age: '0s' });
   const okOpts = ProcessesOptions.parse({ users: [USER], baseline: join(dir, 'full.baseline'), min_age: '0s' });
   // a baseline recorded now: every process is in it (the usual case between jobs)
   const first = await processes.probe(host, okOpts, ctx);
   if (first.state === 'drift') await fix.apply(host, first.plan, okOpts, ctx);
-  await measure('the one command (getent + ps)', () => readSnapshot(host, [USER]));
+  await measure('command', 'the one command (getent + ps)', () => readSnapshot(host, [USER]));
   const out = (await host.run('sh', ['-c', SNAPSHOT_SCRIPT, 'sh', USER])).stdout;
-  await measure('parse only', async () => parseSnapshot(out));
-  await measure('probe, all in the baseline (ok)', () => processes.probe(host, okOpts, ctx));
+  await measure('parse', 'parse only', async () => parseSnapshot(out));
+  await measure('probeOk', 'probe, all in the baseline (ok)', () => processes.probe(host, okOpts, ctx));
   // a baseline that predates them: all 300 are strays, the plan names each
   await fix.apply(host, { action: 'record', baseline: strayOpts.baseline, uids: [Number(execFileSync('id', ['-u', USER]))], entries: [], processes: 0 }, strayOpts, ctx);
   const drift = await processes.probe(host, strayOpts, ctx);
   if (drift.state !== 'drift' || drift.plan.action !== 'kill' || drift.plan.strays.length < COUNT) throw new Error(`expected ${COUNT} strays: ${drift.summary}`);
-  await measure(`probe, ${COUNT} strays (drift: plan of ${COUNT})`, () => processes.probe(host, strayOpts, ctx));
+  await measure('probeStrays', `probe, ${COUNT} strays (drift: plan of ${COUNT})`, () => processes.probe(host, strayOpts, ctx));
 } finally {
   stop();
   rmSync(dir, { recursive: true, force: true });
