@@ -15,7 +15,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   for (const mode of ['check', 'apply'] as const) {
-    program
+    const cmd = program
       .command(mode)
       .description(mode === 'check' ? 'probe only: report drift and the plan, change nothing' : 'probe, fix what drifted, probe again')
       .option('-c, --config <file>', 'config file (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
@@ -24,6 +24,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       .option('-o, --output <file>', 'write the report to this file instead of stdout')
       .option('--fail-on-drift', 'junit: report drift as a failure')
       .action(async (opts) => done(await runLocal(mode, opts, io)));
+    if (mode === 'apply') cmd.option('--rebaseline', 'record baselines anew (processes) instead of comparing against them');
   }
 
   program

@@ -36,6 +36,8 @@ export interface Context {
   log: (line: string) => void;
   /** controller-side HTTP GET (feeds, image ids); results may be shared across hosts */
   fetchText(url: string, timeoutMs: number): Promise<string>;
+  /** checks that compare against a recorded baseline (processes) record it anew instead; `runner apply --rebaseline` */
+  rebaseline?: boolean;
 }
 
 /** Read-only: never changes the host. */
@@ -115,6 +117,8 @@ export interface Host {
   rename(from: string, to: string): Promise<void>;
   /** recursive, never follows symlinks, never crosses into another filesystem */
   remove(path: string): Promise<RemoveResult>;
+  /** `remove` for many paths in one go (one process, one round trip); results in the same order */
+  removeAll(paths: readonly string[]): Promise<RemoveResult[]>;
   /** bytes on disk under each path (same filesystem only), for many paths in one go */
   diskUsage(paths: readonly string[]): Promise<Map<string, number>>;
   /** bytes available to unprivileged users on the filesystem holding `path` (statfs f_bavail × f_bsize) */

@@ -29,10 +29,8 @@ export const tools: Remediation<ToolsOptions, ToolsPlan> = {
 };
 
 async function fix(host: Host, co: Checkout, p: CheckoutPlan, opts: ToolsOptions): Promise<string> {
-  for (const leftover of p.leftovers) {
-    const { error } = await host.remove(leftover);
-    if (error) throw new RunnerError(`could not remove leftover ${leftover}: ${error}`);
-  }
+  const stuck = (await host.removeAll(p.leftovers)).flatMap((r, i) => (r.error ? [`${p.leftovers[i]}: ${r.error}`] : []));
+  if (stuck.length) throw new RunnerError(`could not remove leftovers: ${stuck.join('; ')}`);
   if (p.action !== 'update') return replaceWithClone(host, co, p, opts);
   if (!updatesWorkingCopy(p)) return `removed ${p.leftovers.length} leftovers beside ${p.path}`;
   const vcs = DRIVERS[co.vcs];

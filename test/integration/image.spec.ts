@@ -1,38 +1,32 @@
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { image } from '../../src/checks/image/index.js';
 import { ImageOptions } from '../../src/checks/image/schema.js';
 import { runCheck } from '../../src/core/run-check.js';
 import type { Mode, Result } from '../../src/core/types.js';
 import { LocalHost } from '../../src/host/local.js';
 import { testContext } from '../helpers/context.js';
-import { freePort } from '../helpers/ports.js';
+import { httpServer } from '../helpers/http.js';
 import { sandbox } from '../helpers/tmp.js';
 
 const host = new LocalHost();
 const T = sandbox('runner-image-');
 const idFile = join(T, 'image-id');
 let base = '';
-let server: Server;
 let hits = 0;
 
-// a real HTTP server on loopback: /wanted.json (JSON), /metadata/ami-id (plain text), /down (503)
+// a real HTTP server on loopback: /wanted.json (JSON), /metadata/ami-id (plain text), anything else 503
 beforeAll(async () => {
   writeFileSync(idFile, 'ami-0123\n');
-  server = createServer((req, res) => {
+  base = await httpServer((req, res) => {
     hits += 1;
     if (req.url === '/wanted.json') return void res.end(JSON.stringify({ images: { linux64: { id: 'ami-0456' } } }));
     if (req.url === '/metadata/ami-id') return void res.end('ami-0123');
     res.statusCode = 503;
     res.end('down for maintenance');
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 async function run(mode: Mode, raw: unknown): Promise<Result> {
   return runCheck(host, { check: image, options: ImageOptions.parse(raw) }, testContext(mode));

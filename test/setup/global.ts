@@ -13,6 +13,8 @@ const NEEDED: Record<string, string> = {
   '/usr/bin/ansible-inventory': 'ansible',
   '/usr/bin/parallel-ssh': 'pssh',
   '/usr/sbin/ip': 'iproute2',
+  '/usr/bin/ps': 'procps',
+  '/usr/bin/nsenter': 'util-linux',
   '/usr/bin/curl': 'curl',
   '/usr/bin/unshare': 'util-linux',
 };
