@@ -53,3 +53,11 @@ export function record(key: string, value: unknown): void {
 export function fmt(s: Stat, unit = 'ms'): string {
   return `${s.median} ${unit} (min ${s.min}, max ${s.max}, n=${s.runs})`;
 }
+
+/** CPU ms used so far by this process and its reaped children: a probe's own cost, whatever the load. */
+export function cpuMs(): number {
+  const own = process.cpuUsage();
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[14]) + Number(fields[15]); // cutime + cstime, in clock ticks (100 Hz)
+  return (own.user + own.system) / 1000 + ticks * 10;
+}
