@@ -57,7 +57,8 @@ export function fmt(s: Stat, unit = 'ms'): string {
 /** CPU ms used so far by this process and its reaped children: a probe's own cost, whatever the load. */
 export function cpuMs(): number {
   const own = process.cpuUsage();
+  // after "pid (comm) ", fields[0] is field 3 (state) of proc(5): cutime (16) and cstime (17) are fields[13] and [14]
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(fields[14]) + Number(fields[15]); // cutime + cstime, in clock ticks (100 Hz)
+  const ticks = Number(fields[13]) + Number(fields[14]); // in clock ticks (100 Hz)
   return (own.user + own.system) / 1000 + ticks * 10;
 }
