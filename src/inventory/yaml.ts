@@ -8,8 +8,7 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; w
   const doc = parseDocument(text, { version: '1.1', lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
-    throw new InventoryError(`${file}:${pos?.line ?? 1}: ${first.message.split('\n')[0]}`);
+    throw new InventoryError(`${file}:${lines.linePos(first.pos[0]).line}: ${first.message.split('\n')[0]}`);
   }
   const where = (node: unknown) => {
     const range = (node as Node | null)?.range;
