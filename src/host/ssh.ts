@@ -32,7 +32,8 @@ export class SshHost implements Host {
   readonly transport = 'ssh';
   readonly name: string;
   readonly stats: SshStats = { connectMs: 0, execs: 0, sftpOps: 0 };
-  private lost: HostUnreachableError | undefined;
+  /** set once the connection is gone (or abandoned at a deadline): every later request fails with it */
+  private lost: Error | undefined;
   private closing = false;
   private sftp: Promise<SFTPWrapper> | undefined;
   private readonly slot = limiter(CHANNELS);
@@ -181,6 +182,13 @@ export class SshHost implements Host {
   async freeBytes(path: string): Promise<number> {
     // f_bavail is what unprivileged users may use, whoever asks: the login user's view is the same as root's
     return this.withSftp((sftp) => sftpFreeBytes(sftp, path));
+  }
+
+  /** Abandons the host (e.g. at its deadline): pending and later requests fail with `reason`. */
+  abort(reason: Error): void {
+    this.lost ??= reason;
+    this.closing = true;
+    this.client.destroy();
   }
 
   async close(): Promise<void> {
