@@ -54,7 +54,10 @@ export async function auditHost(target: AuditTarget, settings: HostSettings, ctx
 /** A host that failed before its checks ran: unreachable (with the reason), or a per-host config failure. */
 function failure(name: string, err: unknown, host: SshHost | undefined): HostOutcome {
   const stats = host ? { stats: host.stats } : {};
-  if (err instanceof HostUnreachableError) return { report: { host: name, results: [], unreachable: err.message }, ...stats };
+  if (err instanceof HostUnreachableError) {
+    const results: HostReport['results'] = [{ check: 'connect', status: 'unreachable', summary: err.message, durationMs: 0 }];
+    return { report: { host: name, results, unreachable: err.message }, ...stats };
+  }
   const summary = describeError(err);
   return { report: { host: name, results: [{ check: 'config', status: 'failed', summary, durationMs: 0 }] }, ...stats };
 }

@@ -18,8 +18,8 @@ export async function auditAll(
 ): Promise<AuditRun> {
   const slot = limiter(settings.forks);
   const stats = new Map<string, SshStats>();
-  const reports = await Promise.all(targets.map((t) => slot(async () => {
-    if (ctx.signal.aborted) return { host: t.ssh.name, results: [], unreachable: `${t.ssh.name} not audited: interrupted` };
+  const reports = await Promise.all(targets.map((t) => slot(async (): Promise<HostReport> => {
+    if (ctx.signal.aborted) return { host: t.ssh.name, results: [{ check: 'connect', status: 'skipped', summary: 'interrupted', durationMs: 0 }] };
     const outcome = await auditHost(t, settings, ctx);
     if (outcome.stats) stats.set(t.ssh.name, outcome.stats);
     onDone(outcome.report);

@@ -1,4 +1,4 @@
-import type { HostReport, Status } from '../core/types.js';
+import type { HostReport, Result, Status } from '../core/types.js';
 import type { ReportDocument } from './document.js';
 
 /** How a status word is painted (colour on a terminal). */
@@ -6,13 +6,15 @@ export type Paint = (status: Status, text: string) => string;
 
 /** The host × check table of an audit: one row per host, one column per check, the status in each cell. */
 export function auditTable(doc: ReportDocument, paint: Paint): string[] {
-  const ids = [...new Set(doc.hosts.flatMap((h) => h.results.map((r) => r.check)))];
+  const ids = [...new Set(doc.hosts.filter((h) => !spanning(h)).flatMap((h) => h.results.map((r) => r.check)))];
   const hostWidth = Math.max(4, ...doc.hosts.map((h) => h.host.length));
   const widths = ids.map((id) => Math.max(id.length, 11));
   const lines = [`${'HOST'.padEnd(hostWidth)}  ${ids.map((id, i) => id.padEnd(widths[i] as number)).join('  ')}`.trimEnd()];
   for (const h of doc.hosts) {
-    if (h.results.length === 0 && h.unreachable !== undefined) {
-      lines.push(`${h.host.padEnd(hostWidth)}  ${paint('unreachable', `unreachable: ${reasonOf(h)}`)}`);
+    const only = spanning(h);
+    if (only) {
+      const text = only.status === 'unreachable' ? `unreachable: ${reasonOf(h)}` : `${only.status}: ${only.summary.split('\n')[0]}`;
+      lines.push(`${h.host.padEnd(hostWidth)}  ${paint(only.status, text)}`);
       continue;
     }
     const cells = ids.map((id, i) => {
@@ -25,13 +27,19 @@ export function auditTable(doc: ReportDocument, paint: Paint): string[] {
   return lines;
 }
 
+/** A host that never got to its checks (could not connect, or no valid config) spans the whole row. */
+function spanning(h: HostReport): Result | undefined {
+  const [only, more] = h.results;
+  return only && !more && (only.check === 'connect' || only.check === 'config') ? only : undefined;
+}
+
 /** Ansible's PLAY RECAP, with runner's words: one line of counts per host. */
 export function recap(doc: ReportDocument, paint: Paint): string[] {
   const width = Math.max(...doc.hosts.map((h) => h.host.length));
   const lines = ['RECAP'];
   for (const h of doc.hosts) {
     const n = (s: Status) => h.results.filter((r) => r.status === s).length;
-    const unreachable = h.unreachable === undefined ? 0 : 1;
+    const unreachable = n('unreachable');
     const worst: Status = unreachable ? 'unreachable' : n('failed') ? 'failed' : n('drift') ? 'drift' : 'ok';
     const counts = `ok=${n('ok')}  drift=${n('drift')}  failed=${n('failed')}  unreachable=${unreachable}  skipped=${n('skipped')}`;
     lines.push(`${paint(worst, h.host.padEnd(width))} : ${counts}`);

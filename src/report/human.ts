@@ -20,7 +20,8 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   const audit = doc.command === 'audit';
   const lines: string[] = audit ? [...auditTable(doc, paint), ''] : [];
   for (const host of doc.hosts) {
-    if (doc.hosts.length > 1 || host.unreachable) lines.push(`${host.host}${host.unreachable ? `: ${host.unreachable}` : ''}`);
+    const why = host.unreachable !== undefined && !host.results.some((r) => r.status === 'unreachable') ? `: ${host.unreachable}` : '';
+    if (doc.hosts.length > 1 || why) lines.push(`${host.host}${why}`);
     for (const r of host.results) {
       lines.push(`${paint(r.status, r.status.padEnd(11))} ${r.check.padEnd(width)}  ${r.summary}`);
       lines.push(...details(r, opts).map((l) => `${' '.repeat(14 + width)}${l}`));

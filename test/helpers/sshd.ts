@@ -104,7 +104,7 @@ export function knownHostsLine(s: Pick<Sshd, 'address' | 'port' | 'hostKey'>): s
 export function hashedKnownHostsLine(s: Pick<Sshd, 'address' | 'port' | 'hostKey'>): string {
   const file = join(process.env.TMPDIR ?? '/tmp', `rt-kh-${process.pid}-${s.port}`);
   writeFileSync(file, `${knownHostsLine(s)}\n`);
-  execFileSync('ssh-keygen', ['-q', '-H', '-f', file]);
+  execFileSync('ssh-keygen', ['-q', '-H', '-f', file], { stdio: 'pipe' });
   const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('|1|')) as string;
   execFileSync('rm', ['-f', file, `${file}.old`]);
   return line;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Client, utils, type AuthMethod, type ConnectConfig } from 'ssh2';
+import ssh2, { type AuthMethod, type Client, type ConnectConfig } from 'ssh2';
 import { HostUnreachableError } from '../../core/errors.js';
 import { classify, type FailureContext } from './classify.js';
 import { knownTypes, lookupName, recordKey, verify, type KnownHost } from './known-hosts.js';
@@ -49,7 +49,7 @@ export async function connect(target: SshTarget, opts: SshOptions, onLost: (err:
   });
   const name = lookupName(target.address, target.port);
   const hostKeyAlgos = knownTypes(opts.knownHosts, name).flatMap((t) => HOST_KEY_ALGOS[t] ?? []);
-  const client = new Client();
+  const client = new ssh2.Client();
   const config: ConnectConfig = {
     host: target.address,
     port: target.port,
@@ -111,7 +111,7 @@ async function readKey(file: string, passphrase: string | undefined, explicit: b
     if (explicit) throw new Error(`identity file ${file}: cannot be read`);
     return null;
   }
-  const parsed = utils.parseKey(data, passphrase);
+  const parsed = ssh2.utils.parseKey(data, passphrase);
   if (parsed instanceof Error) throw new Error(`identity file ${file}: ${parsed.message}`);
   return data;
 }
