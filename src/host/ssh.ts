@@ -4,12 +4,13 @@ import { limiter } from '../core/limit.js';
 import type { CommandResult, DirEntry, FileStat, Host, RemoveResult, RunOptions } from '../core/types.js';
 import { asUser } from './become.js';
 import { diskUsageArgv, parseDiskUsage } from './commands.js';
-import { commandLine, quoteArg } from './quote.js';
+import { commandLine, quoteArg, scriptLine } from './quote.js';
 import { classify } from './ssh/classify.js';
 import { connect, type SshOptions, type SshTarget } from './ssh/connect.js';
 import { exec, type ExecOptions } from './ssh/exec.js';
 import { lstatCommand, parseRecords, readdirCommand, removeCommand } from './ssh/remote-fs.js';
 import { sftpFreeBytes, sftpReadFile, sftpRename, sftpWriteFile } from './ssh/sftp.js';
+import { RemoteShell } from './ssh/shell.js';
 
 /** What one host's connection cost: the figures the audit bench reports. */
 export interface SshStats {
@@ -18,6 +19,8 @@ export interface SshStats {
   execs: number;
   /** SFTP requests (each one request/response on the one SFTP channel) */
   sftpOps: number;
+  /** metadata requests answered by the one long-lived remote shell (a fork each, no new session) */
+  shellOps: number;
 }
 
 /** sshd allows 10 sessions per connection (MaxSessions); keep clear of it, the SFTP channel included. */
@@ -31,11 +34,12 @@ const CHANNELS = 8;
 export class SshHost implements Host {
   readonly transport = 'ssh';
   readonly name: string;
-  readonly stats: SshStats = { connectMs: 0, execs: 0, sftpOps: 0 };
+  readonly stats: SshStats = { connectMs: 0, execs: 0, sftpOps: 0, shellOps: 0 };
   /** set once the connection is gone (or abandoned at a deadline): every later request fails with it */
   private lost: Error | undefined;
   private closing = false;
   private sftp: Promise<SFTPWrapper> | undefined;
+  private shell: Promise<RemoteShell> | undefined;
   private readonly slot = limiter(CHANNELS);
 
   private constructor(
@@ -116,9 +120,18 @@ export class SshHost implements Host {
     return r;
   }
 
-  /** A metadata command of ours: any stderr with a non-zero exit is a real error (permissions, I/O). */
-  private async meta(command: string, doing: string): Promise<string> {
-    const r = await this.exec(this.target.become ? `sudo -n -- ${command}` : command);
+  /** One of our own metadata commands, on the long-lived remote shell (as root with become). */
+  private shellRun(line: string): Promise<CommandResult> {
+    return this.remote(async () => {
+      this.stats.shellOps += 1;
+      this.shell ??= (this.stats.execs += 1, RemoteShell.open(this.client, this.target.become ? 'exec sudo -n sh' : 'exec sh'));
+      return (await this.shell).request(line);
+    });
+  }
+
+  /** A metadata command whose non-zero exit is a real error (permissions, I/O). */
+  private async meta(line: string, doing: string): Promise<string> {
+    const r = await this.shellRun(line);
     if (r.exitCode !== 0) throw new Error(`${doing} on ${this.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
     return r.stdout;
   }
@@ -137,7 +150,7 @@ export class SshHost implements Host {
 
   async readFile(path: string): Promise<string | null> {
     if (this.target.become) {
-      const r = await this.exec(`sudo -n -- sh -c ${quoteArg('[ -e "$1" ] || exit 3; exec cat -- "$1"')} sh ${quoteArg(path)}`);
+      const r = await this.shellRun(scriptLine('[ -e "$1" ] || exit 3; exec cat -- "$1"', [path]));
       if (r.exitCode === 3) return null;
       if (r.exitCode !== 0) throw new Error(`reading ${path} on ${this.name}: ${r.stderr.trim()}`);
       return r.stdout;
@@ -152,7 +165,7 @@ export class SshHost implements Host {
 
   private async sudoWrite(path: string, data: string, mode: number): Promise<void> {
     const script = 't=$(mktemp "$1.runner-XXXXXX") && chmod "$2" "$t" && cat > "$t" && sync "$t" && mv -f -T -- "$t" "$1" || { rm -f -- "$t"; exit 1; }';
-    const r = await this.exec(`sudo -n -- sh -c ${quoteArg(script)} sh ${quoteArg(path)} ${mode.toString(8)}`, { input: data });
+    const r = await this.exec(`sudo -n -- ${scriptLine(script, [path, mode.toString(8)])}`, { input: data });
     if (r.exitCode !== 0) throw new Error(`writing ${path} on ${this.name}: ${r.stderr.trim()}`);
   }
 
@@ -165,7 +178,7 @@ export class SshHost implements Host {
   }
 
   async remove(path: string): Promise<RemoveResult> {
-    const r = await this.exec(this.target.become ? `sudo -n -- ${removeCommand(path)}` : removeCommand(path));
+    const r = await this.shellRun(removeCommand(path));
     const verdict = r.stdout.trim();
     if (verdict === '') return { removed: false };
     if (verdict === 'removed') return { removed: true };
@@ -175,7 +188,7 @@ export class SshHost implements Host {
 
   async diskUsage(paths: readonly string[]): Promise<Map<string, number>> {
     if (paths.length === 0) return new Map();
-    const r = await this.run('du', diskUsageArgv(paths));
+    const r = await this.shellRun(commandLine(['du', ...diskUsageArgv(paths)]));
     return parseDiskUsage(r.stdout, paths);
   }
 
@@ -193,6 +206,7 @@ export class SshHost implements Host {
 
   async close(): Promise<void> {
     this.closing = true;
+    if (this.shell) await this.shell.then((sh) => sh.close(), () => undefined);
     this.client.end();
   }
 }
