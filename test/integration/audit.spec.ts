@@ -61,6 +61,8 @@ beforeAll(async () => {
     'wrong-user': { ...at(h1.sshd), ansible_user: 'rtest-nobody' },
     'wrong-key': { ...at(h1.sshd), ansible_ssh_private_key_file: strangerKey(join(root, 'stranger')) },
     dropped: { ansible_host: '127.0.0.44', ansible_port: proxy.port, runner_config: dropConfig },
+    // the same blocking config straight to the sshd: nothing drops it, only its deadline ends it
+    slow: { ...at(h2.sshd), runner_config: dropConfig },
   };
   inventory = join(root, 'pool.yaml');
   writeFileSync(inventory, JSON.stringify({ all: { vars: { ansible_user: pool.client.user, ansible_ssh_private_key_file: pool.client.key }, children: { pool: { hosts } } } }));
@@ -71,6 +73,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // a writer that opens and closes the FIFO releases any remote reader still blocked on it
+  try {
+    closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch {
+    // no reader left
+  }
   tarpit?.close();
   proxy?.close();
   await Promise.all([pool?.stop(), ...extra.map((s) => s.stop())]);
@@ -109,7 +117,7 @@ describe('runner audit over a real sshd pool', () => {
 
   beforeAll(async () => {
     const [r] = await Promise.all([
-      runner(['audit', '-i', inventory, '--known-hosts', knownHosts, '--connect-timeout', '4', '--format', 'json', '--stats', join(root, 'stats.json')], { env }),
+      runner(['audit', '-i', inventory, '--limit', '!slow', '--known-hosts', knownHosts, '--connect-timeout', '4', '--format', 'json', '--stats', join(root, 'stats.json')], { env }),
       dropWhenBlocked(),
     ]);
     code = r.code;
@@ -169,6 +177,18 @@ describe('runner audit over a real sshd pool', () => {
     expect(text).toMatch(/^dropped +: ok=0 {2}drift=0 {2}failed=0 {2}unreachable=1 {2}skipped=1$/m);
     expect(renderJunit(doc, { failOnDrift: false })).not.toContain('type="drift"');
     expect(renderJunit(doc, { failOnDrift: true })).toContain('<failure type="drift"');
+  });
+});
+
+describe('runner audit deadlines', () => {
+  it('a host that reaches --timeout reports what finished and "deadline" for the rest, and the run ends', async () => {
+    const r = await runner(['audit', '-i', inventory, '--limit', 'slow:bld-01', '--known-hosts', knownHosts, '--timeout', '3', '--format', 'json'], { env });
+    const doc = JSON.parse(r.stdout) as ReportDocument;
+    expect(r.code).toBe(2 | 4);
+    const slow = doc.hosts.find((h) => h.host === 'slow') as HostReport;
+    expect(slow.results.map((x) => [x.check, x.status])).toEqual([['purge', 'failed'], ['clobber', 'failed']]);
+    for (const x of slow.results) expect(x.summary).toContain('deadline: slow did not finish within 3s');
+    expect(doc.hosts.find((h) => h.host === 'bld-01')?.results.map((x) => x.status)).toEqual(['drift', 'drift']);
   });
 });
 

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorker } from '../../fixtures/worker.js';
@@ -9,7 +9,7 @@ import { SshHost } from '../../src/host/ssh.js';
 import type { SshOptions, SshTarget } from '../../src/host/ssh/connect.js';
 import { parseKnownHosts } from '../../src/host/ssh/known-hosts.js';
 import { hashTree } from '../helpers/tree.js';
-import { knownHostsLine, sshClient, startSshd, type Sshd } from '../helpers/sshd.js';
+import { keygen, knownHostsLine, sshClient, startSshd, type Sshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';
 
 const root = sandbox('runner-ssh-host-');
@@ -18,11 +18,13 @@ let sshd: Sshd;
 let host: SshHost;
 let target: SshTarget;
 let options: SshOptions;
+let authorizedKeys: string;
 const local = new LocalHost();
 const weird = `we ird;$(touch pwned)'"\`\nline2 $HOME *`;
 
 beforeAll(async () => {
   const client = sshClient(join(root, 'client'));
+  authorizedKeys = client.authorizedKeys;
   mkdirSync(join(root, 'mnt'));
   sshd = await startSshd({
     dir: join(root, 'sshd'), address: '127.0.0.2', authorizedKeys: client.authorizedKeys,
@@ -137,6 +139,33 @@ describe('SshHost', () => {
     expect(readFileSync(options.recordTo, 'utf8')).toBe(`${knownHostsLine(sshd)}\n`);
     const again = await SshHost.connect(target, { ...options, knownHosts: parseKnownHosts(readFileSync(options.recordTo, 'utf8')) });
     await again.close();
+  });
+
+  it('authenticates with an encrypted key given its passphrase, and says why without it', async () => {
+    const key = join(root, 'enc_key');
+    const pub = keygen(key, 'rtest-enc', 'secret words');
+    appendFileSync(authorizedKeys, `${pub}\n`);
+    const enc = { ...target, identityFiles: [key] };
+    const err = await SshHost.connect(enc, options).catch((e: unknown) => e);
+    expect((err as HostUnreachableError).reason).toBe('auth');
+    expect((err as Error).message).toMatch(/enc_key: .*passphrase/i);
+    const h = await SshHost.connect(enc, { ...options, passphrase: 'secret words' });
+    expect((await h.run('whoami')).stdout.trim()).toBe('rtest-ssh');
+    await h.close();
+  });
+
+  it('authenticates through a real ssh-agent', async () => {
+    const sock = join(root, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+      execFileSync('ssh-add', ['-q', target.identityFiles[0] as string], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'pipe' });
+      const h = await SshHost.connect({ ...target, identityFiles: [] }, { ...options, agent: sock });
+      expect((await h.run('whoami')).stdout.trim()).toBe('rtest-ssh');
+      await h.close();
+    } finally {
+      agent.kill();
+    }
   });
 
   it('refuses a changed host key even with accept-new', async () => {
