@@ -52,18 +52,19 @@ async function benchPool(n: number): Promise<void> {
     const b: Timed[] = [];
     // alternate, so machine drift hits both sides alike
     for (let i = 0; i < RUNS; i++) (a.push(timed(audit, [2])), b.push(timed(floor, [0])));
-    const per = Object.values(JSON.parse(readFileSync(stats, 'utf8')) as Record<string, { connectMs: number; execs: number; sftpOps: number }>);
+    const per = Object.values(JSON.parse(readFileSync(stats, 'utf8')) as Record<string, { connectMs: number; execs: number; sftpOps: number; shellOps: number }>);
     const wall = stat(a.map((t) => t.ms));
     const pssh = stat(b.map((t) => t.ms));
     const connect = stat(per.map((p) => p.connectMs));
     const execs = median(per.map((p) => p.execs));
     const sftp = median(per.map((p) => p.sftpOps));
+    const shell = median(per.map((p) => p.shellOps));
     const rssMb = Math.round(Math.max(...a.map((t) => t.rssKb)) / 1024);
     const ratio = Math.round((wall.median / pssh.median) * 100) / 100;
     console.log(`audit of ${n} hosts (purge + clobber), --forks ${n}: ${fmt(wall)}, peak RSS ${rssMb} MB`);
     console.log(`  parallel-ssh -p ${n} … true: ${fmt(pssh)}; audit / floor = ${ratio}× (goal ≤ 1.25×)`);
-    console.log(`  per host: connect+auth ${fmt(connect)} (last run, under load of ${n} at once); round trips: ${execs} exec channels + ${sftp} SFTP requests (median)`);
-    record(`audit.${n}`, { wallMs: wall, floorMs: pssh, ratio, goal: 1.25, peakRssMb: rssMb, connectMs: connect, execsPerHost: execs, sftpOpsPerHost: sftp, kex: KEX });
+    console.log(`  per host: connect+auth ${fmt(connect)} (last run, under load of ${n} at once); round trips: ${execs} exec channel (the remote shell) + ${shell} shell requests + ${sftp} SFTP requests (median)`);
+    record(`audit.${n}`, { wallMs: wall, floorMs: pssh, ratio, goal: 1.25, peakRssMb: rssMb, connectMs: connect, execsPerHost: execs, shellOpsPerHost: shell, sftpOpsPerHost: sftp, kex: KEX });
   } finally {
     await pool.stop();
     rmSync(root, { recursive: true, force: true });
