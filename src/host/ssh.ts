@@ -2,9 +2,9 @@ import type { Client, SFTPWrapper } from 'ssh2';
 import { HostUnreachableError } from '../core/errors.js';
 import { limiter } from '../core/limit.js';
 import type { CommandResult, DirEntry, FileStat, Host, RemoveResult, RunOptions } from '../core/types.js';
-import { asUser } from './become.js';
 import { diskUsageArgv, parseDiskUsage } from './commands.js';
-import { commandLine, quoteArg, scriptLine } from './quote.js';
+import { commandLine, scriptLine } from './quote.js';
+import { remoteCommand } from './ssh/argv.js';
 import { classify } from './ssh/classify.js';
 import { connect, type SshOptions, type SshTarget } from './ssh/connect.js';
 import { exec, type ExecOptions } from './ssh/exec.js';
@@ -96,21 +96,8 @@ export class SshHost implements Host {
     });
   }
 
-  /** The remote argv for `run`: `sudo -n` for become, runuser/sudo for `user`, env and cwd by the shell. */
-  private commandFor(file: string, args: readonly string[], opts: RunOptions): string {
-    let argv = [file, ...args];
-    const root = this.target.become || this.target.user === 'root';
-    if (opts.user) argv = this.target.become ? ['sudo', '-n', '-u', opts.user, '--', ...argv] : asUser(opts.user, root, argv);
-    else if (this.target.become) argv = ['sudo', '-n', '--', ...argv];
-    if (opts.env && Object.keys(opts.env).length) argv = ['env', ...Object.entries(opts.env).map(([k, v]) => `${k}=${v}`), ...argv];
-    // the remote command must die on time even if the connection stalls: TERM, then KILL 2s later
-    if (opts.timeoutMs) argv = ['timeout', '-k', '2', (opts.timeoutMs / 1000).toFixed(3), ...argv];
-    const line = commandLine(argv);
-    return opts.cwd === undefined ? line : `cd ${quoteArg(opts.cwd)} && exec ${line}`;
-  }
-
   async run(file: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<CommandResult> {
-    const command = this.commandFor(file, args, opts);
+    const command = remoteCommand([file, ...args], opts, this.target);
     const started = performance.now();
     const r = await this.exec(command, { ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     // `timeout` exits 124 when it had to stop the command
