@@ -173,6 +173,11 @@ export class SshHost implements Host {
     return { removed: false, error: r.stderr.trim() || `${path} still exists` };
   }
 
+  /** One remote command per path, pipelined on the one shell: a round trip for all of them. */
+  async removeAll(paths: readonly string[]): Promise<RemoveResult[]> {
+    return Promise.all(paths.map((p) => this.remove(p)));
+  }
+
   async diskUsage(paths: readonly string[]): Promise<Map<string, number>> {
     if (paths.length === 0) return new Map();
     const r = await this.shellRun(commandLine(['du', ...diskUsageArgv(paths)]));

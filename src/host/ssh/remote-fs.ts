@@ -67,8 +67,8 @@ export function mtimeMsOf(text: string): number {
  */
 export function removeCommand(path: string): string {
   const parent = dirname(path);
-  const rm = `rm ${commandLine(removeArgv(path))}`;
-  const unlock = `find ${commandLine(unlockDirsArgv(path.startsWith('/') ? path : `./${path}`))}`;
+  const rm = `rm ${commandLine(removeArgv([path]))}`;
+  const unlock = `find ${commandLine(unlockDirsArgv([path.startsWith('/') ? path : `./${path}`]))}`;
   const devOf = (p: string) => `$(find ${findPath(p)} -maxdepth 0 -printf %D)`;
   const isDir = `[ -d ${quoteArg(path)} ] && [ ! -h ${quoteArg(path)} ]`;
   const script = [
