@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
+import { runAudit } from './commands/audit.js';
 import { listChecks } from './commands/checks.js';
 import { printSchema, validateConfig } from './commands/config.js';
+import { listInventory } from './commands/inventory.js';
 import type { Io } from './commands/io.js';
 import { runLocal } from './commands/run.js';
 import { RunnerError, describeError } from './core/errors.js';
@@ -26,6 +28,37 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       .action(async (opts) => done(await runLocal(mode, opts, io)));
     if (mode === 'apply') cmd.option('--rebaseline', 'record baselines anew (processes) instead of comparing against them');
   }
+
+  program
+    .command('audit')
+    .description('run the checks read-only on the hosts of an Ansible inventory, over SSH; changes nothing')
+    .requiredOption('-i, --inventory <file>', 'Ansible INI or YAML inventory')
+    .option('-l, --limit <pattern>', 'host pattern: a:b union, &g intersection, !g exclusion, globs, ~regex, @file')
+    .option('-c, --config <file>', "one config for every host (default: each host's runner_config, read over SFTP)")
+    .option('--only <ids>', 'run only these checks (comma-separated)', splitList)
+    .option('--forks <n>', 'hosts audited at once', '50')
+    .option('--timeout <seconds>', 'per-host deadline; checks not finished by then fail with "deadline"', '120')
+    .option('--connect-timeout <seconds>', 'TCP connect, SSH handshake and authentication', '10')
+    .option('-u, --user <name>', 'remote user when the inventory sets no ansible_user')
+    .option('--private-key <file>', 'key file when the inventory sets no ansible_ssh_private_key_file')
+    .option('-b, --become', 'run remote commands with sudo -n (as ansible_become)')
+    .option('--known-hosts <file>', 'known_hosts file checked besides ~/.ssh/known_hosts; --accept-new records there')
+    .option('--accept-new', 'accept and record the keys of hosts not yet in known_hosts (never a changed key)')
+    .option('--passphrase-env <name>', 'environment variable holding the passphrase of encrypted keys')
+    .option('--kex <algos>', 'SSH key exchange algorithms, comma-separated (e.g. curve25519-sha256)', splitList)
+    .option('--stats <file>', 'write per-host SSH figures (connect ms, exec channels, SFTP requests) as JSON')
+    .addOption(formatOption())
+    .option('-o, --output <file>', 'write the report to this file instead of stdout')
+    .option('--fail-on-drift', 'junit: report drift as a failure')
+    .action(async (opts) => done(await runAudit(opts, io)));
+
+  program
+    .command('inventory')
+    .description('print an inventory resolved as ansible-inventory --list does (groups, hosts, vars)')
+    .requiredOption('-i, --inventory <file>', 'Ansible INI or YAML inventory')
+    .option('--list', 'print every host with its vars as JSON')
+    .option('-l, --limit <pattern>', 'only the hosts this pattern selects')
+    .action((opts) => done(listInventory(opts, io)));
 
   program
     .command('checks [id]')
