@@ -10,7 +10,7 @@ import { ProcessesOptions } from '../src/checks/processes/schema.js';
 import type { Context } from '../src/core/types.js';
 import { LocalHost } from '../src/host/local.js';
 import { processes as fix } from '../src/remediations/processes.js';
-import { fmt, record, stat } from './lib.js';
+import { cpuMs, fmt, record, stat } from './lib.js';
 
 // The processes probe on this host with 300 extra processes of a test user: its own wall time (getent, one ps,
 // parsing, selection), median of RUNS. Goal: ≤ 50 ms. The 300 run in a pid namespace of their own (visible to
@@ -38,13 +38,6 @@ function countMine(): number {
 }
 
 /** CPU ms used so far by this process and its reaped children (ps, sh, getent): the probe's own cost, whatever the load. */
-function cpuMs(): number {
-  const own = process.cpuUsage();
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(fields[14]) + Number(fields[15]); // cutime + cstime, in clock ticks (100 Hz)
-  return (own.user + own.system) / 1000 + ticks * 10;
-}
-
 async function measure(key: string, label: string, fn: () => Promise<unknown>): Promise<void> {
   const wall: number[] = [];
   const cpu0 = cpuMs();
