@@ -1,74 +1,121 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPool } from '../test/helpers/ssh-pool.js';
-import { knownHostsLine } from '../test/helpers/sshd.js';
-import { RUNNER, fmt, record, stat } from './lib.js';
+import { cpuGroup, type CpuGroup } from './fleet/cgroup.js';
+import { removeGroup, startFleet, type Fleet } from './fleet/index.js';
+import { ensureTools } from './fleet/setup.js';
+import { KEX, ansibleSide, floorSide, runnerSide, scriptSide, type Side } from './fleet/sides.js';
+import { changedPaths, snapshot } from './fleet/snapshot.js';
+import { checkVerdicts } from './fleet/verdicts.js';
+import type { Variant } from './fleet/hosts.js';
+import { fmt, record, stat, type Stat } from './lib.js';
 
-// Audit of 20 and 50 loopback hosts (purge + clobber on a real worker tree each) against the SSH floor,
-// `parallel-ssh -p N … true`, with the same key exchange forced on both sides. Needs root (test user, sshd).
+// `runner audit` (purge, clobber, tools, puppet, processes) of N loopback sshd hosts against
+// `ansible-playbook --check` of bench/ansible/audit.yml and against `parallel-ssh … true` (the SSH floor),
+// runs alternated A B C A B C …, the same key exchange forced on every side. Needs root (users, sshd).
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const KEX = 'curve25519-sha256';
-const SIZES = (process.env.BENCH_HOSTS ?? '20,50').split(',').map(Number);
+const SIZES = (process.env.BENCH_HOSTS ?? '10,25,50').split(',').map(Number);
+const SIDES = (process.env.BENCH_SIDES ?? 'runner,ansible,script,floor').split(',');
+const VARIANTS = (process.env.BENCH_VARIANTS ?? 'all,no-tools').split(',') as Variant[];
 
-interface Timed {
-  ms: number;
+interface Run {
+  wallMs: number;
+  /** CPU of the command and everything it started and reaped (the controller side) */
+  clientCpuMs: number;
+  /** CPU of the sshds and their sessions, everything run on the hosts included */
+  hostCpuMs: number;
   rssKb: number;
 }
 
-/** Wall time and peak RSS (GNU time's %M) of one command. */
-function timed(argv: readonly string[], ok: readonly number[]): Timed {
+/** One run of a side: wall time, and CPU on each side counted by cgroup (0 where there is none). */
+async function measure(fleet: Fleet, side: Side, client: CpuGroup | undefined): Promise<Run> {
+  await fleet.settle();
+  const c0 = client?.usageMs() ?? 0;
+  const h0 = fleet.hostsCpu?.usageMs() ?? 0;
+  // the command joins the client cgroup, then becomes GNU time (peak RSS) running the side
+  const argv = ['-c', 'echo $$ > "$0" && exec /usr/bin/time -f %M "$@"', client?.procs ?? '/dev/null', ...side.argv];
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SSH_AUTH_SOCK: '' } });
-  const ms = performance.now() - t0;
-  if (!ok.includes(r.status ?? -1)) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const lines = r.stderr.toString().trim().split('\n');
-  return { ms, rssKb: Number(lines.at(-1)) };
+  const r = spawnSync('sh', argv, { stdio: ['ignore', 'ignore', 'pipe'], env: side.env });
+  const wallMs = performance.now() - t0;
+  side.after?.();
+  const stderr = r.stderr.toString();
+  if (!side.ok.includes(r.status ?? -1)) throw new Error(`${side.name} exited ${r.status}: ${stderr.slice(-2000)}`);
+  await fleet.settle();
+  const rssKb = Number(stderr.trim().split('\n').at(-1));
+  return { wallMs, clientCpuMs: (client?.usageMs() ?? 0) - c0, hostCpuMs: (fleet.hostsCpu?.usageMs() ?? 0) - h0, rssKb };
 }
 
-function median(xs: number[]): number {
-  return stat(xs).median;
+/** Every host's state (its sshd dir aside): the runs must leave it as it was. */
+function hostsState(fleet: Fleet): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const h of fleet.hosts) for (const d of ['builds', 'tools', 'puppet']) snapshot(join(h.dir, d), out);
+  return out;
 }
 
-async function benchPool(n: number): Promise<void> {
-  const root = mkdtempSync(join(tmpdir(), `runner-bench-audit-${n}-`));
-  const pool = await startPool(root, n, 100);
+function load(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
+async function benchFleet(n: number): Promise<void> {
+  const fleet = await startFleet(n, 100);
+  const client = cpuGroup(`client-${n}`);
   try {
-    const known = join(root, 'known_hosts');
-    writeFileSync(known, `${pool.hosts.map((h) => knownHostsLine(h.sshd)).join('\n')}\n`);
-    const inventory = join(root, 'pool.ini');
-    const lines = pool.hosts.map((h) => `${h.name} ansible_host=${h.sshd.address} ansible_port=${h.sshd.port} runner_config=${h.config}`);
-    writeFileSync(inventory, `[pool]\n${lines.join('\n')}\n[pool:vars]\nansible_user=${pool.client.user}\nansible_ssh_private_key_file=${pool.client.key}\n`);
-    const hostsFile = join(root, 'pssh-hosts');
-    writeFileSync(hostsFile, `${pool.hosts.map((h) => `${h.sshd.address}:${h.sshd.port}`).join('\n')}\n`);
-    const stats = join(root, 'stats.json');
-    const audit = ['node', RUNNER, 'audit', '-i', inventory, '--known-hosts', known, '--kex', KEX, '--forks', String(n), '--format', 'json', '-o', join(root, 'report.json'), '--stats', stats];
-    const floor = ['parallel-ssh', '-p', String(n), '-h', hostsFile, '-l', pool.client.user, '-t', '60',
-      '-x', `-i ${pool.client.key} -o UserKnownHostsFile=${known} -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes -o KexAlgorithms=${KEX} -o IdentitiesOnly=yes`, 'true'];
-    timed(audit, [2]);
-    timed(floor, [0]);
-    const a: Timed[] = [];
-    const b: Timed[] = [];
-    // alternate, so machine drift hits both sides alike
-    for (let i = 0; i < RUNS; i++) (a.push(timed(audit, [2])), b.push(timed(floor, [0])));
-    const per = Object.values(JSON.parse(readFileSync(stats, 'utf8')) as Record<string, { connectMs: number; execs: number; sftpOps: number; shellOps: number }>);
-    const wall = stat(a.map((t) => t.ms));
-    const pssh = stat(b.map((t) => t.ms));
-    const connect = stat(per.map((p) => p.connectMs));
-    const execs = median(per.map((p) => p.execs));
-    const sftp = median(per.map((p) => p.sftpOps));
-    const shell = median(per.map((p) => p.shellOps));
-    const rssMb = Math.round(Math.max(...a.map((t) => t.rssKb)) / 1024);
-    const ratio = Math.round((wall.median / pssh.median) * 100) / 100;
-    console.log(`audit of ${n} hosts (purge + clobber), --forks ${n}: ${fmt(wall)}, peak RSS ${rssMb} MB`);
-    console.log(`  parallel-ssh -p ${n} … true: ${fmt(pssh)}; audit / floor = ${ratio}× (goal ≤ 1.25×)`);
-    console.log(`  per host: connect+auth ${fmt(connect)} (last run, under load of ${n} at once); round trips: ${execs} exec channel (the remote shell) + ${shell} shell requests + ${sftp} SFTP requests (median)`);
-    record(`audit.${n}`, { wallMs: wall, floorMs: pssh, ratio, goal: 1.25, peakRssMb: rssMb, connectMs: connect, execsPerHost: execs, shellOpsPerHost: shell, sftpOpsPerHost: sftp, kex: KEX });
+    for (const variant of VARIANTS) await benchVariant(fleet, n, variant, client);
   } finally {
-    await pool.stop();
-    rmSync(root, { recursive: true, force: true });
+    await fleet.stop();
+    await removeGroup(client);
   }
 }
 
-for (const n of SIZES) await benchPool(n);
+async function benchVariant(fleet: Fleet, n: number, variant: Variant, client: CpuGroup | undefined): Promise<void> {
+  console.log(`N = ${n}, ${variant === 'all' ? 'all five checks' : 'all but tools (no hg, no git)'}:`);
+  const all = [runnerSide(fleet, n, variant), ansibleSide(fleet, n, variant), scriptSide(fleet, n, variant), floorSide(fleet, n)];
+  const sides = all.filter((s) => SIDES.includes(s.name));
+  // a warm-up each (page cache, hg's dirstate), and the proof that each side sees the fixture's drift
+  for (const side of sides) {
+    await measure(fleet, side, client);
+    checkVerdicts(side, n, variant);
+  }
+  const before = hostsState(fleet);
+  const loadBefore = load();
+  const runs = new Map<string, Run[]>(sides.map((s) => [s.name, []]));
+  for (let i = 0; i < RUNS; i++) for (const side of sides) runs.get(side.name)?.push(await measure(fleet, side, client));
+  const changed = changedPaths(before, hostsState(fleet));
+  if (changed.length) throw new Error(`${changed.length} paths changed during the runs, where every side must only read: ${changed.slice(0, 10).join(', ')}`);
+  report(`audit.${n}${variant === 'all' ? '' : `.${variant}`}`, n, fleet, variant, runs, `${loadBefore} → ${load()}`);
+}
+
+function report(key: string, n: number, fleet: Fleet, variant: Variant, runs: Map<string, Run[]>, loadAvg: string): void {
+  const figures: Record<string, { wallMs: Stat; clientCpuMs: Stat; hostCpuMs: Stat; peakRssMb: number }> = {};
+  for (const [name, rs] of runs) {
+    figures[name] = {
+      wallMs: stat(rs.map((r) => r.wallMs)),
+      clientCpuMs: stat(rs.map((r) => r.clientCpuMs)),
+      hostCpuMs: stat(rs.map((r) => r.hostCpuMs)),
+      peakRssMb: Math.round(Math.max(...rs.map((r) => r.rssKb)) / 1024),
+    };
+    const f = figures[name];
+    console.log(`  ${name.padEnd(8)} ${fmt(f.wallMs)}; CPU: controller ${f.clientCpuMs.median} ms, hosts ${f.hostCpuMs.median} ms (medians); peak RSS ${f.peakRssMb} MB`);
+  }
+  const ratio = (a: string, b: string) => (figures[a] && figures[b] ? Math.round((figures[a].wallMs.median / figures[b].wallMs.median) * 100) / 100 : undefined);
+  const perHost = runnerStats(fleet, variant);
+  console.log(`  runner/ansible ${ratio('runner', 'ansible') ?? '-'}×, runner/floor ${ratio('runner', 'floor') ?? '-'}× (goal ≤ 1.25×), runner/script ${ratio('runner', 'script') ?? '-'}×; kex ${KEX}; load ${loadAvg}`);
+  if (perHost) console.log(`  runner per host: ${perHost.execs} exec channels, ${perHost.shellOps} shell requests, ${perHost.sftpOps} SFTP requests; connect+auth ${fmt(perHost.connectMs)}`);
+  record(key, { hosts: n, checks: variant, ...figures, runnerOverAnsible: ratio('runner', 'ansible'), runnerOverFloor: ratio('runner', 'floor'), runnerOverScript: ratio('runner', 'script'), goal: 1.25, kex: KEX, load: loadAvg, runnerPerHost: perHost });
+}
+
+function runnerStats(fleet: Fleet, variant: Variant) {
+  const file = join(fleet.shared.root, `runner-${variant}`, 'stats.json');
+  let per: { connectMs: number; execs: number; sftpOps: number; shellOps: number }[];
+  try {
+    per = Object.values(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
+  const med = (xs: number[]) => stat(xs).median;
+  return { connectMs: stat(per.map((p) => p.connectMs)), execs: med(per.map((p) => p.execs)), shellOps: med(per.map((p) => p.shellOps)), sftpOps: med(per.map((p) => p.sftpOps)) };
+}
+
+ensureTools(SIDES);
+console.log(`audit of N loopback hosts: ${SIDES.join(' vs ')}; ${RUNS} runs each, alternated; kex ${KEX}; load ${load()}`);
+for (const n of SIZES) await benchFleet(n);

@@ -8,28 +8,37 @@ import { remoteCommand } from './ssh/argv.js';
 import { classify } from './ssh/classify.js';
 import { connect, type SshOptions, type SshTarget } from './ssh/connect.js';
 import { exec, type ExecOptions } from './ssh/exec.js';
-import { lstatCommand, parseRecords, readdirCommand, removeCommand } from './ssh/remote-fs.js';
-import { sftpFreeBytes, sftpReadFile, sftpRename, sftpWriteFile } from './ssh/sftp.js';
+import { freeBytesCommand, lstatCommand, parseFreeBytes, parseRecords, readdirCommand, readFileCommand, removeCommand, runCommand } from './ssh/remote-fs.js';
+import { sftpRename, sftpWriteFile } from './ssh/sftp.js';
 import { RemoteShell } from './ssh/shell.js';
+import { ShellPool } from './ssh/shells.js';
 
 /** What one host's connection cost: the figures the audit bench reports. */
 export interface SshStats {
   connectMs: number;
-  /** exec channels opened (each one a remote command) */
+  /** exec channels opened: the long-lived remote shells, and commands that need stdin */
   execs: number;
-  /** SFTP requests (each one request/response on the one SFTP channel) */
+  /** SFTP requests (writes and renames only: each one request/response on the one SFTP channel) */
   sftpOps: number;
-  /** metadata requests answered by the one long-lived remote shell (a fork each, no new session) */
+  /** requests answered by the long-lived remote shells (a fork each, no new session) */
   shellOps: number;
 }
 
-/** sshd allows 10 sessions per connection (MaxSessions); keep clear of it, the SFTP channel included. */
-const CHANNELS = 8;
+/** Long-lived remote shells per connection: a slow command and a lookup side by side. */
+const SHELLS = 2;
+
+/** sshd allows 10 sessions per connection (MaxSessions): the shells, the SFTP channel and these exec channels stay clear of it. */
+const EXEC_CHANNELS = 6;
+
+/** How long after a command's own `timeout` wrapper must have stopped it we stop waiting for its answer. */
+const TIMEOUT_GRACE_MS = 5000;
 
 /**
- * A worker reached over one SSH connection (ssh2): exec channels for commands and metadata, SFTP for
- * file contents, renames and free space, multiplexed on that connection. Metadata comes from one
- * `find -printf` per call, so a directory listing is one round trip with dev/ino/mtime to the nanosecond.
+ * A worker reached over one SSH connection (ssh2). Everything a probe asks (commands, metadata, file
+ * contents, free space) is answered by long-lived remote shells, pipelined: a fork per request on the host,
+ * where an exec channel costs a new session and a login shell, and SFTP a subsystem process. Metadata comes
+ * from one `find -printf` per call, so a directory listing is one round trip with dev/ino/mtime to the
+ * nanosecond. Only commands that need stdin get an exec channel, and only writes and renames use SFTP.
  */
 export class SshHost implements Host {
   readonly transport = 'ssh';
@@ -39,14 +48,18 @@ export class SshHost implements Host {
   private lost: Error | undefined;
   private closing = false;
   private sftp: Promise<SFTPWrapper> | undefined;
-  private shell: Promise<RemoteShell> | undefined;
-  private readonly slot = limiter(CHANNELS);
+  private readonly shells: ShellPool;
+  private readonly slot = limiter(EXEC_CHANNELS);
 
   private constructor(
     private readonly client: Client,
     private readonly target: SshTarget,
   ) {
     this.name = target.name;
+    this.shells = new ShellPool(() => this.remote(() => {
+      this.stats.execs += 1;
+      return RemoteShell.open(client, target.become ? 'exec sudo -n sh' : 'exec sh');
+    }), SHELLS);
   }
 
   static async connect(target: SshTarget, opts: SshOptions): Promise<SshHost> {
@@ -68,7 +81,7 @@ export class SshHost implements Host {
   private async remote<T>(fn: () => Promise<T>): Promise<T> {
     if (this.lost) throw this.lost;
     try {
-      const value = await this.slot(fn);
+      const value = await fn();
       if (this.lost) throw this.lost;
       return value;
     } catch (err) {
@@ -79,10 +92,10 @@ export class SshHost implements Host {
   }
 
   private exec(command: string, opts: ExecOptions = {}): Promise<CommandResult> {
-    return this.remote(() => {
+    return this.remote(() => this.slot(() => {
       this.stats.execs += 1;
       return exec(this.client, command, opts);
-    });
+    }));
   }
 
   private withSftp<T>(fn: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
@@ -90,16 +103,18 @@ export class SshHost implements Host {
       this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)));
     }));
     const opened = this.sftp;
-    return this.remote(async () => {
+    return this.remote(() => this.slot(async () => {
       this.stats.sftpOps += 1;
       return fn(await opened);
-    });
+    }));
   }
 
+  /** argv on a remote shell (as root with become: the shell is `sudo -n sh`); on an exec channel when it needs stdin. */
   async run(file: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<CommandResult> {
-    const command = remoteCommand([file, ...args], opts, this.target);
     const started = performance.now();
-    const r = await this.exec(command, { ...(opts.input !== undefined ? { input: opts.input } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    const r = opts.input === undefined
+      ? await this.shellRun(runCommand(remoteCommand([file, ...args], opts, this.shellLogin())), opts.timeoutMs && opts.timeoutMs + TIMEOUT_GRACE_MS)
+      : await this.exec(remoteCommand([file, ...args], opts, this.target), { input: opts.input, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     // `timeout` exits 124 when it had to stop the command
     if (opts.timeoutMs && (r.timedOut || (r.exitCode === 124 && performance.now() - started >= opts.timeoutMs))) {
       return { ...r, exitCode: undefined, timedOut: true, signal: 'SIGTERM' };
@@ -107,12 +122,16 @@ export class SshHost implements Host {
     return r;
   }
 
-  /** One of our own metadata commands, on the long-lived remote shell (as root with become). */
-  private shellRun(line: string): Promise<CommandResult> {
-    return this.remote(async () => {
+  /** Who the remote shells run as: root already with become, so commands there need no sudo of their own. */
+  private shellLogin(): { user: string; become: boolean } {
+    return this.target.become ? { user: 'root', become: false } : this.target;
+  }
+
+  /** One request on a long-lived remote shell. */
+  private shellRun(line: string, waitMs?: number): Promise<CommandResult> {
+    return this.remote(() => {
       this.stats.shellOps += 1;
-      this.shell ??= (this.stats.execs += 1, RemoteShell.open(this.client, this.target.become ? 'exec sudo -n sh' : 'exec sh'));
-      return (await this.shell).request(line);
+      return this.shells.request(line, waitMs || undefined);
     });
   }
 
@@ -136,13 +155,10 @@ export class SshHost implements Host {
   }
 
   async readFile(path: string): Promise<string | null> {
-    if (this.target.become) {
-      const r = await this.shellRun(scriptLine('[ -e "$1" ] || exit 3; exec cat -- "$1"', [path]));
-      if (r.exitCode === 3) return null;
-      if (r.exitCode !== 0) throw new Error(`reading ${path} on ${this.name}: ${r.stderr.trim()}`);
-      return r.stdout;
-    }
-    return this.withSftp((sftp) => sftpReadFile(sftp, path));
+    const r = await this.shellRun(readFileCommand(path));
+    if (r.exitCode === 3) return null;
+    if (r.exitCode !== 0) throw new Error(`reading ${path} on ${this.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    return r.stdout;
   }
 
   async writeFile(path: string, data: string, opts: { mode?: number } = {}): Promise<void> {
@@ -186,7 +202,7 @@ export class SshHost implements Host {
 
   async freeBytes(path: string): Promise<number> {
     // f_bavail is what unprivileged users may use, whoever asks: the login user's view is the same as root's
-    return this.withSftp((sftp) => sftpFreeBytes(sftp, path));
+    return parseFreeBytes(await this.meta(freeBytesCommand(path), `statfs ${path}`));
   }
 
   /** Abandons the host (e.g. at its deadline): pending and later requests fail with `reason`. */
@@ -198,7 +214,7 @@ export class SshHost implements Host {
 
   async close(): Promise<void> {
     this.closing = true;
-    if (this.shell) await this.shell.then((sh) => sh.close(), () => undefined);
+    await this.shells.close();
     this.client.end();
   }
 }

@@ -20,15 +20,20 @@ function exists(path: string): string {
   return `{ [ -e ${quoteArg(path)} ] || [ -h ${quoteArg(path)} ]; }`;
 }
 
+/** A script as one subshell of the long-lived remote shell: a fork, where `sh -c` would also exec a new sh. */
+function subshell(script: string): string {
+  return `(${script}\n)`;
+}
+
 /** Prints nothing when the path does not exist (or a component is not a dir), else its record. */
 export function lstatCommand(path: string): string {
-  return commandLine(['sh', '-c', `if ${exists(path)}; then exec find ${findPath(path)} -maxdepth 0 -printf '${FORMAT}'; fi`]);
+  return subshell(`if ${exists(path)}; then exec find ${findPath(path)} -maxdepth 0 -printf '${FORMAT}'; fi`);
 }
 
 /** `D` then one record per entry; nothing when the path is not a directory. Like readdir(3), follows `path` itself. */
 export function readdirCommand(path: string): string {
   const q = quoteArg(path);
-  return commandLine(['sh', '-c', `if [ -d ${q} ]; then printf 'D\\0'; exec find -H ${findPath(path)} -mindepth 1 -maxdepth 1 -printf '${FORMAT}'; fi`]);
+  return subshell(`if [ -d ${q} ]; then printf 'D\\0'; exec find -H ${findPath(path)} -mindepth 1 -maxdepth 1 -printf '${FORMAT}'; fi`);
 }
 
 /** Parses records; lenient about a trailing empty chunk. */
@@ -77,5 +82,27 @@ export function removeCommand(path: string): string {
     `${rm} || { ${isDir} && ${unlock}; ${rm}; }`,
     `if ${exists(path)}; then printf remaining; else printf removed; fi`,
   ].join('\n');
-  return commandLine(['sh', '-c', script]);
+  return subshell(script);
+}
+
+/** A file's contents; exit 3 when it does not exist (a dangling symlink, a missing dir on the way included). */
+export function readFileCommand(path: string): string {
+  return subshell(`p=${quoteArg(path)}; [ -e "$p" ] || exit 3; exec cat -- "$p"`);
+}
+
+/** statfs of the filesystem holding `path`: f_bavail and f_bsize, as LocalHost.freeBytes multiplies them. */
+export function freeBytesCommand(path: string): string {
+  return subshell(`exec stat -f -c '%a %s' -- ${quoteArg(path)}`);
+}
+
+/** The answer of freeBytesCommand in bytes. */
+export function parseFreeBytes(stdout: string): number {
+  const [avail, bsize] = stdout.trim().split(' ').map(Number);
+  if (!Number.isSafeInteger(avail) || !Number.isSafeInteger(bsize)) throw new Error(`unexpected stat -f output: ${JSON.stringify(stdout.slice(0, 100))}`);
+  return (avail as number) * (bsize as number);
+}
+
+/** `run` without stdin, as a subshell of the long-lived shell: the same line an exec channel would run. */
+export function runCommand(line: string): string {
+  return subshell(line);
 }

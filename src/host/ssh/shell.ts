@@ -8,6 +8,9 @@ interface Pending {
   out?: Buffer;
   err?: Buffer;
   exitCode?: number;
+  timer?: NodeJS.Timeout;
+  /** answered already (timed out): its output, when it comes, is dropped */
+  abandoned?: boolean;
 }
 
 /**
@@ -21,6 +24,8 @@ export class RemoteShell {
   private out = Buffer.alloc(0);
   private err = Buffer.alloc(0);
   private failure: Error | undefined;
+  /** requests of this turn of the event loop, sent together: one SSH packet and one socket write for all */
+  private unsent = '';
 
   private constructor(private readonly channel: ClientChannel) {
     channel.on('data', (d: Buffer) => this.onData('out', d));
@@ -33,14 +38,30 @@ export class RemoteShell {
     return new Promise((resolve, reject) => client.exec(command, (err, channel) => (err ? reject(err) : resolve(new RemoteShell(channel)))));
   }
 
-  /** Runs one shell command line, stdin closed; resolves with its exit code, stdout and stderr. */
-  request(line: string): Promise<CommandResult> {
+  /**
+   * Runs one shell command line, stdin closed; resolves with its exit code, stdout and stderr. After
+   * `waitMs` it resolves as timed out (the command itself is stopped by its own `timeout` wrapper).
+   */
+  request(line: string, waitMs?: number): Promise<CommandResult> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.queue.push({ resolve, reject });
+      const entry: Pending = { resolve, reject };
+      if (waitMs !== undefined) {
+        entry.timer = setTimeout(() => {
+          entry.abandoned = true;
+          resolve({ exitCode: undefined, stdout: '', stderr: '', timedOut: true });
+        }, waitMs);
+      }
+      this.queue.push(entry);
       const m = this.marker;
-      this.channel.write(`${line} </dev/null; printf '\\000${m} %d\\000' "$?"; printf '\\000${m}\\000' >&2\n`);
+      if (this.unsent === '') setImmediate(() => this.flush());
+      this.unsent += `${line} </dev/null; printf '\\000${m} %d\\000' "$?"; printf '\\000${m}\\000' >&2\n`;
     });
+  }
+
+  private flush(): void {
+    if (this.failure === undefined) this.channel.write(this.unsent);
+    this.unsent = '';
   }
 
   private onData(stream: 'out' | 'err', data: Buffer): void {
@@ -72,13 +93,18 @@ export class RemoteShell {
       }
       if (head.out === undefined || head.err === undefined) return;
       this.queue.shift();
+      clearTimeout(head.timer);
+      if (head.abandoned) continue;
       head.resolve({ exitCode: head.exitCode, stdout: head.out.toString('utf8'), stderr: head.err.toString('utf8'), timedOut: false });
     }
   }
 
   private fail(err: Error): void {
     this.failure ??= err;
-    for (const p of this.queue.splice(0)) p.reject(this.failure);
+    for (const p of this.queue.splice(0)) {
+      clearTimeout(p.timer);
+      p.reject(this.failure);
+    }
   }
 
   close(): void {
