@@ -113,7 +113,7 @@ export class SshHost implements Host {
   async run(file: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<CommandResult> {
     const started = performance.now();
     const r = opts.input === undefined
-      ? await this.shellRun(runCommand(remoteCommand([file, ...args], opts, this.shellLogin())), opts.timeoutMs && opts.timeoutMs + TIMEOUT_GRACE_MS)
+      ? await this.shellRun(runCommand(remoteCommand([file, ...args], opts, this.shellLogin())), { slow: true, ...(opts.timeoutMs ? { waitMs: opts.timeoutMs + TIMEOUT_GRACE_MS } : {}) })
       : await this.exec(remoteCommand([file, ...args], opts, this.target), { input: opts.input, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
     // `timeout` exits 124 when it had to stop the command
     if (opts.timeoutMs && (r.timedOut || (r.exitCode === 124 && performance.now() - started >= opts.timeoutMs))) {
@@ -127,11 +127,11 @@ export class SshHost implements Host {
     return this.target.become ? { user: 'root', become: false } : this.target;
   }
 
-  /** One request on a long-lived remote shell. */
-  private shellRun(line: string, waitMs?: number): Promise<CommandResult> {
+  /** One request on a long-lived remote shell; `slow` for commands, which may take long, unlike metadata requests. */
+  private shellRun(line: string, opts: { slow?: boolean; waitMs?: number } = {}): Promise<CommandResult> {
     return this.remote(() => {
       this.stats.shellOps += 1;
-      return this.shells.request(line, waitMs || undefined);
+      return this.shells.request(line, opts);
     });
   }
 

@@ -3,6 +3,7 @@ import { matchesGlob } from '../../core/glob.js';
 import type { Check, Context, Finding, Host } from '../../core/types.js';
 import { parseFeed, parseMarker, requestsFor, type Request } from './parse.js';
 import { ClobberOptions, type ClobberAction, type ClobberPlan } from './schema.js';
+import { allInOrder } from '../../core/all.js';
 import { count } from '../../core/text.js';
 
 export const MARKER = 'last-clobber';
@@ -12,14 +13,10 @@ export const clobber: Check<ClobberOptions, ClobberPlan> = {
   summary: 'empties build dirs that the clobber feed asks to clobber since their last-clobber marker',
   options: ClobberOptions,
   async probe(host, opts, ctx): Promise<Finding<ClobberPlan>> {
-    const feed = parseFeed(await readFeed(host, opts, ctx), opts.feed);
-    const name = opts.host ?? (await shortHostname(host));
-    const { requests, rejected } = requestsFor(feed, name);
-    const actions: ClobberAction[] = [];
-    for (const req of requests) {
-      const action = await actionFor(host, opts, req);
-      if (action) actions.push(action);
-    }
+    const [text, name] = await allInOrder([readFeed(host, opts, ctx), opts.host ?? shortHostname(host)]);
+    const { requests, rejected } = requestsFor(parseFeed(text, opts.feed), name);
+    const found = await allInOrder(requests.map((req) => actionFor(host, opts, req)));
+    const actions = found.filter((a): a is ClobberAction => a !== undefined);
     const extra = rejected.length ? { warnings: rejected } : {};
     if (actions.length === 0) return { state: 'ok', summary: `no clobber requests pending for ${name} under ${opts.dir}`, ...extra };
     return { state: 'drift', summary: describeActions(actions), plan: { actions }, ...extra };
@@ -49,9 +46,9 @@ async function shortHostname(host: Host): Promise<string> {
 /** What a request means for one build dir present on this host, or undefined when nothing is due. */
 async function actionFor(host: Host, opts: ClobberOptions, req: Request): Promise<ClobberAction | undefined> {
   const path = join(opts.dir, req.builddir);
-  const st = await host.lstat(path);
+  const [st, marker] = await allInOrder([host.lstat(path), host.readFile(join(path, MARKER))]);
   if (st === null || st.type !== 'dir') return undefined;
-  const markerBefore = parseMarker(await host.readFile(join(path, MARKER)));
+  const markerBefore = parseMarker(marker);
   const base = { builddir: req.builddir, path, requestedAt: req.lastclobber, markerBefore, ...(req.who ? { who: req.who } : {}) };
   if (markerBefore === null) return { ...base, kind: 'record', delete: [] };
   if (req.lastclobber <= markerBefore) return undefined;

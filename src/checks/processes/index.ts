@@ -1,4 +1,5 @@
 import { formatDuration } from '../../config/units.js';
+import { allInOrder } from '../../core/all.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Finding } from '../../core/types.js';
 import { userName, type User } from '../../core/users.js';
@@ -11,9 +12,11 @@ export const processes: Check<ProcessesOptions, ProcessesPlan> = {
   summary: "kills the build users' processes left by the last job: not in the baseline, not allowed, never runner's own",
   options: ProcessesOptions,
   async probe(host, opts, ctx): Promise<Finding<ProcessesPlan>> {
-    const roots = await readProtected(host, opts.protect);
-    const stored = await readBaseline(host, opts.baseline);
-    const { self, procs, users } = await readSnapshot(host, opts.users);
+    const [roots, stored, { self, procs, users }] = await allInOrder([
+      readProtected(host, opts.protect),
+      readBaseline(host, opts.baseline),
+      readSnapshot(host, opts.users),
+    ]);
     const uids = users.map((u) => u.uid);
     const view = classify(procs, protectedPids(procs, self, roots), uids, opts.allow);
     const who = users.map((u) => u.name).join(', ');

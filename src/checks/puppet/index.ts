@@ -1,4 +1,5 @@
 import { formatDuration } from '../../config/units.js';
+import { allInOrder } from '../../core/all.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Finding, Host } from '../../core/types.js';
 import { TIMED_OUT, isolatedArgv, timeoutArgv } from '../../host/commands.js';
@@ -12,9 +13,11 @@ export const puppet: Check<PuppetOptions, PuppetPlan> = {
   async probe(host, opts, ctx): Promise<Finding<PuppetPlan>> {
     const where = await locate(host, opts);
     if (where === undefined) return { state: 'skipped', summary: `puppet is not installed here (no ${opts.command})` };
-    const lock = await host.readFile(where.lock);
+    // the lock and the last summary together; a --noop run only once the lock is known to be absent
+    const [lock, text] = await allInOrder([host.readFile(where.lock), opts.noop ? null : host.readFile(where.summary)]);
     if (lock !== null) throw new RunnerError(`puppet agent is disabled (${where.lock}): ${lockMessage(lock)}`);
-    const { summary, pending } = opts.noop ? await noopRun(host, opts, where.summary) : { summary: await readSummary(host, where.summary), pending: [] };
+    const last = text === null ? undefined : parseSummary(text, where.summary);
+    const { summary, pending } = opts.noop ? await noopRun(host, opts, where.summary) : { summary: last, pending: [] };
     const reasons = summary ? judge(summary, ctx.now().getTime(), opts.max_age) : [`no run recorded (${where.summary} is missing)`];
     if (reasons.length === 0) {
       const age = formatDuration(ctx.now().getTime() - (summary?.lastRun ?? 0) * 1000);

@@ -1,4 +1,5 @@
 import { formatBytes, formatDuration } from '../../config/units.js';
+import { allInOrder } from '../../core/all.js';
 import type { Check, Finding } from '../../core/types.js';
 import type { PurgePlan, PurgeVolume } from './plan.js';
 import { readActive, scanVolumes } from './scan.js';
@@ -11,8 +12,7 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
   summary: 'deletes old build dirs, oldest first, until each filesystem has the free space it needs',
   options: PurgeOptions,
   async probe(host, opts, ctx): Promise<Finding<PurgePlan>> {
-    const active = await readActive(host, opts);
-    const { volumes, warnings } = await scanVolumes(host, opts, ctx.now().getTime());
+    const [active, { volumes, warnings }] = await allInOrder([readActive(host, opts), scanVolumes(host, opts, ctx.now().getTime())]);
     const plan: PurgePlan = { delete: [], volumes: [], protected: [] };
     for (const v of volumes) {
       const chosen = await selectVolume(host, v, opts, active);

@@ -1,3 +1,4 @@
+import { allInOrder } from '../../core/all.js';
 import type { Host } from '../../core/types.js';
 import { classify, type Candidate } from './candidates.js';
 import type { PurgeOptions } from './schema.js';
@@ -15,12 +16,13 @@ export async function scanVolumes(host: Host, opts: PurgeOptions, nowMs: number)
   const byDev = new Map<number, Volume>();
   const warnings: string[] = [];
   for (const base of opts.dirs) {
-    const st = await host.lstat(base);
+    // together: readdir answers null for what is not a directory
+    const [st, listed] = await allInOrder([host.lstat(base), host.readdir(base)]);
     if (st === null || st.type !== 'dir') {
       warnings.push(st === null ? `${base} does not exist: nothing to purge there` : `${base} is a ${st.type}, not a directory: left alone`);
       continue;
     }
-    const entries = (await host.readdir(base)) ?? [];
+    const entries = listed ?? [];
     const found = classify(base, st.dev, entries, nowMs);
     warnings.push(...found.warnings);
     const volume = byDev.get(st.dev) ?? { dirs: [], freeBytes: await host.freeBytes(base), leftovers: [], candidates: [] };

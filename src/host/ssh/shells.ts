@@ -1,41 +1,45 @@
 import type { CommandResult } from '../../core/types.js';
 import type { RemoteShell } from './shell.js';
 
+interface Slot {
+  shell: Promise<RemoteShell>;
+  /** commands (run) written and not answered yet: they may take long */
+  slow: number;
+}
+
 /**
- * Up to `max` long-lived remote shells of one connection, opened only when needed: a request goes to an
- * idle shell, else to a new one while fewer than `max` are open, else behind the shortest queue (pipelined).
- * Two shells let a slow command (hg status) and a lookup run side by side; more buy little and cost a session each.
+ * Up to `max` long-lived remote shells of one connection, opened only when needed. Quick metadata requests
+ * (find, du, cat) go to the shell with the fewest commands ahead of them, pipelined; a command goes to a
+ * shell with no other command pending, opening one more while fewer than `max` are open. So a slow command
+ * (hg status) and a lookup run side by side, and a host that never has two commands at once costs one session.
  */
 export class ShellPool {
-  private readonly shells: { shell: Promise<RemoteShell>; pending: number }[] = [];
+  private readonly slots: Slot[] = [];
 
   constructor(
     private readonly open: () => Promise<RemoteShell>,
     private readonly max: number,
   ) {}
 
-  async request(line: string, waitMs?: number): Promise<CommandResult> {
-    const slot = this.pick();
-    slot.pending += 1;
+  async request(line: string, opts: { slow?: boolean; waitMs?: number } = {}): Promise<CommandResult> {
+    const slot = this.pick(opts.slow === true);
+    if (opts.slow) slot.slow += 1;
     try {
-      return await (await slot.shell).request(line, waitMs);
+      return await (await slot.shell).request(line, opts.waitMs);
     } finally {
-      slot.pending -= 1;
+      if (opts.slow) slot.slow -= 1;
     }
   }
 
-  private pick() {
-    const idle = this.shells.find((s) => s.pending === 0);
-    if (idle) return idle;
-    if (this.shells.length < this.max) {
-      const slot = { shell: this.open(), pending: 0 };
-      this.shells.push(slot);
-      return slot;
-    }
-    return this.shells.reduce((a, b) => (b.pending < a.pending ? b : a));
+  private pick(slow: boolean): Slot {
+    const least = this.slots.reduce<Slot | undefined>((a, b) => (a === undefined || b.slow < a.slow ? b : a), undefined);
+    if (least && (least.slow === 0 || !slow || this.slots.length >= this.max)) return least;
+    const slot = { shell: this.open(), slow: 0 };
+    this.slots.push(slot);
+    return slot;
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.shells.map((s) => s.shell.then((sh) => sh.close(), () => undefined)));
+    await Promise.all(this.slots.map((s) => s.shell.then((sh) => sh.close(), () => undefined)));
   }
 }
