@@ -24,6 +24,12 @@ export function globToRegExp(glob: string, opts: { slash: boolean } = { slash: f
   return new RegExp(`^${out}$`);
 }
 
+// a check matches the same few globs against every entry of every host: compile each once
+const compiled = new Map<string, RegExp>();
+
 export function matchesGlob(text: string, glob: string, opts?: { slash: boolean }): boolean {
-  return globToRegExp(glob, opts).test(text);
+  const key = `${opts?.slash ? 's' : 'n'}${glob}`;
+  let re = compiled.get(key);
+  if (!re) compiled.set(key, (re = globToRegExp(glob, opts)));
+  return re.test(text);
 }

@@ -42,13 +42,24 @@ export function entryMatches(patterns: string, name: string): boolean {
   return patternListMatches(patterns.split(','), name);
 }
 
+// every host of an audit is looked up in the same known_hosts: each pattern is compiled once
+const compiled = new Map<string, RegExp>();
+
+function patternRegExp(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (!re) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    compiled.set(pattern, (re = new RegExp(`^${body}$`, 'i')));
+  }
+  return re;
+}
+
 /** OpenSSH pattern lists: `*` and `?` wildcards (brackets are literal), a `!` match vetoes the list. */
 export function patternListMatches(patterns: readonly string[], name: string): boolean {
   let matched = false;
   for (const p of patterns) {
     const negated = p.startsWith('!');
-    const body = (negated ? p.slice(1) : p).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    if (!new RegExp(`^${body}$`, 'i').test(name)) continue;
+    if (!patternRegExp(negated ? p.slice(1) : p).test(name)) continue;
     if (negated) return false;
     matched = true;
   }
