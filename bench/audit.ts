@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuGroup, type CpuGroup } from './fleet/cgroup.js';
@@ -8,6 +8,7 @@ import { KEX, ansibleSide, floorSide, runnerSide, scriptSide, type Side } from '
 import { changedPaths, snapshot } from './fleet/snapshot.js';
 import { checkVerdicts } from './fleet/verdicts.js';
 import type { Variant } from './fleet/hosts.js';
+import type { SshStats } from '../src/host/ssh.js';
 import { fmt, record, stat, type Stat } from './lib.js';
 
 // `runner audit` (purge, clobber, tools, puppet, processes) of N loopback sshd hosts against
@@ -32,17 +33,27 @@ async function measure(fleet: Fleet, side: Side, client: CpuGroup | undefined): 
   await fleet.settle();
   const c0 = client?.usageMs() ?? 0;
   const h0 = fleet.hostsCpu?.usageMs() ?? 0;
-  // the command joins the client cgroup, then becomes GNU time (peak RSS) running the side
+  // the command joins the client cgroup, then becomes GNU time (peak RSS) running the side; not spawnSync:
+  // the event loop must go on draining the sshds' log pipes, or a chatty side (Ansible) blocks them all
   const argv = ['-c', 'echo $$ > "$0" && exec /usr/bin/time -f %M "$@"', client?.procs ?? '/dev/null', ...side.argv];
   const t0 = performance.now();
-  const r = spawnSync('sh', argv, { stdio: ['ignore', 'ignore', 'pipe'], env: side.env });
+  const r = await run('sh', argv, side.env);
   const wallMs = performance.now() - t0;
-  side.after?.();
-  const stderr = r.stderr.toString();
-  if (!side.ok.includes(r.status ?? -1)) throw new Error(`${side.name} exited ${r.status}: ${stderr.slice(-2000)}`);
+  await side.after?.();
+  if (!side.ok.includes(r.status ?? -1)) throw new Error(`${side.name} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   await fleet.settle();
-  const rssKb = Number(stderr.trim().split('\n').at(-1));
+  const rssKb = Number(r.stderr.trim().split('\n').at(-1));
   return { wallMs, clientCpuMs: (client?.usageMs() ?? 0) - c0, hostCpuMs: (fleet.hostsCpu?.usageMs() ?? 0) - h0, rssKb };
+}
+
+function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
 }
 
 /** Every host's state (its sshd dir aside): the runs must leave it as it was. */
@@ -100,20 +111,21 @@ function report(key: string, n: number, fleet: Fleet, variant: Variant, runs: Ma
   const ratio = (a: string, b: string) => (figures[a] && figures[b] ? Math.round((figures[a].wallMs.median / figures[b].wallMs.median) * 100) / 100 : undefined);
   const perHost = runnerStats(fleet, variant);
   console.log(`  runner/ansible ${ratio('runner', 'ansible') ?? '-'}×, runner/floor ${ratio('runner', 'floor') ?? '-'}× (goal ≤ 1.25×), runner/script ${ratio('runner', 'script') ?? '-'}×; kex ${KEX}; load ${loadAvg}`);
-  if (perHost) console.log(`  runner per host: ${perHost.execs} exec channels, ${perHost.shellOps} shell requests, ${perHost.sftpOps} SFTP requests; connect+auth ${fmt(perHost.connectMs)}`);
+  if (perHost) console.log(`  runner per host: ${perHost.roundTrips} round trips: ${perHost.shellOps} shell requests on ${perHost.execs} exec channels, ${perHost.sftpOps} SFTP requests; connect+auth ${fmt(perHost.connectMs)}`);
   record(key, { hosts: n, checks: variant, ...figures, runnerOverAnsible: ratio('runner', 'ansible'), runnerOverFloor: ratio('runner', 'floor'), runnerOverScript: ratio('runner', 'script'), goal: 1.25, kex: KEX, load: loadAvg, runnerPerHost: perHost });
 }
 
 function runnerStats(fleet: Fleet, variant: Variant) {
   const file = join(fleet.shared.root, `runner-${variant}`, 'stats.json');
-  let per: { connectMs: number; execs: number; sftpOps: number; shellOps: number }[];
+  let per: SshStats[];
   try {
     per = Object.values(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
     return undefined;
   }
   const med = (xs: number[]) => stat(xs).median;
-  return { connectMs: stat(per.map((p) => p.connectMs)), execs: med(per.map((p) => p.execs)), shellOps: med(per.map((p) => p.shellOps)), sftpOps: med(per.map((p) => p.sftpOps)) };
+  const median = (k: keyof SshStats) => med(per.map((p) => p[k]));
+  return { connectMs: stat(per.map((p) => p.connectMs)), roundTrips: median('roundTrips'), execs: median('execs'), shellOps: median('shellOps'), sftpOps: median('sftpOps') };
 }
 
 ensureTools(SIDES);

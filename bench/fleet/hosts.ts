@@ -84,7 +84,7 @@ export async function makeHost(shared: FleetShared, i: number, address: string):
   const config = { all: join(dir, 'runner.yaml'), 'no-tools': join(dir, 'runner-no-tools.yaml') };
   writeFileSync(config.all, runnerConfig(vars, true));
   writeFileSync(config['no-tools'], runnerConfig(vars, false));
-  const sshd = await startSshd({ dir: join(dir, 'sshd'), address, authorizedKeys: shared.client.authorizedKeys });
+  const sshd = await startSshd({ dir: join(dir, 'sshd'), address, authorizedKeys: shared.client.authorizedKeys, logLevel: 'INFO' });
   return { name, dir, sshd, worker, config, vars };
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ export interface Side {
   /** what the run wrote (report, recap), for checking its verdicts */
   output: string;
   /** after each run, outside the timing: stop what the run left behind */
-  after?: () => void;
+  after?: () => Promise<void>;
 }
 
 /** The same SSH options for OpenSSH on both OpenSSH sides: the pool's key and known_hosts, the forced kex. */
@@ -99,10 +99,9 @@ export function ansibleSide(fleet: Fleet, n: number, variant: Variant): Side {
 }
 
 /** `ssh -O exit` on every control socket: the masters Ansible left running end now. */
-function exitMasters(dir: string): void {
-  if (!existsSync(dir)) return;
-  const sockets = readdirSync(dir).map((s) => join(dir, s));
-  if (sockets.length === 0) return;
-  const script = sockets.map((s) => `ssh -q -O exit -o ControlPath='${s}' bench 2>/dev/null &`).join('\n');
-  spawnSync('sh', ['-c', `${script}\nwait`], { stdio: 'ignore' });
+async function exitMasters(dir: string): Promise<void> {
+  const sockets = existsSync(dir) ? readdirSync(dir).map((s) => join(dir, s)) : [];
+  await Promise.all(sockets.map((s) => new Promise((resolve) => {
+    spawn('ssh', ['-q', '-O', 'exit', '-o', `ControlPath=${s}`, 'bench'], { stdio: 'ignore' }).on('close', resolve).on('error', resolve);
+  })));
 }

@@ -22,6 +22,8 @@ export interface SshStats {
   sftpOps: number;
   /** requests answered by the long-lived remote shells (a fork each, no new session) */
   shellOps: number;
+  /** waits for an answer: each batch of shell requests sent together, each exec channel, each SFTP request */
+  roundTrips: number;
 }
 
 /** Long-lived remote shells per connection: a slow command and a lookup side by side. */
@@ -43,7 +45,7 @@ const TIMEOUT_GRACE_MS = 5000;
 export class SshHost implements Host {
   readonly transport = 'ssh';
   readonly name: string;
-  readonly stats: SshStats = { connectMs: 0, execs: 0, sftpOps: 0, shellOps: 0 };
+  readonly stats: SshStats = { connectMs: 0, execs: 0, sftpOps: 0, shellOps: 0, roundTrips: 0 };
   /** set once the connection is gone (or abandoned at a deadline): every later request fails with it */
   private lost: Error | undefined;
   private closing = false;
@@ -58,7 +60,7 @@ export class SshHost implements Host {
     this.name = target.name;
     this.shells = new ShellPool(() => this.remote(() => {
       this.stats.execs += 1;
-      return RemoteShell.open(client, target.become ? 'exec sudo -n sh' : 'exec sh');
+      return RemoteShell.open(client, target.become ? 'exec sudo -n sh' : 'exec sh', () => (this.stats.roundTrips += 1));
     }), SHELLS);
   }
 
@@ -94,6 +96,7 @@ export class SshHost implements Host {
   private exec(command: string, opts: ExecOptions = {}): Promise<CommandResult> {
     return this.remote(() => this.slot(() => {
       this.stats.execs += 1;
+      this.stats.roundTrips += 1;
       return exec(this.client, command, opts);
     }));
   }
@@ -105,6 +108,7 @@ export class SshHost implements Host {
     const opened = this.sftp;
     return this.remote(() => this.slot(async () => {
       this.stats.sftpOps += 1;
+      this.stats.roundTrips += 1;
       return fn(await opened);
     }));
   }

@@ -41,6 +41,8 @@ export interface SshdOptions {
   authorizedKeys: string;
   /** a shell command run before sshd inside its own mount namespace (e.g. mounting a tmpfs) */
   inNamespace?: string;
+  /** VERBOSE by default (tests read the log); the benches use sshd's own default, INFO */
+  logLevel?: string;
 }
 
 /** Starts sshd in the foreground as our child; resolves once it listens. */
@@ -64,7 +66,7 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
     'UsePAM no',
     'StrictModes no',
     'MaxStartups 100:30:200',
-    'LogLevel VERBOSE',
+    `LogLevel ${opts.logLevel ?? 'VERBOSE'}`,
     '',
   ].join('\n'));
   const sshd = `exec /usr/sbin/sshd -D -e -f ${cfg}`;

@@ -117,6 +117,28 @@ describe('SshHost', () => {
     expect((await host.lstat(join(root, 'mnt', 'inner')))?.type).toBe('dir');
   });
 
+  it('answers metadata on one remote shell, and runs a second command beside a slow one on a second shell', async () => {
+    const fresh = await SshHost.connect(target, options);
+    try {
+      const paths = [root, join(root, 'nope'), '/etc', '/etc/hostname', join(root, 'client')];
+      expect(await Promise.all(paths.map((p) => fresh.lstat(p)))).toEqual(await Promise.all(paths.map((p) => local.lstat(p))));
+      // asked together, answered in one round trip
+      expect(fresh.stats).toMatchObject({ execs: 1, sftpOps: 0, shellOps: 5, roundTrips: 1 });
+      // the first command waits for a file only the second creates: on one shell they would wait for each other forever
+      const flag = join(root, 'owned', 'second-ran');
+      mkdirSync(join(root, 'owned'), { recursive: true });
+      execFileSync('chown', ['rtest-ssh', join(root, 'owned')]);
+      const [first, second] = await Promise.all([
+        fresh.run('sh', ['-c', 'while [ ! -e "$1" ]; do sleep 0.05; done; echo saw it', 'sh', flag], { timeoutMs: 60_000 }),
+        fresh.run('touch', [flag]),
+      ]);
+      expect([first.stdout, second.exitCode]).toEqual(['saw it\n', 0]);
+      expect(fresh.stats).toMatchObject({ execs: 2, sftpOps: 0 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('counts its round trips', () => {
     expect(host.stats.execs).toBeGreaterThan(0);
     expect(host.stats.sftpOps).toBeGreaterThan(0);

@@ -27,15 +27,19 @@ export class RemoteShell {
   /** requests of this turn of the event loop, sent together: one SSH packet and one socket write for all */
   private unsent = '';
 
-  private constructor(private readonly channel: ClientChannel) {
+  private constructor(
+    private readonly channel: ClientChannel,
+    private readonly onSend: () => void,
+  ) {
     channel.on('data', (d: Buffer) => this.onData('out', d));
     channel.stderr.on('data', (d: Buffer) => this.onData('err', d));
     // only a lost connection (or a killed shell) ends it: classified like a connection error
     channel.on('close', () => this.fail(Object.assign(new Error('the remote shell ended'), { level: 'shell' })));
   }
 
-  static open(client: Client, command: string): Promise<RemoteShell> {
-    return new Promise((resolve, reject) => client.exec(command, (err, channel) => (err ? reject(err) : resolve(new RemoteShell(channel)))));
+  /** `onSend` is told of every batch of requests sent: one round trip each. */
+  static open(client: Client, command: string, onSend: () => void = () => {}): Promise<RemoteShell> {
+    return new Promise((resolve, reject) => client.exec(command, (err, channel) => (err ? reject(err) : resolve(new RemoteShell(channel, onSend)))));
   }
 
   /**
@@ -60,7 +64,10 @@ export class RemoteShell {
   }
 
   private flush(): void {
-    if (this.failure === undefined) this.channel.write(this.unsent);
+    if (this.failure === undefined) {
+      this.channel.write(this.unsent);
+      this.onSend();
+    }
     this.unsent = '';
   }
 
