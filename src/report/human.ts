@@ -16,7 +16,7 @@ export interface HumanOptions {
 export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   const paint = (status: Status, text: string) => (opts.colour ? `\x1b[${COLOURS[status]}m${text}\x1b[0m` : text);
   const width = Math.max(8, ...doc.hosts.flatMap((h) => h.results.map((r) => r.check.length)));
-  const lines: string[] = [];
+  const lines: string[] = doc.lock ? [`note: ${doc.lock.summary}`] : [];
   for (const host of doc.hosts) {
     if (doc.hosts.length > 1 || host.unreachable) lines.push(`${host.host}${host.unreachable ? `: ${host.unreachable}` : ''}`);
     for (const r of host.results) {
