@@ -32,7 +32,8 @@ export function spawnWorker(spec: SpawnSpec): Promise<WorkerProcess> {
   const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-KEEP_OUTPUT));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise<WorkerExit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  // 'exit', not 'close': processes left in the session may hold its stdout open for a long time
+  const exited = new Promise<WorkerExit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {
     child.once('error', (err) => reject(new Error(`cannot start worker '${spec.argv.join(' ')}': ${err.message}`)));
     child.once('spawn', () => resolve({ pid: child.pid as number, exited, output: () => output.trim() }));
