@@ -145,7 +145,8 @@ export class Effects {
     if (!o.failure) this.rec.snap.counters.iterations += 1;
     const how = o.failure ? `failed: ${o.why}` : `exit ${o.exit?.signal ?? o.exit?.code}${o.stopped ? ` (stopped: ${o.stopped})` : ''}`;
     const swept = o.swept.length ? `; stopped ${o.swept.length} leftover processes of its session` : '';
-    this.rec.event('stopped', worker, `worker stopped after ${o.builds} builds, ${how}${swept}`, 'stopped');
+    const line = o.pid === undefined ? `worker not started: ${o.why}` : `worker stopped after ${o.builds} builds, ${how}${swept}`;
+    this.rec.event('stopped', worker, line, 'stopped');
   }
 
   private async halt(): Promise<LoopEvent> {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findWorkerIn, sessionMembers } from '../../src/lifecycle/procfs.js';
+import { cmdlineOf, findWorkerIn, sessionMembers } from '../../src/lifecycle/procfs.js';
 import { killSession } from '../../src/lifecycle/worker.js';
 import { RUNNER_BIN } from './cli.js';
 
@@ -39,7 +39,7 @@ export class DaemonRun {
   }
 
   /** Waits for the `n`-th event matching; fails with the daemon's log when it exits or time runs out. */
-  async waitFor(match: (e: DaemonEvent) => boolean, n = 1, timeoutMs = 90_000): Promise<DaemonEvent> {
+  async waitFor(match: (e: DaemonEvent) => boolean, n = 1, timeoutMs = 180_000): Promise<DaemonEvent> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events().filter(match);
@@ -51,7 +51,7 @@ export class DaemonRun {
     }
   }
 
-  async exit(timeoutMs = 120_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  async exit(timeoutMs = 180_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`daemon still running:\n${this.err.slice(-3000)}`)), timeoutMs).unref());
     return Promise.race([this.exited, timer]);
   }
@@ -88,4 +88,17 @@ export function writeDaemonConfig(dir: string, checks: string[], lifecycle: stri
   const text = ['checks:', ...(checks.length ? checks : []), 'lifecycle:', `  state_dir: ${stateDir}`, ...lifecycle, ''].join('\n');
   writeFileSync(config, checks.length ? text : text.replace('checks:\n', 'checks: []\n'));
   return { config, stateDir };
+}
+
+/** The pids of the running build step (fixtures/buildbot/master.cfg's `sh -c 'echo build-start; …'`) in a worker's session. */
+export async function waitForStep(worker: number, timeoutMs = 60_000): Promise<number[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const members = (await sessionMembers(worker)).filter((p) => p !== worker);
+    const argv = await Promise.all(members.map((p) => cmdlineOf(p)));
+    const steps = members.filter((_, k) => argv[k]?.join(' ').includes('build-start'));
+    if (steps.length) return steps;
+    if (Date.now() > until) throw new Error(`no build step in the session of worker ${worker}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

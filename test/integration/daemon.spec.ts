@@ -2,9 +2,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, w
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createWorker, sendChange, startMaster, stopMaster, type Master } from '../../fixtures/buildbot/harness.js';
-import { cmdlineOf, isAlive, sessionMembers } from '../../src/lifecycle/procfs.js';
-import { DaemonRun, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
+import { countLines, createWorker, sendChange, startMaster, stopMaster, type Master } from '../../fixtures/buildbot/harness.js';
+import { isAlive } from '../../src/lifecycle/procfs.js';
+import { DaemonRun, waitForStep, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
 import { sandbox } from '../helpers/tmp.js';
 import { ensureUser } from '../helpers/users.js';
@@ -26,6 +26,8 @@ afterAll(async () => {
 
 const MAIN = ['preflight', 'checks', 'starting', 'started', 'attached', 'build-started', 'draining', 'drain-requested', 'stopped', 'postflight'];
 const of = (n: number) => (e: DaemonEvent) => e.iteration === n;
+// real buildbot processes on 2 shared cores: generous, never asserted
+const SLOW = 240_000;
 const is = (name: string, n?: number) => (e: DaemonEvent) => e.event === name && (n === undefined || e.iteration === n);
 
 describe('runner daemon with a real buildbot master and worker', () => {
@@ -88,7 +90,7 @@ describe('runner daemon with a real buildbot master and worker', () => {
     expect(prom).toMatch(/runner_phase_seconds\{phase="draining"\} \d/);
     expect(existsSync(join(stateDir, 'worker.pid'))).toBe(false);
     expect(await run.leftovers()).toEqual([]);
-  });
+  }, SLOW);
 
   it('a worker killed mid-build: its orphaned build step is stopped, postflight runs, the next iteration attaches', async () => {
     const dir = join(root, 'killed');
@@ -108,12 +110,7 @@ describe('runner daemon with a real buildbot master and worker', () => {
     await sendChange(master.port, { gate, mark: join(dir, 'mark') });
     await run.waitFor(is('build-started', 1));
     const worker = Number(readFileSync(join(stateDir, 'worker.pid'), 'utf8'));
-    let steps: number[] = [];
-    for (let i = 0; i < 600 && steps.length === 0; i++, await new Promise((r) => setTimeout(r, 50))) {
-      const members = (await sessionMembers(worker)).filter((p) => p !== worker);
-      const argv = await Promise.all(members.map((p) => cmdlineOf(p)));
-      steps = members.filter((_, k) => argv[k]?.join(' ').includes('build-start'));
-    }
+    const steps = await waitForStep(worker);
     expect(steps.length).toBe(1);
     process.kill(worker, 'SIGKILL');
 
@@ -130,5 +127,27 @@ describe('runner daemon with a real buildbot master and worker', () => {
     expect(run.stderr).toMatch(/stopped \d+ leftover processes of its session/);
     expect(run.stderr).toMatch(/exit 16: halted \(2 iterations done\); no halt command configured/);
     expect(await run.leftovers()).toEqual([]);
-  });
+  }, SLOW);
+
+  it('a wrong worker password: refused, bounded tries, then the halt command, whose result is reported', async () => {
+    const dir = join(root, 'refused');
+    mkdirSync(dir);
+    const basedir = await createWorker(join(dir, 'worker'), master.port, { allowShutdown: 'signal', password: 'not-the-password' });
+    const { config, stateDir } = writeDaemonConfig(dir, [], [
+      `  worker: { basedir: ${basedir} }`,
+      '  attach_timeout: 60s',
+      '  retry: { tries: 2, base: 0.1s, jitter: 0s }',
+      `  halt: [sh, -c, "echo halting; echo 'no reboot here' >&2; exit 3"]`,
+    ]);
+    run = new DaemonRun(config, stateDir, basedir);
+    expect(await run.exit()).toEqual({ code: 17, signal: null }); // the halt command failed
+    const events = run.events();
+    expect(events.filter(is('stopped')).map((e) => e.failure)).toEqual(['refused', 'refused']);
+    expect(events.filter(is('stopped')).every((e) => (e.why as string).includes('refused the login'))).toBe(true);
+    expect(events.find(is('halt'))).toMatchObject({ reason: expect.stringMatching(/^worker: the master refused the login .*\(2 of 2 tries\)$/) });
+    expect(events.find(is('halted'))).toMatchObject({ ran: true, ok: false, detail: "'sh -c echo halting; echo 'no reboot here' >&2; exit 3' exited 3: no reboot here" });
+    expect(run.stderr).toMatch(/exit 17: halt command failed/);
+    expect(countLines(join(master.dir, 'twistd.log'), /invalid login from user 'w1'/)).toBeGreaterThanOrEqual(2);
+    expect(await run.leftovers()).toEqual([]);
+  }, SLOW);
 });

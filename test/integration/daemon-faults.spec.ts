@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWorker, waitForLine } from '../../fixtures/buildbot/harness.js';
+import { killSession } from '../../src/lifecycle/worker.js';
+import { DaemonRun, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
+import { freePort } from '../helpers/ports.js';
+import { sandbox } from '../helpers/tmp.js';
+
+// Faults that need no master: the worker dials a loopback port nobody listens on.
+const root = sandbox('runner-daemon-faults-');
+let run: DaemonRun | undefined;
+const strays: number[] = [];
+afterEach(async () => {
+  await run?.cleanup();
+  run = undefined;
+  for (const pid of strays.splice(0)) await killSession(pid);
+});
+
+const SLOW = 240_000;
+const is = (name: string) => (e: DaemonEvent) => e.event === name;
+
+async function setup(name: string, lifecycle: string[]) {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  const basedir = await createWorker(join(dir, 'worker'), await freePort(), { allowShutdown: 'signal' });
+  const { config, stateDir } = writeDaemonConfig(dir, [], [`  worker: { basedir: ${basedir} }`, ...lifecycle]);
+  return { dir, basedir, config, stateDir };
+}
+
+describe('runner daemon: faults without a master', () => {
+  it('master down: no attach within attach_timeout, the worker is stopped, retried, then halt (exit 16 with no halt command)', async () => {
+    const t = await setup('down', ['  attach_timeout: 2s', '  retry: { tries: 2, base: 0.1s, jitter: 0s }']);
+    writeFileSync(join(t.basedir, 'twistd.pid'), 'garbage\n'); // left by some earlier daemon-mode worker
+    run = new DaemonRun(t.config, t.stateDir, t.basedir);
+    expect(await run.exit()).toEqual({ code: 16, signal: null });
+    const events = run.events();
+    expect(events.find(is('stale-pid'))).toMatchObject({ detail: expect.stringMatching(/removed stale .*twistd\.pid \(not a pid: "garbage\\n"\)/) });
+    expect(events.filter(is('stopped')).map((e) => [e.failure, e.stopped])).toEqual([['attach-timeout', 'attach-timeout'], ['attach-timeout', 'attach-timeout']]);
+    expect(events.filter(is('failed')).length).toBe(1);
+    expect(run.stderr).toMatch(/halt: worker: the worker did not attach to a master in time \(2 of 2 tries\)/);
+    expect(run.stderr).toMatch(/exit 16: halted .*; no halt command configured/);
+    expect(existsSync(join(t.basedir, 'twistd.pid'))).toBe(false);
+    expect(await run.leftovers()).toEqual([]);
+  }, SLOW);
+
+  it('a worker already running for the basedir: never a second one; failed tries, then halt', async () => {
+    const t = await setup('twice', ['  attach_timeout: 60s', '  retry: { tries: 2, base: 0.1s, jitter: 0s }']);
+    const stray = spawn('buildbot-worker', ['start', '--nodaemon', t.basedir], { cwd: t.basedir, detached: true, stdio: 'ignore' });
+    strays.push(stray.pid as number);
+    await waitForLine(join(t.basedir, 'twistd.log'), /Setting up SIGHUP handler/, 60_000);
+    run = new DaemonRun(t.config, t.stateDir, t.basedir);
+    expect(await run.exit()).toEqual({ code: 16, signal: null });
+    const stopped = run.events().filter(is('stopped'));
+    expect(stopped.map((e) => e.failure)).toEqual(['already-running', 'already-running']);
+    expect(stopped[0]?.why).toBe(`a worker is already running in ${t.basedir} (pid ${stray.pid})`);
+    expect(run.events().some(is('started'))).toBe(false);
+    expect(stray.exitCode).toBeNull(); // left alone: not ours
+  }, SLOW);
+});
