@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { makeWorker, workerConfig } from '../fixtures/worker.js';
 
 // The README's first command: a realistic drifted worker, checked, fixed, and checked again.
-const bin = fileURLToPath(new URL('../src/bin/runner.js', import.meta.url));
+const bin = fileURLToPath(new URL('../runner.mjs', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'runner-demo-'));
 const worker = makeWorker(root, { dirs: 60 });
 const config = join(root, 'runner.yaml');

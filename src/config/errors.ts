@@ -10,12 +10,18 @@ export function formatPath(path: Path): string {
   return out || '(top level)';
 }
 
+/** zod's message, except a missing field, which says so. */
+function plain(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) return `required (${issue.expected})`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
 /** A YAML document that can say on which line a path lives. */
 export class SourceMap {
   readonly doc: Document.Parsed;
   private readonly lines = new LineCounter();
   constructor(readonly file: string, text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true });
   }
 
   /** "file:line:col" of the deepest node along `path` that exists. */
@@ -34,7 +40,7 @@ export class SourceMap {
   syntaxErrors(): string[] {
     return this.doc.errors.map((e) => {
       const pos = e.linePos?.[0];
-      const msg = e.message.split('\n')[0];
+      const msg = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
       return pos ? `${this.file}:${pos.line}:${pos.col}: ${msg}` : `${this.file}: ${msg}`;
     });
   }
@@ -46,7 +52,7 @@ export class SourceMap {
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map((k) => `${this.where([...path, k])}: ${formatPath([...path, k])}: unknown key`);
       }
-      return [`${this.where(path)}: ${formatPath(path)}: ${issue.message}`];
+      return [`${this.where(path)}: ${formatPath(path)}: ${plain(issue)}`];
     });
   }
 }

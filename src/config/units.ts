@@ -25,31 +25,32 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(ms);
 }
 
+/** A string field parsed by `parse`; a value it rejects (or a non-string) is "expected WHAT, got …". */
+function parsedString<T>(what: string, parse: (text: string) => T | undefined, describe: string) {
+  const expected = (input: unknown) => `expected ${what}, got ${JSON.stringify(input)}`;
+  return z
+    .string({ error: (iss) => expected(iss.input) })
+    .describe(describe)
+    .transform((text, ctx) => {
+      const value = parse(text);
+      if (value === undefined) {
+        ctx.issues.push({ code: 'custom', input: text, message: expected(text) });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
 /** A size such as `20GB` or `512MiB`, parsed to bytes. */
-export const Size = z
-  .string()
-  .describe('a size: B, KB/MB/GB/TB (powers of 1000) or KiB/MiB/GiB/TiB (powers of 1024), e.g. 20GB')
-  .transform((text, ctx) => {
-    const bytes = parseSize(text);
-    if (bytes === undefined) {
-      ctx.issues.push({ code: 'custom', input: text, message: `expected a size like 20GB, got ${JSON.stringify(text)}` });
-      return z.NEVER;
-    }
-    return bytes;
-  });
+export const Size = parsedString('a size like 20GB', parseSize,
+  'a size: B, KB/MB/GB/TB (powers of 1000) or KiB/MiB/GiB/TiB (powers of 1024), e.g. 20GB');
 
 /** A duration such as `14d`, `10h`, `1h30m`, parsed to milliseconds. */
-export const Duration = z
-  .string()
-  .describe('a duration: s, m, h, d or w, combinable, e.g. 14d, 30m, 1h30m')
-  .transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.issues.push({ code: 'custom', input: text, message: `expected a duration like 30m, got ${JSON.stringify(text)}` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+export const Duration = parsedString('a duration like 30m', parseDuration, 'a duration: s, m, h, d or w, combinable, e.g. 14d, 30m, 1h30m');
+
+/** A duration, or `off` to disable what it limits. */
+export const DurationOrOff = parsedString<number | 'off'>('a duration like 14d or off', (t) => (t === 'off' ? 'off' : parseDuration(t)),
+  'a duration (s, m, h, d, w, e.g. 14d) or off');
 
 const GB = 1e9;
 const MB = 1e6;
@@ -73,3 +74,4 @@ export function formatDuration(ms: number): string {
   if (m > 0) return `${m}m`;
   return `${s}s`;
 }
+

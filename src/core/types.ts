@@ -115,6 +115,8 @@ export interface Host {
   rename(from: string, to: string): Promise<void>;
   /** recursive, never follows symlinks, never crosses into another filesystem */
   remove(path: string): Promise<RemoveResult>;
+  /** `remove` for many paths in one go (one process, one round trip); results in the same order */
+  removeAll(paths: readonly string[]): Promise<RemoveResult[]>;
   /** bytes on disk under each path (same filesystem only), for many paths in one go */
   diskUsage(paths: readonly string[]): Promise<Map<string, number>>;
   /** bytes available to unprivileged users on the filesystem holding `path` (statfs f_bavail × f_bsize) */

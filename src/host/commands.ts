@@ -1,13 +1,13 @@
 /** argv of the helper commands both hosts run, so local and remote behave alike. */
 
-/** rm never follows symlinks; --one-file-system skips anything mounted below `path`. */
-export function removeArgv(path: string): string[] {
-  return ['-rf', '--one-file-system', '--', path];
+/** rm never follows symlinks; --one-file-system skips anything mounted below each path. */
+export function removeArgv(paths: readonly string[]): string[] {
+  return ['-rf', '--one-file-system', '--', ...paths];
 }
 
-/** Makes the dirs of one filesystem under `path` writable, so their entries can be unlinked. */
-export function unlockDirsArgv(path: string): string[] {
-  return [path, '-xdev', '-type', 'd', '!', '-perm', '-u=rwx', '-exec', 'chmod', 'u+rwx', '{}', '+'];
+/** Makes the dirs of one filesystem under `paths` writable, so their entries can be unlinked. */
+export function unlockDirsArgv(paths: readonly string[]): string[] {
+  return [...paths, '-xdev', '-type', 'd', '!', '-perm', '-u=rwx', '-exec', 'chmod', 'u+rwx', '{}', '+'];
 }
 
 /** Disk usage in bytes, one line per argument, never leaving each argument's filesystem. */

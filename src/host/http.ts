@@ -12,7 +12,8 @@ export async function fetchText(url: string, timeoutMs: number): Promise<string>
 
 function describeFetchError(err: Error): string {
   const cause = err.cause as NodeJS.ErrnoException | undefined;
-  return cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : err.message;
+  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  return cause?.message ? `${err.message}: ${cause.message}` : err.message;
 }
 
 /** One fetch per URL per run, shared by every host of an audit. */

@@ -65,19 +65,41 @@ export class LocalHost implements Host {
   }
 
   async remove(path: string): Promise<RemoveResult> {
-    const [self, parent] = await Promise.all([this.lstat(path), this.lstat(dirname(path))]);
-    if (self === null) return { removed: false };
-    if (parent && self.type === 'dir' && self.dev !== parent.dev) {
-      return { removed: false, error: `${path} is a mount point: not removed` };
+    return (await this.removeAll([path]))[0] as RemoveResult;
+  }
+
+  async removeAll(paths: readonly string[]): Promise<RemoveResult[]> {
+    const stats = await Promise.all(paths.map(async (p) => [await this.lstat(p), await this.lstat(dirname(p))] as const));
+    const refused = new Map<string, string>();
+    for (const [i, [self, parent]] of stats.entries()) {
+      const p = paths[i] as string;
+      if (self && parent && self.type === 'dir' && self.dev !== parent.dev) refused.set(p, `${p} is a mount point: not removed`);
     }
-    let r = await this.run('rm', removeArgv(path));
-    if (r.exitCode !== 0 && self.type === 'dir') {
+    const todo = paths.filter((p, i) => stats[i]?.[0] && !refused.has(p));
+    let stderr = await this.rmAll(todo);
+    if (stderr) {
       // read-only dirs inside the tree (e.g. from chmod -w in a build) block unlinking their entries
-      await this.run('find', unlockDirsArgv(path));
-      r = await this.run('rm', removeArgv(path));
+      await this.run('find', unlockDirsArgv(todo));
+      stderr = await this.rmAll(todo);
     }
-    const gone = (await this.lstat(path)) === null;
-    return gone ? { removed: true } : { removed: false, error: r.stderr.trim() || `${path} still exists` };
+    return Promise.all(paths.map((p, i) => this.outcome(p, stats[i]?.[0] ?? null, refused.get(p), stderr)));
+  }
+
+  private async rmAll(paths: readonly string[]): Promise<string> {
+    let stderr = '';
+    for (const chunk of chunks(paths, 500)) {
+      const r = await this.run('rm', removeArgv(chunk));
+      if (r.exitCode !== 0) stderr += r.stderr || `rm exited ${r.exitCode}\n`;
+    }
+    return stderr;
+  }
+
+  private async outcome(path: string, before: FileStat | null, refused: string | undefined, stderr: string): Promise<RemoveResult> {
+    if (before === null) return { removed: false };
+    if (refused) return { removed: false, error: refused };
+    if ((await this.lstat(path)) === null) return { removed: true };
+    const mine = stderr.split('\n').filter((l) => l.includes(`'${path}`)).slice(0, 3).join('; ');
+    return { removed: false, error: mine || `${path} still exists` };
   }
 
   async diskUsage(paths: readonly string[]): Promise<Map<string, number>> {
@@ -92,6 +114,12 @@ export class LocalHost implements Host {
   }
 
   async close(): Promise<void> {}
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function isRoot(): boolean {

@@ -4,7 +4,7 @@ import type { ClobberAction, ClobberOptions, ClobberPlan } from '../checks/clobb
 import { RunnerError } from '../core/errors.js';
 import { LEFTOVER_SUFFIX } from '../core/paths.js';
 import type { Host, Remediation } from '../core/types.js';
-import { removeLeftover, retire } from './retire.js';
+import { removeLeftovers, retireAll } from './retire.js';
 
 export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
   id: 'clobber',
@@ -24,11 +24,8 @@ export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
 };
 
 async function empty(host: Host, action: ClobberAction): Promise<string[]> {
-  const errors: string[] = [];
-  for (const name of action.delete) {
-    const path = join(action.path, name);
-    const error = name.endsWith(LEFTOVER_SUFFIX) ? await removeLeftover(host, path) : await retire(host, path);
-    if (error) errors.push(`${path}: ${error}`);
-  }
-  return errors;
+  const paths = action.delete.map((name) => join(action.path, name));
+  const leftovers = paths.filter((p) => p.endsWith(LEFTOVER_SUFFIX));
+  const entries = paths.filter((p) => !p.endsWith(LEFTOVER_SUFFIX));
+  return [...(await removeLeftovers(host, leftovers)), ...(await retireAll(host, entries.map((path) => ({ path }))))];
 }

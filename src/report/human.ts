@@ -21,7 +21,7 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
     if (doc.hosts.length > 1 || host.unreachable) lines.push(`${host.host}${host.unreachable ? `: ${host.unreachable}` : ''}`);
     for (const r of host.results) {
       lines.push(`${paint(r.status, r.status.padEnd(11))} ${r.check.padEnd(width)}  ${r.summary}`);
-      lines.push(...details(r, opts).map((l) => `${' '.repeat(13 + width)}${l}`));
+      lines.push(...details(r, opts).map((l) => `${' '.repeat(14 + width)}${l}`));
     }
   }
   const t = doc.tally;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, Size, parseDuration } from '../../config/units.js';
+import { Duration, DurationOrOff, Size, parseDuration } from '../../config/units.js';
 
 const AbsolutePath = z.string().refine((p) => p.startsWith('/'), { message: 'expected an absolute path' });
 
@@ -27,9 +27,7 @@ export const PurgeOptions = z
   .object({
     dirs: z.array(AbsolutePath).min(1).describe('base dirs whose immediate subdirectories are build dirs'),
     free: Size.optional().describe('target free space on each base dir\'s filesystem, e.g. 20GB'),
-    max_age: z
-      .union([z.literal('off'), Duration])
-      .prefault('14d')
+    max_age: DurationOrOff.prefault('14d')
       .describe('build dirs older than this are deleted whatever the free space; off disables'),
     keep: z.array(KeepPattern).default([]).describe('name globs never deleted; "rel-*:10d" protects only while younger than 10d'),
     active: z.array(AbsolutePath).default([]).describe('paths never deleted, nor any dir holding them (the current job)'),

@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import { configJsonSchema, configPath, parseConfig } from '../../src/config/load.js';
+
+const BAD = fileURLToPath(new URL('../../fixtures/config/bad/', import.meta.url));
+
+/** Every bad config of the corpus, with where the error must point and what it must say. */
+const EXPECTED: Record<string, [where: string, says: string]> = {
+  'bad-duration.yaml': ['4:16', 'checks[0].purge.max_age: expected a duration like 14d or off, got "14 days"'],
+  'bad-size.yaml': ['4:13', 'checks[0].purge.free: expected a size like 20GB, got "20 gigs"'],
+  'bad-timeout.yaml': ['2:65', 'checks[0].clobber.timeout: expected a duration like 30m, got "soon"'],
+  'checks-not-a-list.yaml': ['1:9', 'checks: expected array, received object'],
+  'dirs-not-a-list.yaml': ['3:13', 'checks[0].purge.dirs: expected array, received string'],
+  'duplicate-check.yaml': ['3:5', "checks[1]: 'purge' is listed twice"],
+  'duplicate-key.yaml': ['3:1', 'Map keys must be unique'],
+  'empty.yaml': ['1:1', 'checks: required (array)'],
+  'feed-not-url.yaml': ['4:13', 'checks[0].clobber.feed: expected an http(s) URL or an absolute file path'],
+  'keep-with-slash.yaml': ['4:20', `checks[0].purge.keep[1]: keep pattern "rel/*:10d" contains '/'`],
+  'purge-null.yaml': ['2:12', 'checks[0].purge.dirs: required (array)'],
+  'relative-dir.yaml': ['3:14', 'checks[0].purge.dirs[0]: expected an absolute path'],
+  'size-without-unit.yaml': ['2:45', 'checks[0].purge.free: expected a size like 20GB, got 10'],
+  'skip-not-a-list.yaml': ['2:41', 'checks[0].clobber.skip: expected array, received string'],
+  'top-is-a-list.yaml': ['1:1', '(top level): expected object, received array'],
+  'two-ids-one-entry.yaml': ['2:5', 'checks[0]: expected one check id mapped to its options'],
+  'unknown-check.yaml': ['2:5', "checks[0]: unknown check 'purj' (known: "],
+  'unknown-option.yaml': ['4:14', 'checks[0].purge.frees: unknown key'],
+  'unknown-top-key.yaml': ['2:3', 'chekcs: unknown key'],
+  'yaml-syntax.yaml': ['3:3', 'Flow map in block collection must be sufficiently indented'],
+};
+
+function problemsOf(file: string): string[] {
+  try {
+    parseConfig(readFileSync(join(BAD, file), 'utf8'), `bad/${file}`);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error(`${file} was accepted`);
+}
+
+describe('config/load', () => {
+  it('has an expectation for every file of the bad corpus', () => {
+    expect(readdirSync(BAD).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.each(Object.entries(EXPECTED))('rejects %s naming the file, the line and the field', (file, [where, says]) => {
+    const problems = problemsOf(file);
+    expect(problems.some((p) => p.startsWith(`bad/${file}:${where}: `) && p.includes(says)), problems.join('\n')).toBe(true);
+  });
+
+  it('parses a good config into typed options, in order', () => {
+    const text = [
+      'checks:',
+      '  - clobber: { dir: /builds/worker, feed: "https://c.example/lastclobber/all" }',
+      '  - purge: { dirs: [/builds/worker], free: 20GB, keep: [info, "rel-*:10d"], max_age: off }',
+    ].join('\n');
+    const config = parseConfig(text, 'good.yaml');
+    expect(config.checks.map((c) => c.id)).toEqual(['clobber', 'purge']);
+    expect(config.checks[0]?.options).toEqual({
+      dir: '/builds/worker', feed: 'https://c.example/lastclobber/all', skip: ['scripts', 'buildprops.json'], timeout: 30_000,
+    });
+    expect(config.checks[1]?.options).toEqual({
+      dirs: ['/builds/worker'], free: 20e9, max_age: 'off', min_age: 3_600_000, active: [],
+      keep: [{ glob: 'info' }, { glob: 'rel-*', maxAgeMs: 10 * 86_400_000 }],
+    });
+  });
+
+  it('finds the config from --config, then $RUNNER_CONFIG, then /etc', () => {
+    expect(configPath('/a.yaml', { RUNNER_CONFIG: '/b.yaml' })).toBe('/a.yaml');
+    expect(configPath(undefined, { RUNNER_CONFIG: '/b.yaml' })).toBe('/b.yaml');
+    expect(configPath(undefined, {})).toBe('/etc/runner/runner.yaml');
+  });
+
+  it('exports a JSON Schema listing every check and its options', () => {
+    const schema = JSON.stringify(configJsonSchema());
+    for (const word of ['"purge"', '"clobber"', '"max_age"', '"feed"', 'additionalProperties']) expect(schema).toContain(word);
+  });
+});
