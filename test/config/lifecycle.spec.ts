@@ -61,7 +61,7 @@ describe('config: lifecycle', () => {
   retry: { tries: 0 }
 `;
     expect(problems(text)).toEqual([
-      'runner.yaml:6:11: lifecycle.worker.basedir: Invalid input: expected string, received undefined',
+      'runner.yaml:6:11: lifecycle.worker.basedir: required (string)',
       'runner.yaml:7:19: lifecycle.attach_timeout: expected a duration like 30m, got "soon"',
       'runner.yaml:8:17: lifecycle.drain.via: Invalid option: expected one of "stamp"|"signal"',
       'runner.yaml:8:35: lifecycle.drain.drain_now: unknown key',
