@@ -2,7 +2,8 @@
 export type WorkerLogEvent =
   | 'armed-stamp'   // the worker polls shutdown.stamp: a touch now drains it
   | 'armed-signal'  // the worker handles SIGHUP: a signal now drains it (before this line SIGHUP kills it)
-  | 'attached'      // connected to a master and ready for builds
+  | 'attaching'     // the master is attaching the worker: a drain or stop now would wedge a 3.7 master for this worker name
+  | 'attached'      // the master finished attaching it: ready for builds
   | 'build-started' // the master pings the worker before every build
   | 'command-started' // a build step starts (counts as a build start only when no ping came first)
   | 'refused'       // bad worker name or password: the worker itself would retry for ever
@@ -20,7 +21,9 @@ type Table = ReadonlyArray<readonly [WorkerLogEvent, RegExp]>;
 const LIFECYCLE: Table = [
   ['armed-stamp', /Watching .*shutdown\.stamp's mtime to initiate shutdown/],
   ['armed-signal', /Setting up SIGHUP handler to initiate shutdown/],
-  ['attached', /message from master: attached|Connected to buildmaster; worker is ready/],
+  // the master prints `attached` while it attaches the worker; the worker logs `ready` once that has completed
+  ['attaching', /message from master: attached/],
+  ['attached', /Connected to buildmaster; worker is ready/],
   ['build-started', /message from master: ping/],
   ['refused', /unauthorized login; check worker name and password/],
   ['lost', /Scheduling retry \d+ to connect|we lost the brand-new connection/],

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, readSync } from 'node:fs';
 
 /** The fields of /proc/PID/stat the daemon needs. */
 export interface ProcStat {
@@ -21,13 +21,29 @@ export function parseStat(text: string): ProcStat | undefined {
   return { pid, state, ppid, pgrp, session };
 }
 
+const STAT_BUF = Buffer.alloc(4096);
+
+/**
+ * /proc/PID/stat in one small read: procfs files report size 0, so readFile() would allocate 64 KiB per
+ * file, and a scan of every process in parallel would cost the daemon tens of MB of RSS each time.
+ */
+function readStat(pid: string | number): ProcStat | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(`/proc/${pid}/stat`, 'r');
+    const n = readSync(fd, STAT_BUF, 0, STAT_BUF.length, 0);
+    return parseStat(STAT_BUF.toString('latin1', 0, n));
+  } catch {
+    return undefined; // gone meanwhile
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Every live process (zombies excluded: they are already dead and only wait to be reaped). */
 export async function listProcesses(): Promise<ProcStat[]> {
-  const names = await fs.readdir('/proc');
-  const stats = await Promise.all(
-    names.filter((n) => /^\d+$/.test(n)).map((n) => fs.readFile(`/proc/${n}/stat`, 'utf8').then(parseStat, () => undefined)),
-  );
-  return stats.filter((s): s is ProcStat => s !== undefined && s.state !== 'Z' && s.state !== 'X');
+  const names = (await fs.readdir('/proc')).filter((n) => /^\d+$/.test(n));
+  return names.map(readStat).filter((s): s is ProcStat => s !== undefined && s.state !== 'Z' && s.state !== 'X');
 }
 
 /** The live processes of a session: the worker and everything it started, build steps in their own groups included. */
@@ -36,7 +52,7 @@ export async function sessionMembers(sid: number): Promise<number[]> {
 }
 
 export async function isAlive(pid: number): Promise<boolean> {
-  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').then(parseStat, () => undefined);
+  const stat = readStat(pid);
   return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
 }
 

@@ -84,11 +84,13 @@ class Driver {
   private readonly timers = new Map<Timer, NodeJS.Timeout>();
   private readonly background: Promise<unknown>[] = [];
   private proc: WorkerProcess | undefined;
+  private begin: () => void = () => {};
 
   constructor(private readonly o: SessionOptions, private readonly baseline: number, private readonly at: SessionOutcome['at']) {
     const [state, actions] = initialSession(o.cfg);
     this.state = state;
-    this.chain = this.execute(actions);
+    // log lines can come before spawn() has returned the pid: events wait until run() knows the process
+    this.chain = new Promise<void>((resolve) => (this.begin = resolve)).then(() => this.execute(actions));
   }
 
   line(line: string): void {
@@ -99,6 +101,7 @@ class Driver {
   /** Resolves with the final state once the worker has exited. */
   async run(proc: WorkerProcess, tail: Tail): Promise<SessionState> {
     this.proc = proc;
+    this.begin();
     const onSignal = () => this.push({ type: 'interrupt' });
     const onHard = () => this.push({ type: 'interrupt-hard' });
     this.o.signal.addEventListener('abort', onSignal, { once: true });

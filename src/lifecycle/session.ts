@@ -16,12 +16,15 @@ export interface SessionConfig {
 }
 
 export interface SessionState {
+  /** `starting` also covers reconnecting after a lost connection */
   phase: SessionPhase;
   /** the worker announced it will act on our drain request (its stamp watcher or SIGHUP handler) */
   armed: boolean;
+  /** the master is attaching the worker right now */
+  handshake: boolean;
   everAttached: boolean;
   builds: number;
-  /** a drain we want but could not request yet (the worker is not armed) */
+  /** a drain we want but cannot request yet: the worker is not armed, or not attached */
   pending?: DrainReason;
   drain?: DrainReason;
   failure?: SessionFailure;
@@ -48,7 +51,7 @@ export type SessionAction =
 export type Step = [SessionState, SessionAction[]];
 
 export function initialSession(cfg: SessionConfig): Step {
-  const state: SessionState = { phase: 'starting', armed: false, everAttached: false, builds: 0, interrupted: false };
+  const state: SessionState = { phase: 'starting', armed: false, handshake: false, everAttached: false, builds: 0, interrupted: false };
   return [state, [{ type: 'arm', timer: 'attach', ms: cfg.attachMs }]];
 }
 
@@ -76,8 +79,8 @@ function onExit(s: SessionState): Step {
 
 function onInterrupt(cfg: SessionConfig, s: SessionState): Step {
   const t: SessionState = { ...s, interrupted: true };
-  // not attached: no build can be running, so there is nothing to wait for
-  if (s.phase === 'starting') return stop(t, 'interrupt');
+  // never attached and not being attached: no build can run, nothing to wait for
+  if (s.phase === 'starting' && !s.everAttached && !s.handshake) return stop(t, 'interrupt');
   return requestDrain(cfg, t, 'interrupt');
 }
 
@@ -85,6 +88,7 @@ function onTimeout(cfg: SessionConfig, s: SessionState, timer: Timer): Step {
   if (timer === 'session') return requestDrain(cfg, s, 'max-session');
   if (timer === 'deadline') return stop(s, 'deadline');
   if (s.phase !== 'starting') return [s, []];
+  if (s.interrupted) return stop(s, 'interrupt');
   if (s.everAttached) return stop(s, 'lost');
   return stop({ ...s, failure: 'attach-timeout' }, 'attach-timeout');
 }
@@ -93,15 +97,18 @@ function onLog(cfg: SessionConfig, s: SessionState, event: WorkerLogEvent, line:
   switch (event) {
     case 'armed-stamp':
     case 'armed-signal':
-      return onArmed(cfg, s, event === (cfg.via === 'stamp' ? 'armed-stamp' : 'armed-signal'));
+      if (event !== (cfg.via === 'stamp' ? 'armed-stamp' : 'armed-signal')) return [s, []];
+      return flush({ ...s, armed: true }, []);
+    case 'attaching':
+      return [s.phase === 'starting' ? { ...s, handshake: true } : s, []];
     case 'attached':
       return onAttached(cfg, s);
     case 'refused':
       if (s.phase === 'stopping') return [s, []];
       return stop({ ...s, failure: 'refused' }, 'refused', line);
     case 'lost':
-      if (s.phase !== 'attached') return [s, []];
-      return [{ ...s, phase: 'starting' }, [{ type: 'report', what: 'lost', detail: line }, { type: 'arm', timer: 'attach', ms: cfg.attachMs }]];
+      if (s.phase !== 'attached' && s.phase !== 'draining') return [{ ...s, handshake: false }, []];
+      return [{ ...s, phase: 'starting', handshake: false }, [{ type: 'report', what: 'lost', detail: line }, { type: 'arm', timer: 'attach', ms: cfg.attachMs }]];
     case 'build-started':
       return onBuild(cfg, s);
     case 'command-started':
@@ -113,13 +120,6 @@ function onLog(cfg: SessionConfig, s: SessionState, event: WorkerLogEvent, line:
   }
 }
 
-function onArmed(cfg: SessionConfig, s: SessionState, ours: boolean): Step {
-  if (!ours) return [s, []];
-  const { pending, ...rest } = { ...s, armed: true };
-  if (!pending || s.phase === 'stopping') return [{ ...rest, ...(pending ? { pending } : {}) }, []];
-  return [{ ...rest, drain: pending }, [{ type: 'drain', reason: pending }]];
-}
-
 function onAttached(cfg: SessionConfig, s: SessionState): Step {
   if (s.phase !== 'starting') return [s, []];
   const first = !s.everAttached;
@@ -127,7 +127,8 @@ function onAttached(cfg: SessionConfig, s: SessionState): Step {
   if (first && cfg.maxSessionMs !== undefined) actions.push({ type: 'arm', timer: 'session', ms: cfg.maxSessionMs });
   if (first && !s.armed) actions.push({ type: 'report', what: 'warning', detail: notArmed(cfg) });
   const phase = s.drain || s.pending ? 'draining' : 'attached';
-  return [{ ...s, phase, everAttached: true }, actions];
+  if (s.pending) actions.push({ type: 'arm', timer: 'deadline', ms: cfg.deadlineMs });
+  return flush({ ...s, phase, everAttached: true, handshake: false }, actions);
 }
 
 function onBuild(cfg: SessionConfig, s: SessionState): Step {
@@ -136,13 +137,24 @@ function onBuild(cfg: SessionConfig, s: SessionState): Step {
   return [next, [{ type: 'report', what: 'build-started', detail: `build ${t.builds}` }, ...actions]];
 }
 
-/** Asks the worker to finish its build and stop; once per session, under the deadline. */
+/**
+ * Asks the worker to finish its build and stop; once per session, under the deadline. Only when it is both
+ * armed (before that, SIGHUP kills it) and attached (a worker leaving in the middle of being attached wedges
+ * a buildbot 3.7 master: it refuses every later connection of that worker name); until then the drain waits.
+ */
 function requestDrain(cfg: SessionConfig, s: SessionState, reason: DrainReason): Step {
   if (s.drain || s.pending || s.phase === 'stopping') return [s, []];
-  const deadline: SessionAction = { type: 'arm', timer: 'deadline', ms: cfg.deadlineMs };
   const report: SessionAction = { type: 'report', what: 'draining', detail: reason };
-  if (!s.armed) return [{ ...s, phase: 'draining', pending: reason }, [report, deadline]];
-  return [{ ...s, phase: 'draining', drain: reason }, [report, { type: 'drain', reason }, deadline]];
+  if (s.phase === 'starting') return [{ ...s, pending: reason }, [report]];
+  const deadline: SessionAction = { type: 'arm', timer: 'deadline', ms: cfg.deadlineMs };
+  return flush({ ...s, phase: 'draining', pending: reason }, [report, deadline]);
+}
+
+/** Sends the pending drain once the worker can take it (the deadline was armed when the drain was wanted). */
+function flush(s: SessionState, actions: SessionAction[]): Step {
+  const { pending, ...rest } = s;
+  if (!pending || !s.armed || s.phase === 'starting' || s.phase === 'stopping') return [s, actions];
+  return [{ ...rest, phase: 'draining', drain: pending }, [...actions, { type: 'drain', reason: pending }]];
 }
 
 function stop(s: SessionState, why: NonNullable<SessionState['stopped']>, detail?: string): Step {

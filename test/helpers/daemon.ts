@@ -1,9 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startMaster, stopMaster, type Master } from '../../fixtures/buildbot/harness.js';
 import { cmdlineOf, findWorkerIn, sessionMembers } from '../../src/lifecycle/procfs.js';
 import { killSession } from '../../src/lifecycle/worker.js';
 import { RUNNER_BIN } from './cli.js';
+import { freePort } from './ports.js';
+import { sandbox } from './tmp.js';
 
 export interface DaemonEvent {
   time: string;
@@ -101,4 +105,28 @@ export async function waitForStep(worker: number, timeoutMs = 60_000): Promise<n
     if (Date.now() > until) throw new Error(`no build step in the session of worker ${worker}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A daemon test file: its sandbox, optionally one real master for all its tests, and the run of the current test, cleaned up after it. */
+export interface DaemonSuite {
+  root: string;
+  master: Master;
+  run: DaemonRun | undefined;
+}
+
+export function daemonSuite(prefix: string, withMaster = true): DaemonSuite {
+  const suite = { root: sandbox(prefix), run: undefined } as DaemonSuite;
+  if (withMaster) {
+    beforeAll(async () => {
+      suite.master = await startMaster(join(suite.root, 'master'), await freePort());
+    });
+    afterAll(async () => {
+      if (suite.master) await stopMaster(suite.master);
+    });
+  }
+  afterEach(async () => {
+    await suite.run?.cleanup();
+    suite.run = undefined;
+  });
+  return suite;
 }

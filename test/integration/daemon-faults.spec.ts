@@ -4,17 +4,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorker, waitForLine } from '../../fixtures/buildbot/harness.js';
 import { killSession } from '../../src/lifecycle/worker.js';
-import { DaemonRun, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
+import { daemonSuite, DaemonRun, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
-import { sandbox } from '../helpers/tmp.js';
 
 // Faults that need no master: the worker dials a loopback port nobody listens on.
-const root = sandbox('runner-daemon-faults-');
-let run: DaemonRun | undefined;
+const suite = daemonSuite('runner-daemon-faults-', false);
+const root = suite.root;
 const strays: number[] = [];
 afterEach(async () => {
-  await run?.cleanup();
-  run = undefined;
   for (const pid of strays.splice(0)) await killSession(pid);
 });
 
@@ -33,7 +30,7 @@ describe('runner daemon: faults without a master', () => {
   it('master down: no attach within attach_timeout, the worker is stopped, retried, then halt (exit 16 with no halt command)', async () => {
     const t = await setup('down', ['  attach_timeout: 2s', '  retry: { tries: 2, base: 0.1s, jitter: 0s }']);
     writeFileSync(join(t.basedir, 'twistd.pid'), 'garbage\n'); // left by some earlier daemon-mode worker
-    run = new DaemonRun(t.config, t.stateDir, t.basedir);
+    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
     expect(await run.exit()).toEqual({ code: 16, signal: null });
     const events = run.events();
     expect(events.find(is('stale-pid'))).toMatchObject({ detail: expect.stringMatching(/removed stale .*twistd\.pid \(not a pid: "garbage\\n"\)/) });
@@ -50,7 +47,7 @@ describe('runner daemon: faults without a master', () => {
     const stray = spawn('buildbot-worker', ['start', '--nodaemon', t.basedir], { cwd: t.basedir, detached: true, stdio: 'ignore' });
     strays.push(stray.pid as number);
     await waitForLine(join(t.basedir, 'twistd.log'), /Setting up SIGHUP handler/, 60_000);
-    run = new DaemonRun(t.config, t.stateDir, t.basedir);
+    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
     expect(await run.exit()).toEqual({ code: 16, signal: null });
     const stopped = run.events().filter(is('stopped'));
     expect(stopped.map((e) => e.failure)).toEqual(['already-running', 'already-running']);

@@ -1,29 +1,17 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { countLines, createWorker, delay, sendChange, startMaster, stopMaster, type Master } from '../../fixtures/buildbot/harness.js';
+import { describe, expect, it } from 'vitest';
+import { countLines, createWorker, delay, sendChange } from '../../fixtures/buildbot/harness.js';
 import type { Result } from '../../src/core/types.js';
 import { isAlive, sessionMembers } from '../../src/lifecycle/procfs.js';
 import { runner } from '../helpers/cli.js';
-import { DaemonRun, waitForStep, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
+import { daemonSuite, DaemonRun, waitForStep, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';
-import { sandbox } from '../helpers/tmp.js';
 
 // One real buildbot master for this file. Workers drain by SIGHUP here (instant); the stamp is covered in daemon.spec.ts.
-const root = sandbox('runner-daemon-sig-');
-let master: Master;
-let run: DaemonRun | undefined;
-beforeAll(async () => {
-  master = await startMaster(join(root, 'master'), await freePort());
-});
-afterEach(async () => {
-  await run?.cleanup();
-  run = undefined;
-});
-afterAll(async () => {
-  if (master) await stopMaster(master);
-});
+const suite = daemonSuite('runner-daemon-sig-');
+const root = suite.root;
 
 // real buildbot processes on 2 shared cores: generous, never asserted
 const SLOW = 240_000;
@@ -32,7 +20,7 @@ const is = (name: string, n?: number) => (e: DaemonEvent) => e.event === name &&
 async function setup(name: string, checks: string[], lifecycle: string[]) {
   const dir = join(root, name);
   mkdirSync(dir);
-  const basedir = await createWorker(join(dir, 'worker'), master.port, { allowShutdown: 'signal' });
+  const basedir = await createWorker(join(dir, 'worker'), suite.master.port, { allowShutdown: 'signal' });
   const { config, stateDir } = writeDaemonConfig(dir, checks, [
     `  worker: { basedir: ${basedir} }`, '  attach_timeout: 60s', '  retry: { tries: 3, base: 0.2s, jitter: 0s }', ...lifecycle,
   ]);
@@ -42,10 +30,10 @@ async function setup(name: string, checks: string[], lifecycle: string[]) {
 describe('runner daemon: signals, the disable lock, retries', () => {
   it('SIGTERM mid-build: the build finishes, the worker exits, nothing more runs, exit 0, nothing left behind', async () => {
     const t = await setup('sigterm', [`  - purge: { dirs: [${root}/none] }`], ['  postflight: all', '  drain: { after_first_job: false, via: signal }']);
-    run = new DaemonRun(t.config, t.stateDir, t.basedir);
+    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
     await run.waitFor(is('attached'));
     const gate = join(t.dir, 'gate');
-    await sendChange(master.port, { gate, mark: join(t.dir, 'mark') });
+    await sendChange(suite.master.port, { gate, mark: join(t.dir, 'mark') });
     await run.waitFor(is('build-started'));
     run.proc.kill('SIGTERM');
     expect(await run.waitFor(is('draining'))).toMatchObject({ detail: 'interrupt' });
@@ -64,7 +52,7 @@ describe('runner daemon: signals, the disable lock, retries', () => {
     const t = await setup('lock', [`  - purge: { dirs: [${root}/none] }`], ['  lock_poll: 0.2s', '  drain: { via: signal }']);
     const off = await runner(['disable', '--config', t.config, '--reason', 'reimaging the disk']);
     expect(off.code).toBe(0);
-    run = new DaemonRun(t.config, t.stateDir, t.basedir);
+    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
     expect(await run.waitFor(is('disabled'))).toMatchObject({ state: 'disabled', lock: { state: 'active', lock: { reason: 'reimaging the disk' } } });
     const check = JSON.parse((await runner(['check', '--config', t.config, '--format', 'json'])).stdout);
     expect(check.lock).toMatchObject({ state: 'active', lock: { reason: 'reimaging the disk' } });
@@ -95,12 +83,13 @@ describe('runner daemon: signals, the disable lock, retries', () => {
     });
     const port = await freePort();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    let run: DaemonRun;
     try {
       const t = await setup('flaky', [
         `  - purge: { dirs: [${builds}], max_age: off }`,
         `  - clobber: { dir: ${builds}, feed: "http://127.0.0.1:${port}/lastclobber/all", host: bld-01, timeout: 10s }`,
       ], ['  drain: { via: signal }']);
-      run = new DaemonRun(t.config, t.stateDir, t.basedir, ['--once']);
+      run = suite.run = new DaemonRun(t.config, t.stateDir, t.basedir, ['--once']);
       await run.waitFor(is('attached'));
       run.proc.kill('SIGTERM');
       expect(await run.exit()).toEqual({ code: 0, signal: null });
@@ -122,9 +111,9 @@ describe('runner daemon: signals, the disable lock, retries', () => {
   // last in this file: the master re-queues the killed build, and no later test should receive it
   it('a second SIGTERM stops the worker session at once: exit 130, nothing left behind', async () => {
     const t = await setup('hard', [], ['  drain: { after_first_job: false, via: signal, deadline: 10m }']);
-    run = new DaemonRun(t.config, t.stateDir, t.basedir);
+    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
     await run.waitFor(is('attached'));
-    await sendChange(master.port, { gate: join(t.dir, 'never'), sleep: 0 });
+    await sendChange(suite.master.port, { gate: join(t.dir, 'never'), sleep: 0 });
     await run.waitFor(is('build-started'));
     const worker = (await run.waitFor(is('started'))).pid as number;
     const steps = await waitForStep(worker);

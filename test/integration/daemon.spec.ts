@@ -1,28 +1,15 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { countLines, createWorker, sendChange, startMaster, stopMaster, type Master } from '../../fixtures/buildbot/harness.js';
+import { describe, expect, it } from 'vitest';
+import { countLines, createWorker, sendChange } from '../../fixtures/buildbot/harness.js';
 import { isAlive } from '../../src/lifecycle/procfs.js';
-import { DaemonRun, waitForStep, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
-import { freePort } from '../helpers/ports.js';
-import { sandbox } from '../helpers/tmp.js';
+import { daemonSuite, DaemonRun, waitForStep, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
 import { ensureUser } from '../helpers/users.js';
 
 // One real buildbot master on loopback for this file; each test gets its own worker dir and daemon.
-const root = sandbox('runner-daemon-');
-let master: Master;
-let run: DaemonRun | undefined;
-beforeAll(async () => {
-  master = await startMaster(join(root, 'master'), await freePort());
-});
-afterEach(async () => {
-  await run?.cleanup();
-  run = undefined;
-});
-afterAll(async () => {
-  if (master) await stopMaster(master);
-});
+const suite = daemonSuite('runner-daemon-');
+const root = suite.root;
 
 const MAIN = ['preflight', 'checks', 'starting', 'started', 'attached', 'build-started', 'draining', 'drain-requested', 'stopped', 'postflight'];
 const of = (n: number) => (e: DaemonEvent) => e.iteration === n;
@@ -43,7 +30,7 @@ describe('runner daemon with a real buildbot master and worker', () => {
     const marks = join(dir, 'marks');
     mkdirSync(marks);
     chmodSync(marks, 0o777);
-    const basedir = await createWorker(join(dir, 'worker'), master.port, { allowShutdown: 'file' });
+    const basedir = await createWorker(join(dir, 'worker'), suite.master.port, { allowShutdown: 'file' });
     execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, basedir]);
     const { config, stateDir } = writeDaemonConfig(dir, [`  - purge: { dirs: [${builds}], max_age: 7d, min_age: 1h }`], [
       `  worker: { basedir: ${basedir}, user: rtest-worker }`,
@@ -55,14 +42,16 @@ describe('runner daemon with a real buildbot master and worker', () => {
       `  halt: [sh, -c, "echo halted >> ${dir}/halted"]`,
       `  textfile: ${dir}/runner.prom`,
     ]);
-    run = new DaemonRun(config, stateDir, basedir);
+    const run = (suite.run = new DaemonRun(config, stateDir, basedir));
 
     await run.waitFor(is('attached', 1));
     const started = await run.waitFor(is('started', 1));
     expect(readFileSync(join(stateDir, 'worker.pid'), 'utf8')).toBe(`${started.pid}\n`); // for processes.protect
-    await sendChange(master.port, { mark: join(marks, 'one') });
+    // read again at the next iteration boundary: the halt command changes
+    writeFileSync(config, readFileSync(config, 'utf8').replace('echo halted', 'echo reloaded'));
+    await sendChange(suite.master.port, { mark: join(marks, 'one') });
     await run.waitFor(is('attached', 2));
-    await sendChange(master.port, { mark: join(marks, 'two') });
+    await sendChange(suite.master.port, { mark: join(marks, 'two') });
     expect(await run.exit()).toEqual({ code: 0, signal: null });
 
     const events = run.events();
@@ -70,7 +59,7 @@ describe('runner daemon with a real buildbot master and worker', () => {
     expect(events.filter(is('drain-requested')).map((e) => e.via)).toEqual(['stamp', 'stamp']);
     expect(events.slice(-3).map((e) => e.event)).toEqual(['halt', 'halted', 'exit']);
     expect(events.find(is('halted'))).toMatchObject({ ran: true, ok: true, detail: expect.stringMatching(/exited 0/) });
-    expect(readFileSync(join(dir, 'halted'), 'utf8')).toBe('halted\n');
+    expect(readFileSync(join(dir, 'halted'), 'utf8')).toBe('reloaded\n');
 
     // preflight of iteration 1 fixed the drift; the build ran as the worker's user
     const first = events.find((e) => is('checks', 1)(e) && e.phase === 'preflight') as DaemonEvent;
@@ -96,7 +85,7 @@ describe('runner daemon with a real buildbot master and worker', () => {
     const dir = join(root, 'killed');
     mkdirSync(dir);
     const gate = join(dir, 'gate');
-    const basedir = await createWorker(join(dir, 'worker'), master.port, { allowShutdown: 'signal' });
+    const basedir = await createWorker(join(dir, 'worker'), suite.master.port, { allowShutdown: 'signal' });
     const { config, stateDir } = writeDaemonConfig(dir, [`  - purge: { dirs: [${dir}/builds] }`], [
       `  worker: { basedir: ${basedir} }`,
       '  postflight: all',
@@ -105,9 +94,10 @@ describe('runner daemon with a real buildbot master and worker', () => {
       '  iterations: 2',
       '  retry: { tries: 2, base: 1s, jitter: 0s }',
     ]);
-    run = new DaemonRun(config, stateDir, basedir);
+    const run = (suite.run = new DaemonRun(config, stateDir, basedir));
     await run.waitFor(is('attached', 1));
-    await sendChange(master.port, { gate, mark: join(dir, 'mark') });
+    writeFileSync(config, `${readFileSync(config, 'utf8')}  halt: not-a-list\n`); // broken: the daemon keeps its config
+    await sendChange(suite.master.port, { gate, mark: join(dir, 'mark') });
     await run.waitFor(is('build-started', 1));
     const worker = Number(readFileSync(join(stateDir, 'worker.pid'), 'utf8'));
     const steps = await waitForStep(worker);
@@ -125,6 +115,7 @@ describe('runner daemon with a real buildbot master and worker', () => {
     expect(await run.exit()).toEqual({ code: 16, signal: null }); // halted after 2 iterations, no halt command
     expect(existsSync(join(dir, 'mark'))).toBe(true);
     expect(run.stderr).toMatch(/stopped \d+ leftover processes of its session/);
+    expect(run.events().find(is('config-error'))).toMatchObject({ error: expect.stringMatching(/runner\.yaml:\d+:\d+: lifecycle\.halt/) });
     expect(run.stderr).toMatch(/exit 16: halted \(2 iterations done\); no halt command configured/);
     expect(await run.leftovers()).toEqual([]);
   }, SLOW);
@@ -132,14 +123,14 @@ describe('runner daemon with a real buildbot master and worker', () => {
   it('a wrong worker password: refused, bounded tries, then the halt command, whose result is reported', async () => {
     const dir = join(root, 'refused');
     mkdirSync(dir);
-    const basedir = await createWorker(join(dir, 'worker'), master.port, { allowShutdown: 'signal', password: 'not-the-password' });
+    const basedir = await createWorker(join(dir, 'worker'), suite.master.port, { allowShutdown: 'signal', password: 'not-the-password' });
     const { config, stateDir } = writeDaemonConfig(dir, [], [
       `  worker: { basedir: ${basedir} }`,
       '  attach_timeout: 60s',
       '  retry: { tries: 2, base: 0.1s, jitter: 0s }',
       `  halt: [sh, -c, "echo halting; echo 'no reboot here' >&2; exit 3"]`,
     ]);
-    run = new DaemonRun(config, stateDir, basedir);
+    const run = (suite.run = new DaemonRun(config, stateDir, basedir));
     expect(await run.exit()).toEqual({ code: 17, signal: null }); // the halt command failed
     const events = run.events();
     expect(events.filter(is('stopped')).map((e) => e.failure)).toEqual(['refused', 'refused']);
@@ -147,7 +138,7 @@ describe('runner daemon with a real buildbot master and worker', () => {
     expect(events.find(is('halt'))).toMatchObject({ reason: expect.stringMatching(/^worker: the master refused the login .*\(2 of 2 tries\)$/) });
     expect(events.find(is('halted'))).toMatchObject({ ran: true, ok: false, detail: "'sh -c echo halting; echo 'no reboot here' >&2; exit 3' exited 3: no reboot here" });
     expect(run.stderr).toMatch(/exit 17: halt command failed/);
-    expect(countLines(join(master.dir, 'twistd.log'), /invalid login from user 'w1'/)).toBeGreaterThanOrEqual(2);
+    expect(countLines(join(suite.master.dir, 'twistd.log'), /invalid login from user 'w1'/)).toBeGreaterThanOrEqual(2);
     expect(await run.leftovers()).toEqual([]);
   }, SLOW);
 });

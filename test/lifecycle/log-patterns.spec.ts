@@ -10,14 +10,14 @@ function events(fixture: string, format: LogFormat = 'buildbot-3'): string[] {
 describe('lifecycle/log-patterns', () => {
   it('reads a 3.7 session drained by SIGHUP (captured twistd.log)', () => {
     expect(events('3.7-signal-drain.log')).toEqual([
-      'armed-signal', 'attached', 'attached', 'attached', 'build-started', 'command-started',
+      'armed-signal', 'attaching', 'attaching', 'attached', 'build-started', 'command-started',
       'draining', 'draining', 'stopping',
     ]);
   });
 
   it('reads a 3.7 session drained by shutdown.stamp', () => {
     expect(events('3.7-stamp-drain.log')).toEqual([
-      'armed-stamp', 'attached', 'attached', 'attached', 'build-started', 'command-started',
+      'armed-stamp', 'attaching', 'attaching', 'attached', 'build-started', 'command-started',
       'draining', 'draining', 'stopping',
     ]);
   });
@@ -32,7 +32,8 @@ describe('lifecycle/log-patterns', () => {
 
   it.each([
     ['buildbot-4', '2026-01-01 10:00:00+0000 [Broker,client] (command 3f2a): startCommand:shell', 'command-started'],
-    ['buildbot-4', '2026-01-01 10:00:00+0000 [Broker,client] message from master: attached', 'attached'],
+    ['buildbot-4', '2026-01-01 10:00:00+0000 [Broker,client] message from master: attached', 'attaching'],
+    ['buildbot-4', '2026-01-01 10:00:00+0000 [Broker,client] Connected to buildmaster; worker is ready', 'attached'],
     ['buildbot-0.8', '2014-06-01 10:00:00-0700 [Broker,client] Connected to buildbot-master01:9001; slave is ready', 'attached'],
     ['buildbot-0.8', '2014-06-01 10:00:00-0700 [Broker,client] SlaveBuilder.remote_print(Linux x86-64 try build): message from master: ping', 'build-started'],
     ['buildbot-0.8', '2014-06-01 10:00:00-0700 [-] Lost connection to buildbot-master01:9001', 'lost'],

@@ -23,12 +23,12 @@ const timeout = (timer: 'attach' | 'session' | 'deadline'): SessionEvent => ({ t
 
 describe('lifecycle/session', () => {
   it('a normal session: armed, attached, first build → drain, then the exit', () => {
-    const { state, actions } = play(['armed-signal', 'attached', 'attached', 'build-started', 'command-started', 'draining', exit]);
+    const { state, actions } = play(['armed-signal', 'attaching', 'attaching', 'attached', 'build-started', 'command-started', 'draining', exit]);
     expect(actions).toEqual([
       { type: 'arm', timer: 'attach', ms: 1000 },
       { type: 'disarm', timer: 'attach' },
-      { type: 'drain', reason: 'after-first-job' },
       { type: 'arm', timer: 'deadline', ms: 5000 },
+      { type: 'drain', reason: 'after-first-job' },
       { type: 'disarm', timer: 'attach' }, { type: 'disarm', timer: 'session' }, { type: 'disarm', timer: 'deadline' },
     ]);
     expect(state).toMatchObject({ phase: 'stopped', everAttached: true, builds: 1, drain: 'after-first-job' });
@@ -103,6 +103,27 @@ describe('lifecycle/session', () => {
     const starting = play(['armed-signal', { type: 'interrupt' }, exit]);
     expect(starting.actions).toContainEqual({ type: 'stop', why: 'interrupt' });
     expect(starting.state.failure).toBeUndefined();
+  });
+
+  it('a signal while the master is attaching the worker waits for the attach, then drains (leaving mid-attach wedges a 3.7 master)', () => {
+    const attaching = play(['armed-signal', 'attaching', { type: 'interrupt' }]);
+    expect(attaching.actions.some((a) => a.type === 'stop' || a.type === 'drain')).toBe(false);
+    expect(attaching.state.pending).toBe('interrupt');
+    const done = play(['armed-signal', 'attaching', { type: 'interrupt' }, 'attached', exit]);
+    expect(done.actions.filter((a) => a.type === 'drain' || a.type === 'stop')).toEqual([{ type: 'drain', reason: 'interrupt' }]);
+    expect(done.state).toMatchObject({ interrupted: true, drain: 'interrupt' });
+    const never = play(['armed-signal', 'attaching', { type: 'interrupt' }, timeout('attach'), exit]);
+    expect(never.actions).toContainEqual({ type: 'stop', why: 'interrupt' });
+    expect(never.state.failure).toBeUndefined();
+  });
+
+  it('a drain wanted while reconnecting waits for the worker to be attached again', () => {
+    const cfg = { ...CFG, maxSessionMs: 60_000 };
+    const lost = play(['armed-signal', 'attached', 'lost', timeout('session')], cfg);
+    expect(lost.actions.some((a) => a.type === 'drain')).toBe(false);
+    const back = play(['armed-signal', 'attached', 'lost', timeout('session'), 'attached'], cfg);
+    expect(back.actions.filter((a) => a.type === 'drain')).toEqual([{ type: 'drain', reason: 'max-session' }]);
+    expect(back.state.phase).toBe('draining');
   });
 
   it('a signal during a drain asks nothing more; a second signal kills the session', () => {
