@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createWorker, waitForLine } from '../../fixtures/buildbot/harness.js';
 import { killSession } from '../../src/lifecycle/worker.js';
 import { daemonSuite, DaemonRun, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
+import { runner } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 
 // Faults that need no master: the worker dials a loopback port nobody listens on.
@@ -27,6 +28,14 @@ async function setup(name: string, lifecycle: string[]) {
 }
 
 describe('runner daemon: faults without a master', () => {
+  it('a config without lifecycle: runs nothing and says why (exit 1)', async () => {
+    const config = join(root, 'plain.yaml');
+    writeFileSync(config, `checks:\n  - purge: { dirs: [${root}/builds] }\n`);
+    const r = await runner(['daemon', '--config', config, '--once']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`runner: ${config}: runner daemon needs a lifecycle: section (the worker to run; see runner config schema)`);
+  });
+
   it('master down: no attach within attach_timeout, the worker is stopped, retried, then halt (exit 16 with no halt command)', async () => {
     const t = await setup('down', ['  attach_timeout: 2s', '  retry: { tries: 2, base: 0.1s, jitter: 0s }']);
     writeFileSync(join(t.basedir, 'twistd.pid'), 'garbage\n'); // left by some earlier daemon-mode worker

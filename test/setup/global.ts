@@ -13,6 +13,7 @@ const NEEDED: Record<string, string> = {
   '/usr/bin/ansible-inventory': 'ansible',
   '/usr/bin/parallel-ssh': 'pssh',
   '/usr/sbin/ip': 'iproute2',
+  '/usr/bin/setpriv': 'util-linux',
 };
 
 /** Installs what is missing (as root, through apt), or fails naming the command that would. Never skips. */
