@@ -51,6 +51,8 @@ export class Effects {
 
   async perform(s: LoopState): Promise<LoopEvent> {
     const { signal } = this.io;
+    // a signal ends the loop wherever it is, except a halt command already decided on
+    if (signal.aborted && s.name !== 'halt') return { type: 'interrupted' };
     switch (s.name) {
       case 'gate':
         return { type: 'lock', status: await readLock(this.host, lifecyclePaths(this.lc).lock, new Date()) };
@@ -113,7 +115,12 @@ export class Effects {
     const lc = this.lc;
     const paths = lifecyclePaths(lc);
     this.rec.event('starting', { basedir: lc.worker.basedir }, `starting the worker in ${lc.worker.basedir}`, 'starting');
-    const spec = await launchSpec(lc.worker);
+    const spec = await launchSpec(lc.worker).catch((err: Error) => err);
+    if (spec instanceof Error) {
+      const outcome: SessionOutcome = { failure: 'start-failed', why: spec.message, interrupted: false, attached: false, builds: 0, swept: [], at: { start: Date.now() } };
+      this.recordSession(outcome);
+      return outcome;
+    }
     const outcome = await runSession({
       basedir: lc.worker.basedir, spec, format: lc.worker.log_format, pidFile: paths.pidFile,
       cfg: {

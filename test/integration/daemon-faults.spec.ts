@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorker, waitForLine } from '../../fixtures/buildbot/harness.js';
@@ -63,5 +63,14 @@ describe('runner daemon: faults without a master', () => {
     expect(stopped[0]?.why).toBe(`a worker is already running in ${t.basedir} (pid ${stray.pid})`);
     expect(run.events().some(is('started'))).toBe(false);
     expect(stray.exitCode).toBeNull(); // left alone: not ours
+  }, SLOW);
+
+  it('a worker that cannot start (no such user) is a failed try, never a crash', async () => {
+    const t = await setup('nouser', ['  retry: { tries: 1 }']);
+    writeFileSync(t.config, readFileSync(t.config, 'utf8').replace(`basedir: ${t.basedir} }`, `basedir: ${t.basedir}, user: rtest-nosuchuser }`));
+    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
+    expect(await run.exit()).toEqual({ code: 16, signal: null });
+    expect(run.events().find(is('stopped'))).toMatchObject({ failure: 'start-failed', why: "worker user 'rtest-nosuchuser' does not exist (getent passwd rtest-nosuchuser)" });
+    expect(run.stderr).toMatch(/worker not started: worker user 'rtest-nosuchuser' does not exist/);
   }, SLOW);
 });
