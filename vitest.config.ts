@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.spec.ts'],
+    exclude: ['test/long/**', 'node_modules/**'],
     globalSetup: ['test/setup/global.ts'],
     pool: 'forks',
     maxWorkers: 2,

@@ -53,3 +53,12 @@ export function record(key: string, value: unknown): void {
 export function fmt(s: Stat, unit = 'ms'): string {
   return `${s.median} ${unit} (min ${s.min}, max ${s.max}, n=${s.runs})`;
 }
+
+/** CPU ms used so far by this process and its reaped children: a probe's own cost, whatever the load. */
+export function cpuMs(): number {
+  const own = process.cpuUsage();
+  // after "pid (comm) ", fields[0] is field 3 (state) of proc(5): cutime (16) and cstime (17) are fields[13] and [14]
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[13]) + Number(fields[14]); // in clock ticks (100 Hz)
+  return (own.user + own.system) / 1000 + ticks * 10;
+}

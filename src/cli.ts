@@ -1,7 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runAudit } from './commands/audit.js';
 import { listChecks } from './commands/checks.js';
 import { printSchema, validateConfig } from './commands/config.js';
 import { daemon } from './commands/daemon.js';
+import { listInventory } from './commands/inventory.js';
 import type { Io } from './commands/io.js';
 import { disable, enable } from './commands/lock.js';
 import { runLocal } from './commands/run.js';
@@ -18,7 +20,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   for (const mode of ['check', 'apply'] as const) {
-    program
+    const cmd = program
       .command(mode)
       .description(mode === 'check' ? 'probe only: report drift and the plan, change nothing' : 'probe, fix what drifted, probe again')
       .option('-c, --config <file>', 'config file (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
@@ -27,7 +29,39 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       .option('-o, --output <file>', 'write the report to this file instead of stdout')
       .option('--fail-on-drift', 'junit: report drift as a failure')
       .action(async (opts) => done(await runLocal(mode, opts, io)));
+    if (mode === 'apply') cmd.option('--rebaseline', 'record baselines anew (processes) instead of comparing against them');
   }
+
+  program
+    .command('audit')
+    .description('run the checks read-only on the hosts of an Ansible inventory, over SSH; changes nothing')
+    .requiredOption('-i, --inventory <file>', 'Ansible INI or YAML inventory')
+    .option('-l, --limit <pattern>', 'host pattern: a:b union, &g intersection, !g exclusion, globs, ~regex, @file')
+    .option('-c, --config <file>', "one config for every host (default: each host's runner_config, read over SFTP)")
+    .option('--only <ids>', 'run only these checks (comma-separated)', splitList)
+    .option('--forks <n>', 'hosts audited at once', '50')
+    .option('--timeout <seconds>', 'per-host deadline; checks not finished by then fail with "deadline"', '120')
+    .option('--connect-timeout <seconds>', 'TCP connect, SSH handshake and authentication', '10')
+    .option('-u, --user <name>', 'remote user when the inventory sets no ansible_user')
+    .option('--private-key <file>', 'key file when the inventory sets no ansible_ssh_private_key_file')
+    .option('-b, --become', 'run remote commands with sudo -n (as ansible_become)')
+    .option('--known-hosts <file>', 'known_hosts file checked besides ~/.ssh/known_hosts; --accept-new records there')
+    .option('--accept-new', 'accept and record the keys of hosts not yet in known_hosts (never a changed key)')
+    .option('--passphrase-env <name>', 'environment variable holding the passphrase of encrypted keys')
+    .option('--kex <algos>', 'SSH key exchange algorithms, comma-separated (e.g. curve25519-sha256)', splitList)
+    .option('--stats <file>', 'write per-host SSH figures (connect ms, exec channels, SFTP requests) as JSON')
+    .addOption(formatOption())
+    .option('-o, --output <file>', 'write the report to this file instead of stdout')
+    .option('--fail-on-drift', 'junit: report drift as a failure')
+    .action(async (opts) => done(await runAudit(opts, io)));
+
+  program
+    .command('inventory')
+    .description('print an inventory resolved as ansible-inventory --list does (groups, hosts, vars)')
+    .requiredOption('-i, --inventory <file>', 'Ansible INI or YAML inventory')
+    .option('--list', 'print every host with its vars as JSON')
+    .option('-l, --limit <pattern>', 'only the hosts this pattern selects')
+    .action((opts) => done(listInventory(opts, io)));
 
   program
     .command('checks [id]')

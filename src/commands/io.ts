@@ -1,7 +1,7 @@
 /** What a command may touch of the process: tests pass their own. */
 export interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   /** aborted on SIGINT/SIGTERM */
   signal: AbortSignal;

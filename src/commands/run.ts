@@ -14,6 +14,7 @@ import type { Io } from './io.js';
 export interface RunOptions extends OutputOptions {
   config?: string;
   only?: string[];
+  rebaseline?: boolean;
 }
 
 /** `runner check` / `runner apply` on this machine; returns the exit code. */
@@ -26,7 +27,7 @@ export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<nu
   }
   const started = new Date();
   const host = new LocalHost(hostname());
-  const report = await runChecks(host, entries, makeContext(mode, io));
+  const report = await runChecks(host, entries, makeContext(mode, io, { rebaseline: opts.rebaseline === true }));
   const lockPath = lockPathOf(config.lifecycle);
   const lock = await readLock(host, lockPath, new Date());
   await host.close();
@@ -37,8 +38,9 @@ export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<nu
   return doc.exitCode;
 }
 
-export function makeContext(mode: Mode, io: Io): Context {
+export function makeContext(mode: Mode, io: Io, extra: Pick<Context, 'rebaseline'> = {}): Context {
   return {
+    ...extra,
     mode,
     now: () => new Date(),
     signal: io.signal,

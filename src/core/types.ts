@@ -36,6 +36,8 @@ export interface Context {
   log: (line: string) => void;
   /** controller-side HTTP GET (feeds, image ids); results may be shared across hosts */
   fetchText(url: string, timeoutMs: number): Promise<string>;
+  /** checks that compare against a recorded baseline (processes) record it anew instead; `runner apply --rebaseline` */
+  rebaseline?: boolean;
 }
 
 /** Read-only: never changes the host. */

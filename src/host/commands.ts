@@ -26,3 +26,22 @@ export function parseDiskUsage(stdout: string, paths: readonly string[]): Map<st
   }
   return sizes;
 }
+
+/**
+ * `argv` under coreutils timeout: after `ms` its whole process group gets SIGTERM, and SIGKILL `graceMs` later
+ * (timeout leads its own group, so the command's children go too). Exit 124 = timed out, 137 = had to be killed.
+ */
+export function timeoutArgv(ms: number, argv: readonly string[], graceMs = 30_000): string[] {
+  return ['timeout', '-k', `${Math.ceil(graceMs / 1000)}s`, `${Math.ceil(ms / 1000)}s`, ...argv];
+}
+
+/**
+ * `argv` in a pid namespace of its own that dies with it: everything it starts goes too, even children that
+ * left its process group or session (puppet runs each exec in a new session). Needs root, like puppet itself.
+ */
+export function isolatedArgv(argv: readonly string[]): string[] {
+  return ['unshare', '--pid', '--fork', '--kill-child', ...argv];
+}
+
+/** Exit codes of coreutils timeout that mean the deadline passed. */
+export const TIMED_OUT: readonly number[] = [124, 137];

@@ -5,6 +5,7 @@ import { RunnerError } from '../core/errors.js';
 import { LEFTOVER_SUFFIX } from '../core/paths.js';
 import type { Host, Remediation } from '../core/types.js';
 import { removeLeftovers, retireAll } from './retire.js';
+import { count } from '../core/text.js';
 
 export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
   id: 'clobber',
@@ -17,7 +18,7 @@ export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
       failures.push(...errors);
     }
     const clobbered = plan.actions.filter((a) => a.kind === 'clobber').length;
-    const done = `clobbered ${clobbered} build dirs, recorded ${plan.actions.length - clobbered} first markers`;
+    const done = `clobbered ${count(clobbered, 'build dir')}, recorded ${count(plan.actions.length - clobbered, 'first marker')}`;
     if (failures.length) throw new RunnerError(`${done}; ${failures.length} entries could not be deleted: ${failures.join('; ')}`);
     return done;
   },

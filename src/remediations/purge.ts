@@ -4,6 +4,7 @@ import { formatBytes } from '../config/units.js';
 import { RunnerError } from '../core/errors.js';
 import type { Remediation } from '../core/types.js';
 import { removeLeftovers, retireAll } from './retire.js';
+import { count } from '../core/text.js';
 
 export const purge: Remediation<PurgeOptions, PurgePlan> = {
   id: 'purge',
@@ -16,7 +17,7 @@ export const purge: Remediation<PurgeOptions, PurgePlan> = {
     ];
     const failed = (path: string) => failures.some((f) => f.startsWith(`${path}: `));
     const gone = plan.delete.filter((i) => !failed(i.path));
-    const done = `deleted ${gone.length} dirs (${formatBytes(gone.reduce((n, i) => n + i.sizeBytes, 0))})`;
+    const done = `deleted ${count(gone.length, 'dir')} (${formatBytes(gone.reduce((n, i) => n + i.sizeBytes, 0))})`;
     if (failures.length) throw new RunnerError(`${done}; ${failures.length} could not be deleted: ${failures.join('; ')}`);
     const short = plan.volumes.filter((v) => v.shortBytes > 0 && v.targetBytes !== undefined);
     if (short.length === 0) return done;

@@ -1,5 +1,6 @@
 import { checks } from '../checks/api.js';
 import type { Result, Status } from '../core/types.js';
+import { auditTable, recap } from './audit.js';
 import type { ReportDocument } from './document.js';
 
 const COLOURS: Record<Status, string> = {
@@ -16,14 +17,18 @@ export interface HumanOptions {
 export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   const paint = (status: Status, text: string) => (opts.colour ? `\x1b[${COLOURS[status]}m${text}\x1b[0m` : text);
   const width = Math.max(8, ...doc.hosts.flatMap((h) => h.results.map((r) => r.check.length)));
-  const lines: string[] = doc.lock ? [`note: ${doc.lock.summary}`] : [];
+  const audit = doc.command === 'audit';
+  const lines: string[] = audit ? [...auditTable(doc, paint), ''] : [];
+  if (doc.lock) lines.unshift(`note: ${doc.lock.summary}`);
   for (const host of doc.hosts) {
-    if (doc.hosts.length > 1 || host.unreachable) lines.push(`${host.host}${host.unreachable ? `: ${host.unreachable}` : ''}`);
+    const why = host.unreachable !== undefined && !host.results.some((r) => r.status === 'unreachable') ? `: ${host.unreachable}` : '';
+    if (doc.hosts.length > 1 || why) lines.push(`${host.host}${why}`);
     for (const r of host.results) {
       lines.push(`${paint(r.status, r.status.padEnd(11))} ${r.check.padEnd(width)}  ${r.summary}`);
       lines.push(...details(r, opts).map((l) => `${' '.repeat(14 + width)}${l}`));
     }
   }
+  if (audit) lines.push('', ...recap(doc, paint));
   const t = doc.tally;
   lines.push(`${doc.command}: ${t.ok} ok, ${t.drift} drift, ${t.changed} changed, ${t.failed} failed, ${t.skipped} skipped, ${t.unreachable} unreachable (exit ${doc.exitCode})`);
   return `${lines.join('\n')}\n`;

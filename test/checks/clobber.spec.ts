@@ -115,7 +115,7 @@ describe('checks/clobber', () => {
     const before = hashTree(dir);
     const r = await runCheck(host, entry({ dir, feed: `${url}/lastclobber/all` }), testContext('check'));
     expect(r.status).toBe('drift');
-    expect(r.summary).toBe('clobber 1 build dirs: b1 (2 entries)');
+    expect(r.summary).toBe('clobber 1 build dir: b1 (2 entries)');
     expect(hashTree(dir)).toBe(before);
   });
 

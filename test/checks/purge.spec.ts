@@ -46,15 +46,19 @@ describe('checks/purge', () => {
     const dirs = Array.from({ length: 40 }, (_, i) => [`d${String(i).padStart(2, '0')}`, (3 + i) * HOUR, MB] as const);
     makeDirs(base, dirs);
     const host = new RecordingHost();
-    // target: 2.5 MB more than free now: the three oldest must go, and nothing else
-    const target = Math.ceil((freeNow(base) + 2.5 * MB) / 1000);
-    const r = await runCheck(host, entry({ dirs: [base], free: `${target}KB`, max_age: 'off' }), testContext('check'));
+    // about three dirs' worth more than is free now; other writers share this disk, so assert the rule, not a count
+    const target = Math.ceil((freeNow(base) + 2.5 * MB) / 1000) * 1000;
+    const r = await runCheck(host, entry({ dirs: [base], free: `${target / 1000}KB`, max_age: 'off' }), testContext('check'));
     expect(r.status).toBe('drift');
-    expect(names(r.plan)).toEqual(['d39', 'd38', 'd37']);
-    expect((r.plan as PurgePlan).delete.every((i) => i.reason === 'space')).toBe(true);
+    const plan = r.plan as PurgePlan;
+    const oldestFirst = dirs.map(([n]) => n).reverse();
+    expect(names(plan)).toEqual(oldestFirst.slice(0, plan.delete.length));
+    expect(plan.delete.every((i) => i.reason === 'space')).toBe(true);
+    const vol = plan.volumes[0] as PurgePlan['volumes'][number];
+    const last = plan.delete[plan.delete.length - 1]?.sizeBytes ?? 0;
+    expect(vol.predictedFreeBytes).toBeGreaterThanOrEqual(target);
+    expect(vol.predictedFreeBytes - last).toBeLessThan(target);
     expect(host.measured.length).toBeLessThan(40);
-    const vol = (r.plan as PurgePlan).volumes[0];
-    expect(vol?.predictedFreeBytes).toBeGreaterThanOrEqual(target * 1000);
   });
 
   it('never plans kept globs, active dirs or dirs younger than min_age; rel-*:10d only while young', async () => {

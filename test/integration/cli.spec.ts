@@ -18,11 +18,12 @@ function config(name: string, text: string): string {
 describe('runner binary, end to end', () => {
   it('checks a realistic worker (exit 2, nothing touched), applies (exit 2), then is clean (exit 0, and apply again 0)', async () => {
     const w = makeWorker(join(root, 'worker'), { dirs: 40, maxDirBytes: 400_000 });
-    const cfg = config('worker', workerConfig(w, Math.round(w.bytes * 0.4)));
+    // other writers share this disk, so the free-space target sits 1 GB below free space: only age and clobber drift here
+    const cfg = config('worker', workerConfig(w, -1e9));
     const before = hashTree(w.root);
     const check = await runner(['check', '--config', cfg]);
     expect(check.code, check.stderr).toBe(2);
-    expect(check.stdout).toMatch(/^drift +clobber +clobber \d+ build dirs/m);
+    expect(check.stdout).toMatch(/^drift +clobber +clobber \d+ build dirs?/m);
     expect(check.stdout).toMatch(/^drift +purge +delete \d+ dirs/m);
     expect(check.stdout).toContain('try-lx64-interrupted.deleteme');
     expect(hashTree(w.root)).toBe(before);
@@ -33,12 +34,10 @@ describe('runner binary, end to end', () => {
     for (const name of w.clobbered) expect(existsSync(join(w.base, name, 'build')), name).toBe(false);
     expect(listTree(w.base, 1)).toContain('info');
 
-    // other writers share this disk: from here on, a target 50 MB below free space keeps the runs comparable
-    const steady = config('worker-steady', workerConfig(w, -50e6));
-    const again = await runner(['check', '--config', steady]);
+    const again = await runner(['check', '--config', cfg]);
     expect(again.code, again.stdout).toBe(0);
     const settled = hashTree(w.root);
-    expect((await runner(['apply', '--config', steady])).code).toBe(0);
+    expect((await runner(['apply', '--config', cfg])).code).toBe(0);
     expect(hashTree(w.root)).toBe(settled);
   });
 
@@ -105,7 +104,7 @@ describe('runner binary, end to end', () => {
     const xml = readFileSync(out, 'utf8');
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="runner check" tests="1" failures="1"/);
     expect(xml).toContain('<testcase classname=');
-    expect(xml).toContain('<failure type="drift" message="delete 1 dirs');
+    expect(xml).toContain('<failure type="drift" message="delete 1 dir (');
   });
 
   it('lists checks, describes options, validates a config and prints its JSON Schema', async () => {

@@ -10,9 +10,15 @@ const NEEDED: Record<string, string> = {
   '/usr/bin/buildbot-worker': 'buildbot-worker',
   '/usr/sbin/sshd': 'openssh-server',
   '/usr/bin/ssh-keygen': 'openssh-client',
+  '/usr/bin/ssh-agent': 'openssh-client',
+  '/usr/lib/openssh/sftp-server': 'openssh-sftp-server',
+  '/usr/bin/unshare': 'util-linux',
   '/usr/bin/ansible-inventory': 'ansible',
   '/usr/bin/parallel-ssh': 'pssh',
   '/usr/sbin/ip': 'iproute2',
+  '/usr/bin/ps': 'procps',
+  '/usr/bin/nsenter': 'util-linux',
+  '/usr/bin/curl': 'curl',
   '/usr/bin/setpriv': 'util-linux',
 };
 

@@ -3,6 +3,7 @@ import { matchesGlob } from '../../core/glob.js';
 import type { Check, Context, Finding, Host } from '../../core/types.js';
 import { parseFeed, parseMarker, requestsFor, type Request } from './parse.js';
 import { ClobberOptions, type ClobberAction, type ClobberPlan } from './schema.js';
+import { count } from '../../core/text.js';
 
 export const MARKER = 'last-clobber';
 
@@ -65,11 +66,11 @@ function describeActions(actions: readonly ClobberAction[]): string {
   const records = actions.filter((a) => a.kind === 'record');
   const parts: string[] = [];
   if (clobbers.length) {
-    const list = clobbers.map((a) => `${a.builddir} (${a.delete.length} entries${a.who ? `, by ${a.who}` : ''})`);
-    parts.push(`clobber ${clobbers.length} build dirs: ${list.join(', ')}`);
+    const list = clobbers.map((a) => `${a.builddir} (${count(a.delete.length, 'entry', 'entries')}${a.who ? `, by ${a.who}` : ''})`);
+    parts.push(`clobber ${count(clobbers.length, 'build dir')}: ${list.join(', ')}`);
   }
   if (records.length) {
-    parts.push(`record the first marker of ${records.length} build dirs with no last-clobber: ${records.map((a) => a.builddir).join(', ')}`);
+    parts.push(`record the first marker of ${count(records.length, 'build dir')} with no last-clobber: ${records.map((a) => a.builddir).join(', ')}`);
   }
   return parts.join('; ');
 }

@@ -12,9 +12,8 @@ export interface Candidate {
 
 /** Why a build dir must stay, or undefined when it may go. */
 export function protection(c: Candidate, opts: PurgeOptions, active: readonly string[]): string | undefined {
-  for (const a of active) {
-    if (a === c.path || a.startsWith(`${c.path}/`) || c.path.startsWith(`${a}/`)) return `active (${a})`;
-  }
+  const busy = activeProtection(c, active);
+  if (busy) return busy;
   if (c.ageMs < opts.min_age) return `younger than min_age`;
   for (const rule of opts.keep) {
     if (!matchesGlob(c.entry.name, rule.glob)) continue;
@@ -24,6 +23,12 @@ export function protection(c: Candidate, opts: PurgeOptions, active: readonly st
   return undefined;
 }
 
+
+/** `active (path)` when an active path is this dir, lies inside it, or holds it. */
+export function activeProtection(c: Candidate, active: readonly string[]): string | undefined {
+  const hit = active.find((a) => a === c.path || a.startsWith(`${c.path}/`) || c.path.startsWith(`${a}/`));
+  return hit === undefined ? undefined : `active (${hit})`;
+}
 
 /** Splits a base dir's entries into leftovers of an interrupted run, build dirs, and entries to ignore. */
 export function classify(base: string, baseDev: number, entries: readonly DirEntry[], nowMs: number) {

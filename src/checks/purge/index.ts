@@ -4,6 +4,7 @@ import type { PurgePlan, PurgeVolume } from './plan.js';
 import { readActive, scanVolumes } from './scan.js';
 import { PurgeOptions } from './schema.js';
 import { selectVolume, sum } from './select.js';
+import { count } from '../../core/text.js';
 
 export const purge: Check<PurgeOptions, PurgePlan> = {
   id: 'purge',
@@ -26,7 +27,7 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
   },
   explain(plan) {
     const rows = plan.delete.map((i) => `- ${i.path}  ${formatBytes(i.sizeBytes)}  ${i.mtime.slice(0, 16).replace('T', ' ')}  ${i.reason}`);
-    const kept = plan.protected.length ? [`kept: ${plan.protected.length} protected dirs (${countWhy(plan.protected)})`] : [];
+    const kept = plan.protected.length ? [`kept: ${count(plan.protected.length, 'protected dir')} (${countWhy(plan.protected)})`] : [];
     return [...rows, ...kept];
   },
 };
@@ -50,7 +51,7 @@ export function describePlan(plan: PurgePlan): string {
     [byReason('age'), 'past max_age'],
     [byReason('space'), 'for space'],
   ].filter(([n]) => n).map(([n, what]) => `${n} ${what}`);
-  const head = `delete ${plan.delete.length} dirs (${formatBytes(sum(plan.delete))})${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  const head = `delete ${count(plan.delete.length, 'dir')} (${formatBytes(sum(plan.delete))})${parts.length ? `: ${parts.join(', ')}` : ''}`;
   const vols = plan.volumes.map(describeVolume).join('; ');
   return vols ? `${head}; ${vols}` : head;
 }

@@ -1,5 +1,5 @@
 import type { Host } from '../../core/types.js';
-import { protection, type Candidate } from './candidates.js';
+import { activeProtection, protection, type Candidate } from './candidates.js';
 import type { PurgeItem, PurgePlan, PurgeReason, PurgeVolume } from './plan.js';
 import type { Volume } from './scan.js';
 import type { PurgeOptions } from './schema.js';
@@ -16,9 +16,15 @@ export async function selectVolume(host: Host, v: Volume, opts: PurgeOptions, ac
     else deletable.push(c);
   }
   const isOld = (c: Candidate) => opts.max_age !== 'off' && c.ageMs > opts.max_age;
-  const forced = [...v.leftovers, ...deletable.filter(isOld)];
+  // leftovers are runner's own trash, so keep globs and ages do not apply; an active path still wins
+  const leftovers = v.leftovers.filter((c) => {
+    const why = activeProtection(c, active);
+    if (why) kept.push({ path: c.path, why });
+    return !why;
+  });
+  const forced = [...leftovers, ...deletable.filter(isOld)];
   const sizes = await host.diskUsage(forced.map((c) => c.path));
-  const items = forced.map((c) => item(c, sizes, v.leftovers.includes(c) ? 'leftover' : 'age'));
+  const items = forced.map((c) => item(c, sizes, leftovers.includes(c) ? 'leftover' : 'age'));
   let predicted = v.freeBytes + sum(items);
   const rest = deletable.filter((c) => !isOld(c));
   // measure only as many dirs as the target needs, in growing batches: few round trips, no whole-tree scan

@@ -1,0 +1,68 @@
+import type { RunnerConfig } from '../config/load.js';
+import { entriesFor } from '../core/entries.js';
+import { HostUnreachableError, RunnerError, describeError } from '../core/errors.js';
+import { runChecks } from '../core/run-check.js';
+import type { Context, HostReport } from '../core/types.js';
+import { SshHost, type SshStats } from '../host/ssh.js';
+import type { SshOptions } from '../host/ssh/connect.js';
+import { configWithOverrides, readHostConfig, type ConfigSource } from './host-config.js';
+import type { AuditTarget } from './targets.js';
+
+export interface HostSettings {
+  ssh: SshOptions;
+  /** --config, read once on the controller; else each host's own file */
+  shared?: ConfigSource;
+  only?: string[];
+  deadlineMs: number;
+}
+
+export interface HostOutcome {
+  report: HostReport;
+  stats?: SshStats;
+}
+
+/** Audits one host: connect, read its config, run its checks read-only; never throws. */
+export async function auditHost(target: AuditTarget, settings: HostSettings, ctx: Context): Promise<HostOutcome> {
+  const name = target.ssh.name;
+  const ssh = { ...settings.ssh, ...(target.connectTimeoutMs ? { connectTimeoutMs: target.connectTimeoutMs } : {}) };
+  let host: SshHost | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), settings.deadlineMs)));
+  const work = (async (): Promise<HostOutcome> => {
+    host = await SshHost.connect(target.ssh, ssh);
+    const config = await configFor(host, target, settings);
+    return { report: await runChecks(host, entriesFor(config, settings.only), ctx), stats: host.stats };
+  })();
+  try {
+    const first = await Promise.race([work.then((o) => ({ o }), (err: unknown) => ({ err })), deadline]);
+    if (first !== 'deadline') return 'o' in first ? first.o : failure(name, first.err, host);
+    // past the deadline: every request of this host fails from now on, so its checks finish at once as failed
+    const why = new RunnerError(`deadline: ${name} did not finish within ${settings.deadlineMs / 1000}s`);
+    if (!host) {
+      // still connecting: let the connect attempt end on its own timeout, then hang up
+      void work.then(() => (host as SshHost | undefined)?.close(), () => undefined);
+      return failure(name, why, undefined);
+    }
+    (host as SshHost).abort(why);
+    return await work.catch((err: unknown) => failure(name, err, host));
+  } finally {
+    clearTimeout(timer);
+    await (host as SshHost | undefined)?.close();
+  }
+}
+
+/** A host that failed before its checks ran: unreachable (with the reason), or a per-host config failure. */
+function failure(name: string, err: unknown, host: SshHost | undefined): HostOutcome {
+  const stats = host ? { stats: host.stats } : {};
+  if (err instanceof HostUnreachableError) {
+    const results: HostReport['results'] = [{ check: 'connect', status: 'unreachable', summary: err.message, durationMs: 0 }];
+    return { report: { host: name, results, unreachable: err.message }, ...stats };
+  }
+  const summary = describeError(err);
+  return { report: { host: name, results: [{ check: 'config', status: 'failed', summary, durationMs: 0 }] }, ...stats };
+}
+
+async function configFor(host: SshHost, target: AuditTarget, settings: HostSettings): Promise<RunnerConfig> {
+  const source = settings.shared ?? (await readHostConfig(host, target.configPath));
+  return configWithOverrides(source, target.overrides, host.name);
+}

@@ -1,0 +1,29 @@
+import { limiter } from '../core/limit.js';
+import type { Context, HostReport } from '../core/types.js';
+import type { SshStats } from '../host/ssh.js';
+import { auditHost, type HostSettings } from './audit-host.js';
+import type { AuditTarget } from './targets.js';
+
+export interface AuditRun {
+  reports: HostReport[];
+  stats: Map<string, SshStats>;
+}
+
+/** Audits every target, `forks` at a time; a slow or dead host holds up only its own slot. Reports keep inventory order. */
+export async function auditAll(
+  targets: readonly AuditTarget[],
+  settings: HostSettings & { forks: number },
+  ctx: Context,
+  onDone: (report: HostReport) => void = () => {},
+): Promise<AuditRun> {
+  const slot = limiter(settings.forks);
+  const stats = new Map<string, SshStats>();
+  const reports = await Promise.all(targets.map((t) => slot(async (): Promise<HostReport> => {
+    if (ctx.signal.aborted) return { host: t.ssh.name, results: [{ check: 'connect', status: 'skipped', summary: 'interrupted', durationMs: 0 }] };
+    const outcome = await auditHost(t, settings, ctx);
+    if (outcome.stats) stats.set(t.ssh.name, outcome.stats);
+    onDone(outcome.report);
+    return outcome.report;
+  })));
+  return { reports, stats };
+}

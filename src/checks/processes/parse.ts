@@ -1,0 +1,111 @@
+import { RunnerError } from '../../core/errors.js';
+import type { Baseline, BaselineEntry, Proc } from './schema.js';
+
+/** The ps columns every reading asks for, in the order `parsePs` expects. */
+export const PS_FIELDS = 'pid=,ppid=,pgid=,sid=,uid=,etimes=,stat=,args=';
+
+// ps pads STAT to the widest value in its output, so the spaces before the command line vary: they are not part of it
+const LINE = /^\s*(\d+)\s+(\d+)\s+(-?\d+)\s+(-?\d+)\s+(\d+)\s+(\d+)\s+(\S+)(?:\s+(.*))?$/;
+
+/**
+ * Parses `ps -ww -o PS_FIELDS` output, one process a line (ps shows a newline inside an argument as a space
+ * and other control characters as '?'). Lines that do not fit, e.g. a process that vanished mid-read, are skipped.
+ */
+export function parsePs(stdout: string): Proc[] {
+  const procs: Proc[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = LINE.exec(line);
+    if (!m) continue;
+    const [pid, ppid, pgid, sid, uid, etimes] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    procs.push({ pid, ppid, pgid, sid, uid, etimes, stat: m[7] as string, args: (m[8] ?? '').trimEnd() });
+  }
+  return procs;
+}
+
+/** Ends the passwd lines of the probe's output; ps output follows. */
+export const SNAPSHOT_SEPARATOR = '--- ps ---';
+
+/**
+ * The probe's output: the probing shell's pid on the first line (`echo $$`), the passwd lines of the users
+ * asked about, the separator, then ps (which the shell exec'd into, keeping its pid).
+ */
+export function parseSnapshot(stdout: string): { self: number; passwd: string; procs: Proc[] } {
+  const nl = stdout.indexOf('\n');
+  const first = stdout.slice(0, nl === -1 ? undefined : nl).trim();
+  if (!/^\d+$/.test(first)) throw new RunnerError(`reading processes: expected the probe's own pid first, got ${JSON.stringify(first.slice(0, 40))}`);
+  const sep = stdout.indexOf(`\n${SNAPSHOT_SEPARATOR}\n`, nl - 1);
+  if (sep === -1) throw new RunnerError('reading processes: the probe\'s output ends before its ps part');
+  return { self: Number(first), passwd: stdout.slice(nl + 1, sep + 1), procs: parsePs(stdout.slice(sep + SNAPSHOT_SEPARATOR.length + 2)) };
+}
+
+export function isZombie(p: Proc): boolean {
+  return p.stat.startsWith('Z');
+}
+
+const HEADER = '# runner processes baseline: the build users\' processes when the machine was fresh';
+const ENTRY = /^(\d+) (\d+) (".*")$/;
+
+/** The baseline file: `users UID…`, then `COUNT UID "command line"` lines (the command line JSON-quoted). */
+export function formatBaseline(b: Baseline, note: string): string {
+  const sorted = [...b.entries].sort((x, y) => x.uid - y.uid || (x.args < y.args ? -1 : x.args > y.args ? 1 : 0));
+  const lines = [HEADER, `# ${note}`, '# COUNT UID "COMMAND LINE"', `users ${b.uids.join(' ')}`];
+  for (const e of sorted) lines.push(`${e.count} ${e.uid} ${JSON.stringify(e.args)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Strict: our own format, so anything unexpected is corruption, reported with the path and line. */
+export function parseBaseline(text: string, path: string): Baseline {
+  let uids: number[] | undefined;
+  const entries = new Map<string, BaselineEntry>();
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trimEnd();
+    const where = `baseline ${path}:${i + 1}`;
+    if (line === '' || line.startsWith('#')) continue;
+    if (line.startsWith('users')) {
+      if (uids) throw new RunnerError(`${where}: a second "users" line`);
+      uids = parseUids(line, where);
+      continue;
+    }
+    const e = parseEntry(line, where);
+    const key = `${e.uid}\0${e.args}`;
+    if (entries.has(key)) throw new RunnerError(`${where}: the same user and command line listed twice`);
+    entries.set(key, e);
+  }
+  if (!uids) throw new RunnerError(`baseline ${path}: no "users UID…" line (not a runner baseline?)`);
+  return { uids, entries: [...entries.values()] };
+}
+
+function parseUids(line: string, where: string): number[] {
+  const words = line.split(' ').slice(1);
+  if (words.length === 0 || !words.every((w) => /^\d+$/.test(w))) {
+    throw new RunnerError(`${where}: expected "users" and one or more uids, got ${JSON.stringify(line.slice(0, 80))}`);
+  }
+  return words.map(Number);
+}
+
+function parseEntry(line: string, where: string): BaselineEntry {
+  const m = ENTRY.exec(line);
+  let args: unknown;
+  try {
+    args = m ? JSON.parse(m[3] as string) : undefined;
+  } catch {
+    args = undefined;
+  }
+  if (!m || typeof args !== 'string' || Number(m[1]) === 0) {
+    throw new RunnerError(`${where}: expected COUNT UID "COMMAND LINE", got ${JSON.stringify(line.slice(0, 80))}`);
+  }
+  return { count: Number(m[1]), uid: Number(m[2]), args };
+}
+
+/** A pid file: one or more pids separated by whitespace; empty or anything else is an error naming path and line. */
+export function parsePidFile(text: string, path: string): number[] {
+  const pids: number[] = [];
+  for (const [i, line] of text.split('\n').entries()) {
+    for (const word of line.trim().split(/\s+/).filter(Boolean)) {
+      if (!/^\d+$/.test(word) || Number(word) < 2) throw new RunnerError(`pid file ${path}:${i + 1}: expected pids, got ${JSON.stringify(word.slice(0, 40))}`);
+      pids.push(Number(word));
+    }
+  }
+  if (pids.length === 0) throw new RunnerError(`pid file ${path} is empty: refusing to guess what it protects`);
+  return pids;
+}

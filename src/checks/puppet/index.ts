@@ -1,0 +1,86 @@
+import { formatDuration } from '../../config/units.js';
+import { RunnerError } from '../../core/errors.js';
+import type { Check, Finding, Host } from '../../core/types.js';
+import { TIMED_OUT, isolatedArgv, timeoutArgv } from '../../host/commands.js';
+import { errorLines, judge, lockMessage, parseConfigPrint, parseSummary, pendingResources, type RunSummary } from './parse.js';
+import { AIO, PuppetOptions, type PuppetPlan } from './schema.js';
+
+export const puppet: Check<PuppetOptions, PuppetPlan> = {
+  id: 'puppet',
+  summary: "checks puppet's last run (age, failures, pending changes), optionally with a fresh --noop run; runs puppet to fix",
+  options: PuppetOptions,
+  async probe(host, opts, ctx): Promise<Finding<PuppetPlan>> {
+    const where = await locate(host, opts);
+    if (where === undefined) return { state: 'skipped', summary: `puppet is not installed here (no ${opts.command})` };
+    const lock = await host.readFile(where.lock);
+    if (lock !== null) throw new RunnerError(`puppet agent is disabled (${where.lock}): ${lockMessage(lock)}`);
+    const { summary, pending } = opts.noop ? await noopRun(host, opts, where.summary) : { summary: await readSummary(host, where.summary), pending: [] };
+    const reasons = summary ? judge(summary, ctx.now().getTime(), opts.max_age) : [`no run recorded (${where.summary} is missing)`];
+    if (reasons.length === 0) {
+      const age = formatDuration(ctx.now().getTime() - (summary?.lastRun ?? 0) * 1000);
+      return { state: 'ok', summary: `last run ${age} ago: ${summary?.total} resources, none failed or out of sync` };
+    }
+    const plan: PuppetPlan = { summary: where.summary, reasons, pending, argv: fixArgv(opts) };
+    return { state: 'drift', summary: `${reasons.join('; ')}: run ${plan.argv.slice(0, 2).join(' ')}`, plan };
+  },
+  explain(plan) {
+    return [
+      ...plan.reasons.map((r) => `- ${r}`),
+      ...plan.pending.map((r) => `- would change ${r}`),
+      `- run: ${plan.argv.join(' ')}  (in its own pid namespace, under a timeout)`,
+    ];
+  },
+};
+
+/** The fix: one real run; exit 0 or 2 means it applied. */
+export function fixArgv(opts: PuppetOptions): string[] {
+  if (opts.manifest) return [opts.command, 'apply', '--detailed-exitcodes', '--color=false', ...opts.args, opts.manifest];
+  return [opts.command, 'agent', '--onetime', '--no-daemonize', '--detailed-exitcodes', '--color=false', ...opts.args];
+}
+
+function noopArgv(opts: PuppetOptions): string[] {
+  if (opts.manifest) return [opts.command, 'apply', '--noop', '--color=false', ...opts.args, opts.manifest];
+  return [opts.command, 'agent', '--test', '--noop', '--color=false', ...opts.args];
+}
+
+/** Runs puppet under `timeout`, in a pid namespace, so a hung run is stopped with all it started; throws when it timed out. */
+export async function runPuppet(host: Host, argv: string[], opts: PuppetOptions) {
+  const [file, ...args] = timeoutArgv(opts.timeout, isolatedArgv(argv));
+  const r = await host.run(file as string, args, { timeoutMs: opts.timeout + 60_000 });
+  if (r.timedOut || TIMED_OUT.includes(r.exitCode ?? -1)) {
+    throw new RunnerError(`'${argv.slice(0, 2).join(' ')}' took longer than ${formatDuration(opts.timeout)}: stopped with everything it started`);
+  }
+  return { exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` };
+}
+
+async function readSummary(host: Host, path: string): Promise<RunSummary | undefined> {
+  const text = await host.readFile(path);
+  return text === null ? undefined : parseSummary(text, path);
+}
+
+/** A --noop run judged by the summary it writes (its exit code is 0 even with pending changes); a stale one is an error. */
+async function noopRun(host: Host, opts: PuppetOptions, path: string): Promise<{ summary: RunSummary; pending: string[] }> {
+  const before = (await readSummary(host, path))?.lastRun;
+  const argv = noopArgv(opts);
+  const run = await runPuppet(host, argv, opts);
+  const after = await readSummary(host, path);
+  if (after?.lastRun === undefined || (before !== undefined && after.lastRun <= before)) {
+    const errors = errorLines(run.output).join(' / ') || `exit ${run.exitCode}`;
+    throw new RunnerError(`'${argv.slice(0, 2).join(' ')} --noop' wrote no fresh ${path}: ${errors}`);
+  }
+  return { summary: after, pending: pendingResources(run.output) };
+}
+
+/** Where the summary and the agent lock are: configured, the AIO defaults, or asked of puppet; undefined: no puppet here. */
+async function locate(host: Host, opts: PuppetOptions): Promise<{ summary: string; lock: string } | undefined> {
+  if (opts.summary && opts.lock) return { summary: opts.summary, lock: opts.lock };
+  if (opts.args.length === 0 && (await host.lstat(AIO.summary))) return { summary: opts.summary ?? AIO.summary, lock: opts.lock ?? AIO.lock };
+  const r = await host.run(opts.command, ['config', 'print', 'lastrunfile', 'agent_disabled_lockfile', ...opts.args], { timeoutMs: 120_000 });
+  if (r.timedOut) throw new RunnerError(`'${opts.command} config print' gave no answer within 2m`);
+  if (r.exitCode === undefined || r.exitCode === 127) return undefined;
+  const printed = parseConfigPrint(r.stdout);
+  const summary = opts.summary ?? printed.get('lastrunfile');
+  const lock = opts.lock ?? printed.get('agent_disabled_lockfile');
+  if (!summary || !lock) throw new RunnerError(`'${opts.command} config print lastrunfile agent_disabled_lockfile' exited ${r.exitCode}: ${errorLines(r.stderr).join(' / ') || r.stderr.trim()}`);
+  return { summary, lock };
+}

@@ -1,0 +1,47 @@
+import { join } from 'node:path/posix';
+import { matchesGlob } from '../../core/glob.js';
+import type { FileStat, Host } from '../../core/types.js';
+
+/** An entry a `paths` glob matched, with the device of the dir holding it (to spot mount points). */
+export interface Match {
+  path: string;
+  stat: FileStat;
+  parentDev: number;
+}
+
+const MAGIC = /[*?[]/;
+
+/**
+ * Expands an absolute glob one component at a time through the Host: a literal component costs one lstat,
+ * a wildcard one readdir. Only real directories are entered: a symlink on the way is never followed.
+ */
+export async function expand(host: Host, pattern: string, warnings: string[]): Promise<Match[]> {
+  const parts = pattern.split('/').filter(Boolean);
+  const root = await host.lstat('/');
+  let level: Match[] = root ? [{ path: '/', stat: root, parentDev: root.dev }] : [];
+  for (const part of parts) {
+    const next: Match[] = [];
+    for (const dir of level) {
+      if (dir.stat.type !== 'dir') {
+        if (dir.stat.type === 'symlink') warnings.push(`${dir.path} is a symlink: not followed for ${pattern}`);
+        continue;
+      }
+      next.push(...(await children(host, dir, part)));
+    }
+    level = next;
+  }
+  return level;
+}
+
+async function children(host: Host, dir: Match, part: string): Promise<Match[]> {
+  if (!MAGIC.test(part)) {
+    const path = join(dir.path, part);
+    const stat = await host.lstat(path);
+    return stat ? [{ path, stat, parentDev: dir.stat.dev }] : [];
+  }
+  const entries = (await host.readdir(dir.path)) ?? [];
+  return entries
+    .filter((e) => matchesGlob(e.name, part))
+    .map(({ name, ...stat }) => ({ path: join(dir.path, name), stat, parentDev: dir.stat.dev }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+}

@@ -1,0 +1,59 @@
+import { RunnerError } from '../../core/errors.js';
+import type { Check, Finding, Host } from '../../core/types.js';
+import { factsArgv, VCS_ENV } from './commands.js';
+import { git } from './git.js';
+import { hg } from './hg.js';
+import { parseFacts, type Facts } from './parse.js';
+import { decide, describeCheckout, explainCheckout } from './plan.js';
+import { ToolsOptions, type Checkout, type CheckoutPlan, type ToolsPlan } from './schema.js';
+import { describeTarget } from './target.js';
+import { vcsMessage, vcsRunner, type Vcs } from './vcs.js';
+
+export const DRIVERS: Record<Checkout['vcs'], Vcs> = { hg, git };
+
+export const tools: Check<ToolsOptions, ToolsPlan> = {
+  id: 'tools',
+  summary: 'keeps hg and git checkouts clean and at the wanted branch head, revision or semver tag',
+  options: ToolsOptions,
+  async probe(host, opts): Promise<Finding<ToolsPlan>> {
+    const found = await Promise.all(opts.checkouts.map((co) => inspect(host, co, opts.timeout)));
+    const checkouts = found.flatMap((f) => (f.plan ? [f.plan] : []));
+    if (checkouts.length === 0) return { state: 'ok', summary: found.map((f) => f.ok).join('; ') };
+    const of = `${checkouts.length} of ${found.length} checkouts drifted: `;
+    return { state: 'drift', summary: of + checkouts.map(describeCheckout).join('; '), plan: { checkouts } };
+  },
+  explain(plan) {
+    return plan.checkouts.flatMap(explainCheckout);
+  },
+};
+
+async function inspect(host: Host, co: Checkout, timeoutMs: number): Promise<{ plan?: CheckoutPlan; ok: string }> {
+  const vcs = DRIVERS[co.vcs];
+  const run = vcsRunner(host, co, timeoutMs);
+  // a branch head is looked up at the remote while the local facts are read; what is wrong locally is said first
+  const follows = co.revision === undefined && co.tag === undefined;
+  const [read, early] = await Promise.allSettled([readFacts(host, co, timeoutMs), follows ? vcs.target(run, co, undefined) : undefined]);
+  const facts = valueOf(read);
+  if (facts.state === 'symlink') throw new RunnerError(`${co.path} is a symlink; runner never follows one: point path at the checkout itself`);
+  if (facts.state === 'foreign') {
+    const as = co.user ? `user ${co.user}` : `runner's user (${facts.me})`;
+    throw new RunnerError(`${co.path} belongs to ${facts.owner} but ${co.vcs} would run as ${as}: set "user: ${facts.owner}" on this checkout`);
+  }
+  const to = valueOf(early) ?? (await vcs.target(run, co, facts));
+  const plan = decide(co, facts, to);
+  return { ...(plan ? { plan } : {}), ok: `${co.path} at ${describeTarget(to)}` };
+}
+
+function valueOf<T>(r: PromiseSettledResult<T>): T {
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
+async function readFacts(host: Host, co: Checkout, timeoutMs: number): Promise<Facts> {
+  const r = await host.run('sh', factsArgv(co.path, co.vcs), { cwd: '/', env: VCS_ENV, timeoutMs, ...(co.user ? { user: co.user } : {}) });
+  if (r.exitCode !== 0) {
+    const why = r.timedOut ? 'timed out' : vcsMessage(r.stderr) || `exit ${r.exitCode}`;
+    throw new RunnerError(`reading ${co.vcs} checkout ${co.path}${co.user ? ` as ${co.user}` : ''}: ${why}`);
+  }
+  return parseFacts(r.stdout, co.vcs);
+}

@@ -1,0 +1,100 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { auditAll } from '../audit/fanout.js';
+import { progressLine } from '../audit/progress.js';
+import { targetFor, type AuditTarget } from '../audit/targets.js';
+import { parseDuration } from '../config/units.js';
+import { ConfigError } from '../core/errors.js';
+import { readUserSshConfig } from '../host/ssh/config.js';
+import { loadKnownHosts } from '../host/ssh/known-hosts.js';
+import { limitHosts, loadInventory } from '../inventory/index.js';
+import { makeDocument } from '../report/document.js';
+import type { Io } from './io.js';
+import { emit, type OutputOptions } from './output.js';
+import { makeContext } from './run.js';
+
+export interface AuditOptions extends OutputOptions {
+  inventory: string;
+  limit?: string;
+  config?: string;
+  only?: string[];
+  forks: string;
+  timeout: string;
+  connectTimeout: string;
+  user?: string;
+  privateKey?: string;
+  become?: boolean;
+  knownHosts?: string;
+  acceptNew?: boolean;
+  passphraseEnv?: string;
+  kex?: string[];
+  stats?: string;
+}
+
+/** `runner audit`: the configured checks, read-only, on every selected host of an inventory, over SSH. */
+export async function runAudit(opts: AuditOptions, io: Io): Promise<number> {
+  const targets = selectTargets(opts, io);
+  const settings = {
+    ssh: await sshOptions(opts, io),
+    ...(opts.config ? { shared: { text: await readConfig(opts.config), label: opts.config } } : {}),
+    ...(opts.only ? { only: opts.only } : {}),
+    deadlineMs: seconds(opts.timeout, '--timeout'),
+    forks: positive(opts.forks, '--forks'),
+  };
+  const started = new Date();
+  const progress = io.stderr.isTTY ? progressLine((s) => io.stderr.write(s), targets.length) : undefined;
+  const run = await auditAll(targets, settings, makeContext('check', io), progress?.done);
+  progress?.end();
+  const doc = makeDocument('audit', started, run.reports);
+  await emit(doc, opts, io, { plans: true });
+  if (opts.stats) await writeFile(opts.stats, `${JSON.stringify(Object.fromEntries(run.stats), null, 2)}\n`);
+  return doc.exitCode;
+}
+
+/** The inventory's hosts under --limit, each resolved to an SSH target; any problem stops before connecting. */
+function selectTargets(opts: AuditOptions, io: Io): AuditTarget[] {
+  const loaded = loadInventory(opts.inventory);
+  const warn = (m: string) => io.stderr.write(`runner: warning: ${m}\n`);
+  for (const w of loaded.warnings) warn(w);
+  const names = limitHosts(loaded, opts.limit, warn);
+  if (names.length === 0) throw new ConfigError(`no hosts of ${opts.inventory} match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
+  const sshConfig = readUserSshConfig();
+  const defaults = { ...(opts.user ? { user: opts.user } : {}), ...(opts.privateKey ? { privateKey: opts.privateKey } : {}), ...(opts.become ? { become: true } : {}) };
+  return names.map((n) => targetFor(n, loaded.vars.get(n) ?? {}, defaults, sshConfig));
+}
+
+async function sshOptions(opts: AuditOptions, io: Io) {
+  const home = homedir();
+  const files = ['/etc/ssh/ssh_known_hosts', `${home}/.ssh/known_hosts`, `${home}/.ssh/known_hosts2`, ...(opts.knownHosts ? [opts.knownHosts] : [])];
+  const passphrase = opts.passphraseEnv ? io.env[opts.passphraseEnv] : undefined;
+  if (opts.passphraseEnv && passphrase === undefined) throw new ConfigError(`--passphrase-env ${opts.passphraseEnv}: that environment variable is not set`);
+  const agent = io.env.SSH_AUTH_SOCK;
+  return {
+    knownHosts: await loadKnownHosts(files),
+    recordTo: opts.knownHosts ?? `${home}/.ssh/known_hosts`,
+    acceptNew: Boolean(opts.acceptNew),
+    connectTimeoutMs: seconds(opts.connectTimeout, '--connect-timeout'),
+    ...(agent ? { agent } : {}),
+    ...(passphrase !== undefined ? { passphrase } : {}),
+    ...(opts.kex ? { kex: opts.kex } : {}),
+  };
+}
+
+async function readConfig(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new ConfigError(`cannot read config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  });
+}
+
+/** "120", "120s", "2m": milliseconds. */
+function seconds(text: string, flag: string): number {
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text);
+  if (ms === undefined || ms <= 0) throw new ConfigError(`${flag}: expected seconds or a duration like 2m, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+function positive(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag}: expected a whole number ≥ 1, got ${JSON.stringify(text)}`);
+  return n;
+}

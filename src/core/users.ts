@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { RunnerError } from './errors.js';
+import type { Host } from './types.js';
+
+/** A user of the target host, resolved from a configured name or uid. */
+export interface User {
+  name: string;
+  uid: number;
+}
+
+/** `users:` of a check: names or uids, never root (a stray root process may be any system daemon). */
+export const UserList = z
+  .array(z.union([z.string().min(1), z.number().int().nonnegative()]))
+  .min(1)
+  .refine((list) => !list.some((u) => u === 'root' || u === 0), { message: 'root is never in scope: name the build users' })
+  .describe('build users in scope: names or uids (never root)');
+
+export type UserList = z.output<typeof UserList>;
+
+/** Resolves names and uids on the host with one `getent passwd`; an unknown name or a user with uid 0 is an error. */
+export async function resolveUsers(host: Host, specs: readonly (string | number)[]): Promise<User[]> {
+  const r = await host.run('getent', ['passwd', ...specs.map(String)]);
+  return matchUsers(parsePasswd(r.stdout), specs);
+}
+
+/** `name:x:uid:gid:gecos:home:shell` lines; malformed lines are ignored. */
+export function parsePasswd(text: string): User[] {
+  const users: User[] = [];
+  for (const line of text.split('\n')) {
+    const [name, , uid] = line.split(':');
+    if (name && uid !== undefined && /^\d+$/.test(uid)) users.push({ name, uid: Number(uid) });
+  }
+  return users;
+}
+
+export function matchUsers(known: readonly User[], specs: readonly (string | number)[]): User[] {
+  const out: User[] = [];
+  for (const spec of specs) {
+    const numeric = typeof spec === 'number' || /^\d+$/.test(spec) ? Number(spec) : undefined;
+    const user = known.find((u) => (numeric === undefined ? u.name === spec : u.uid === numeric));
+    // a uid with no passwd entry is still a uid processes and files can have
+    if (!user && numeric === undefined) throw new RunnerError(`unknown user '${spec}' on this host`);
+    const found = user ?? { name: String(numeric), uid: numeric as number };
+    if (found.uid === 0) throw new RunnerError(`user '${spec}' has uid 0: root is never in scope`);
+    if (!out.some((u) => u.uid === found.uid)) out.push(found);
+  }
+  return out;
+}
+
+/** uid → name for display; an unknown uid shows as the number. */
+export function userName(users: readonly User[], uid: number): string {
+  return users.find((u) => u.uid === uid)?.name ?? String(uid);
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path/posix';
+import type { SFTPWrapper } from 'ssh2';
+
+const NO_SUCH_FILE = 2;
+
+// ssh2's callbacks differ in arity; one adapter for all of them
+type Cb = (err?: Error | null, value?: any) => void;
+
+function call<T>(fn: (cb: Cb) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
+}
+
+function isMissing(err: unknown): boolean {
+  return (err as { code?: unknown }).code === NO_SUCH_FILE;
+}
+
+/** utf-8 contents, or null when the file (or a dir on its way) does not exist. */
+export async function sftpReadFile(sftp: SFTPWrapper, path: string): Promise<string | null> {
+  try {
+    const data = await call<Buffer>((cb) => sftp.readFile(path, cb));
+    return data.toString('utf8');
+  } catch (err) {
+    if (isMissing(err)) return null;
+    throw withPath(err, `reading ${path}`);
+  }
+}
+
+/** Atomic write: a new temp file beside `path` (O_EXCL), fsync, then posix-rename over `path`. */
+export async function sftpWriteFile(sftp: SFTPWrapper, path: string, data: string, mode = 0o644): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.runner-${randomBytes(6).toString('hex')}`);
+  const handle = await call<Buffer>((cb) => sftp.open(tmp, 'wx', { mode }, cb)).catch((err) => {
+    throw withPath(err, `creating ${tmp}`);
+  });
+  try {
+    const buf = Buffer.from(data, 'utf8');
+    for (let off = 0; off < buf.length; off += 32768) {
+      const len = Math.min(32768, buf.length - off);
+      await call<number>((cb) => sftp.write(handle, buf, off, len, off, cb));
+    }
+    await call<void>((cb) => sftp.ext_openssh_fsync(handle, cb)).catch(() => undefined);
+  } finally {
+    await call<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+  }
+  await sftpRename(sftp, tmp, path).catch(async (err) => {
+    await call<void>((cb) => sftp.unlink(tmp, cb)).catch(() => undefined);
+    throw err;
+  });
+}
+
+/** rename(2) semantics (replaces `to`), via the posix-rename@openssh.com extension. */
+export async function sftpRename(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+  await call<void>((cb) => sftp.ext_openssh_rename(from, to, cb)).catch((err) => {
+    throw withPath(err, `renaming ${from} to ${to}`);
+  });
+}
+
+/** f_bavail × f_bsize, as LocalHost computes it from statfs. */
+export async function sftpFreeBytes(sftp: SFTPWrapper, path: string): Promise<number> {
+  const st = await call<{ f_bavail: number; f_bsize: number }>((cb) => sftp.ext_openssh_statvfs(path, cb)).catch((err) => {
+    throw withPath(err, `statvfs ${path}`);
+  });
+  return st.f_bavail * st.f_bsize;
+}
+
+function withPath(err: unknown, doing: string): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(`${doing}: ${message}`, { cause: err });
+}

@@ -1,0 +1,75 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import { ConfigError } from '../core/errors.js';
+import { parseIni } from './ini.js';
+import { Inventory, InventoryError, type Vars } from './model.js';
+import { selectHosts } from './patterns.js';
+import { hostVars } from './resolve.js';
+import { parseYamlInventory } from './yaml.js';
+
+export interface LoadedInventory {
+  file: string;
+  inv: Inventory;
+  /** every host's vars, resolved with Ansible's precedence (group_vars/ and host_vars/ included) */
+  vars: Map<string, Vars>;
+  warnings: string[];
+}
+
+/** Reads an INI or YAML inventory; any problem is a ConfigError naming the file and line, before anything connects. */
+export function loadInventory(file: string): LoadedInventory {
+  const inv = parse(readInventory(file), file);
+  const dir = dirname(file);
+  try {
+    inv.reconcile();
+    const vars = new Map([...inv.hosts.keys()].map((h) => [h, hostVars(inv, h, dir)] as const));
+    return { file, inv, vars, warnings: inv.warnings };
+  } catch (err) {
+    throw asConfigError(err);
+  }
+}
+
+function readInventory(file: string): string {
+  let mode: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new ConfigError(`inventory ${file} is a directory: give one INI or YAML file`);
+    mode = st.mode;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot read inventory ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  if (mode & 0o111) throw new ConfigError(`inventory ${file} is executable: dynamic inventory scripts are not supported (clear the x bit if it is a plain file)`);
+  return readFileSync(file, 'utf8');
+}
+
+/** .yml/.yaml/.json are YAML; no extension tries YAML first, then INI (Ansible's plugin order); others are INI. */
+function parse(text: string, file: string): Inventory {
+  const ext = extname(file).toLowerCase();
+  try {
+    if (['.yml', '.yaml', '.json'].includes(ext)) return parseYamlInventory(text, file);
+    if (ext === '') {
+      try {
+        return parseYamlInventory(text, file);
+      } catch {
+        // not a YAML inventory: read it as INI, whose errors are the ones worth showing
+      }
+    }
+    return parseIni(text, file);
+  } catch (err) {
+    throw asConfigError(err);
+  }
+}
+
+function asConfigError(err: unknown): unknown {
+  return err instanceof InventoryError ? new ConfigError(`invalid inventory: ${err.message}`) : err;
+}
+
+/** The hosts a `--limit` pattern selects (all when none), in the order the pattern evaluates them. */
+export function limitHosts(loaded: LoadedInventory, pattern: string | undefined, warn: (m: string) => void): string[] {
+  try {
+    return selectHosts(loaded.inv, pattern ?? 'all', warn);
+  } catch (err) {
+    throw asConfigError(err);
+  }
+}

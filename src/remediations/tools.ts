@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path/posix';
+import { tempPrefix } from '../checks/tools/commands.js';
+import { DRIVERS } from '../checks/tools/index.js';
+import { updatesWorkingCopy } from '../checks/tools/plan.js';
+import type { Checkout, CheckoutPlan, Target, ToolsOptions, ToolsPlan } from '../checks/tools/schema.js';
+import { describeTarget, resolveRange, short } from '../checks/tools/target.js';
+import { vcsRunner, type VcsRun } from '../checks/tools/vcs.js';
+import { CommandError, RunnerError, describeError } from '../core/errors.js';
+import { LEFTOVER_SUFFIX } from '../core/paths.js';
+import type { Host, Remediation } from '../core/types.js';
+
+export const tools: Remediation<ToolsOptions, ToolsPlan> = {
+  id: 'tools',
+  async apply(host, plan, opts) {
+    const done: string[] = [];
+    const failures: string[] = [];
+    for (const p of plan.checkouts) {
+      const co = opts.checkouts.find((c) => c.path === p.path) as Checkout;
+      // one checkout that cannot be fixed (remote down) does not stop the others
+      const outcome = await fix(host, co, p, opts).then((d) => ({ done: d }), (err: unknown) => ({ error: describeError(err) }));
+      if ('done' in outcome) done.push(outcome.done);
+      else failures.push(`${p.path}: ${outcome.error}`);
+    }
+    const summary = done.join('; ') || 'nothing done';
+    if (failures.length) throw new RunnerError(`${summary}; ${failures.length} checkouts failed: ${failures.join('; ')}`);
+    return summary;
+  },
+};
+
+async function fix(host: Host, co: Checkout, p: CheckoutPlan, opts: ToolsOptions): Promise<string> {
+  const stuck = (await host.removeAll(p.leftovers)).flatMap((r, i) => (r.error ? [`${p.leftovers[i]}: ${r.error}`] : []));
+  if (stuck.length) throw new RunnerError(`could not remove leftovers: ${stuck.join('; ')}`);
+  if (p.action !== 'update') return replaceWithClone(host, co, p, opts);
+  if (!updatesWorkingCopy(p)) return `removed ${p.leftovers.length} leftovers beside ${p.path}`;
+  const vcs = DRIVERS[co.vcs];
+  const run = vcsRunner(host, co, opts.timeout);
+  if (p.pull) await vcs.pull(run, co, co.path);
+  const to = await settle(run, co, co.path, p.to);
+  await vcs.update(run, co.path, to, p.dirty > 0);
+  const moved = p.pull ? `updated ${p.path} from ${short(p.from)} to ${describeTarget(to)}` : `cleaned ${p.path}`;
+  return p.dirty ? `${moved}, discarding ${p.dirty} local changes` : moved;
+}
+
+/** Clones into a temp dir beside `path` and moves it into place: `path` never holds a half-made checkout. */
+async function replaceWithClone(host: Host, co: Checkout, p: CheckoutPlan, opts: ToolsOptions): Promise<string> {
+  const temp = `${tempPrefix(co.path)}${randomBytes(4).toString('hex')}`;
+  await makeDir(host, dirname(co.path), undefined, true);
+  if (opts.share !== undefined) await makeDir(host, opts.share, co.user, true);
+  await makeDir(host, temp, co.user, false);
+  const to = await cloneInto(host, co, temp, p.to, opts).catch(async (err: unknown) => {
+    await host.remove(temp);
+    throw err;
+  });
+  const old = await host.lstat(co.path);
+  const trash = `${co.path}${LEFTOVER_SUFFIX}`;
+  // two renames: `path` is missing only between them; a kill leaves leftovers the next probe removes
+  if (old) await host.rename(co.path, trash);
+  await host.rename(temp, co.path);
+  const stale = old ? (await host.remove(trash)).error : undefined;
+  if (stale) throw new RunnerError(`${co.path} is in place, but the old checkout could not be removed: ${stale}`);
+  return `${p.action === 'clone' ? 'cloned' : 'recloned'} ${co.path} at ${describeTarget(to)}`;
+}
+
+async function cloneInto(host: Host, co: Checkout, dest: string, target: Target, opts: ToolsOptions): Promise<Target> {
+  const vcs = DRIVERS[co.vcs];
+  const run = vcsRunner(host, co, opts.timeout);
+  await vcs.clone(run, co, dest, opts.share);
+  const to = await settle(run, co, dest, target);
+  await vcs.update(run, dest, to, false);
+  return to;
+}
+
+/** A tag range nobody could resolve before the clone is resolved from the clone's own tags. */
+async function settle(run: VcsRun, co: Checkout, cwd: string, to: Target): Promise<Target> {
+  if (to.rev !== undefined || co.tag === undefined) return to;
+  const { tag, node } = resolveRange(await DRIVERS[co.vcs].localTags(run, cwd), co.tag);
+  return { ...to, rev: node, tag };
+}
+
+/** A dir for the vcs user; `parents`: create missing parents too and leave an existing dir alone. */
+async function makeDir(host: Host, dir: string, user: string | undefined, parents: boolean): Promise<void> {
+  if (parents && (await host.lstat(dir))) return;
+  const argv = parents ? ['-p', '--', dir] : ['-m', '0755', '--', dir];
+  const made = await host.run('mkdir', argv);
+  if (made.exitCode !== 0) throw new CommandError(['mkdir', ...argv], made.exitCode, made.stderr, `creating ${dir}`);
+  if (user === undefined) return;
+  const owned = await host.run('chown', [`${user}:`, '--', dir]);
+  if (owned.exitCode !== 0) throw new CommandError(['chown', `${user}:`, dir], owned.exitCode, owned.stderr, `handing ${dir} to ${user}`);
+}

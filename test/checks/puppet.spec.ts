@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fixArgv } from '../../src/checks/puppet/index.js';
+import { errorLines, judge, lockMessage, parseConfigPrint, parseSummary, pendingResources } from '../../src/checks/puppet/parse.js';
+import { PuppetOptions } from '../../src/checks/puppet/schema.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/puppet/${name}`, import.meta.url), 'utf8');
+const H = 3600_000;
+
+describe('checks/puppet parse', () => {
+  it('a converged run an hour old is fine; five hours old is too old', () => {
+    const s = parseSummary(fixture('summary-converged.yaml'), 'x');
+    expect(s).toMatchObject({ total: 8, changed: 1, outOfSync: 1, failed: 0 });
+    const ran = (s.lastRun as number) * 1000;
+    expect(judge(s, ran + H, 4 * H)).toEqual([]);
+    expect(judge(s, ran + 5 * H, 4 * H)).toEqual(['last run 5h ago (max_age 4h)']);
+  });
+
+  it('a noop run with pending changes, and a run with a failed resource, are drift', () => {
+    const noop = parseSummary(fixture('summary-noop-pending.yaml'), 'x');
+    expect(judge(noop, (noop.lastRun as number) * 1000, 4 * H)).toEqual(['1 resources out of sync (noop)']);
+    const failed = parseSummary(fixture('summary-failed.yaml'), 'x');
+    expect(judge(failed, (failed.lastRun as number) * 1000, 4 * H)).toEqual(['1 resources failed', '1 failure events']);
+  });
+
+  it('an empty catalog, a missing time and restart failures are drift; junk is an error naming the file', () => {
+    const s = parseSummary('resources: {total: 0, failed_to_restart: 2}\n', 'x');
+    expect(judge(s, 0, H)).toEqual(['the summary has no time.last_run', 'no catalog applied (0 resources)', '2 resources failed to restart']);
+    expect(() => parseSummary('just text', '/p/last_run_summary.yaml')).toThrow('/p/last_run_summary.yaml is not a puppet run summary');
+    expect(() => parseSummary('a: [', '/p/s.yaml')).toThrow(/^\/p\/s\.yaml is not YAML/);
+  });
+
+  it('reads the resources a --noop run would change, and Error: lines without Facter noise or repeats', () => {
+    expect(pendingResources(fixture('noop-stdout.txt'))).toEqual(['Main/File[/srv/demo/t/motd]/content']);
+    const errors = errorLines(fixture('failed-output.txt'));
+    expect(errors).toHaveLength(2);
+    expect(errors[1]).toMatch(/^Error: \/Stage\[main\]\/Main\/File\[\/srv\/demo\/nodir\/motd\]\/ensure: change from 'absent' to 'file' failed/);
+  });
+
+  it('reads puppet config print and the agent lock', () => {
+    expect(parseConfigPrint('agent_disabled_lockfile = /v/state/agent_disabled.lock\nlastrunfile = /p/s.yaml\n')).toEqual(
+      new Map([['agent_disabled_lockfile', '/v/state/agent_disabled.lock'], ['lastrunfile', '/p/s.yaml']]),
+    );
+    expect(lockMessage('{"disabled_message":"kernel upgrade"}')).toBe('kernel upgrade');
+    expect(lockMessage('{}')).toBe('{}');
+    expect(lockMessage('')).toBe('no reason given');
+  });
+
+  it('fixes with puppet agent, or puppet apply when a manifest is given', () => {
+    expect(fixArgv(PuppetOptions.parse({}))).toEqual(['puppet', 'agent', '--onetime', '--no-daemonize', '--detailed-exitcodes', '--color=false']);
+    expect(fixArgv(PuppetOptions.parse({ manifest: '/m.pp', args: ['--x'] }))).toEqual(['puppet', 'apply', '--detailed-exitcodes', '--color=false', '--x', '/m.pp']);
+  });
+});

@@ -1,0 +1,213 @@
+import { closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostReport, Result } from '../../src/core/types.js';
+import type { ReportDocument } from '../../src/report/document.js';
+import { renderHuman } from '../../src/report/human.js';
+import { renderJunit } from '../../src/report/junit.js';
+import { runner } from '../helpers/cli.js';
+import { mkfifo, poolConfig, startPool, startProxy, startTarpit, strangerKey, type PoolHost } from '../helpers/ssh-pool.js';
+import { hashedKnownHostsLine, knownHostsLine, startSshd, type Sshd } from '../helpers/sshd.js';
+import { sandbox } from '../helpers/tmp.js';
+import { hashTree } from '../helpers/tree.js';
+
+const root = sandbox('runner-audit-');
+const weird = `we ird;$(touch pwned)'"\`\nx`;
+let pool: Awaited<ReturnType<typeof startPool>>;
+let extra: Sshd[] = [];
+let tarpit: Awaited<ReturnType<typeof startTarpit>>;
+let proxy: Awaited<ReturnType<typeof startProxy>>;
+let inventory: string;
+let knownHosts: string;
+let env: Record<string, string>;
+let fifo: string;
+const hashes = new Map<string, string>();
+
+beforeAll(async () => {
+  pool = await startPool(root, 3, 31);
+  const [h1, h2, h3] = pool.hosts as [PoolHost, PoolHost, PoolHost];
+  // h3's config lives at a path full of shell metacharacters: it must be read literally
+  const odd = join(root, 'bld-03', weird);
+  writeFileSync(odd, readFileSync(h3.config));
+  const unknown = await startSshd({ dir: join(root, 'unknown'), address: '127.0.0.41', authorizedKeys: pool.client.authorizedKeys });
+  const changed = await startSshd({ dir: join(root, 'changed'), address: '127.0.0.42', authorizedKeys: pool.client.authorizedKeys });
+  extra = [unknown, changed];
+  tarpit = await startTarpit('127.0.0.43');
+  proxy = await startProxy('127.0.0.44', h2.sshd);
+  fifo = join(root, 'active.fifo');
+  mkfifo(fifo);
+  const dropConfig = join(root, 'drop.yaml');
+  writeFileSync(dropConfig, poolConfig(h2.worker, true, fifo));
+  const badConfig = join(root, 'bad.yaml');
+  writeFileSync(badConfig, 'checks:\n  - purge: { dirs: [/builds], free: 20 gigs }\n');
+  knownHosts = join(root, 'known_hosts');
+  writeFileSync(knownHosts, [
+    knownHostsLine(h1.sshd), hashedKnownHostsLine(h2.sshd), knownHostsLine(h3.sshd),
+    knownHostsLine({ ...changed, hostKey: h1.sshd.hostKey }),
+    knownHostsLine({ ...h2.sshd, port: proxy.port, address: '127.0.0.44' }), '',
+  ].join('\n'));
+  const at = (s: { address: string; port: number }) => ({ ansible_host: s.address, ansible_port: s.port });
+  const hosts = {
+    'bld-01': { ...at(h1.sshd), runner_config: h1.config },
+    'bld-02': { ...at(h2.sshd), runner_config: h2.config },
+    'bld-03': { ...at(h3.sshd), runner_config: odd },
+    'bad-config': { ...at(h1.sshd), runner_config: badConfig },
+    'no-config': { ...at(h1.sshd), runner_config: join(root, 'missing.yaml') },
+    refused: { ansible_host: '127.0.0.45', ansible_port: 9 },
+    tarpit: { ansible_host: '127.0.0.43', ansible_port: tarpit.port },
+    'unknown-key': at(unknown),
+    'changed-key': at(changed),
+    'wrong-user': { ...at(h1.sshd), ansible_user: 'rtest-nobody' },
+    'wrong-key': { ...at(h1.sshd), ansible_ssh_private_key_file: strangerKey(join(root, 'stranger')) },
+    dropped: { ansible_host: '127.0.0.44', ansible_port: proxy.port, runner_config: dropConfig },
+    // the same blocking config straight to the sshd: nothing drops it, only its deadline ends it
+    slow: { ...at(h2.sshd), runner_config: dropConfig },
+  };
+  inventory = join(root, 'pool.yaml');
+  writeFileSync(inventory, JSON.stringify({ all: { vars: { ansible_user: pool.client.user, ansible_ssh_private_key_file: pool.client.key }, children: { pool: { hosts } } } }));
+  const home = join(root, 'home');
+  mkdirSync(home);
+  env = { HOME: home, SSH_AUTH_SOCK: '' };
+  for (const h of pool.hosts) hashes.set(h.name, hashTree(h.worker.root));
+});
+
+afterAll(async () => {
+  // a writer that opens and closes the FIFO releases any remote reader still blocked on it
+  try {
+    closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch {
+    // no reader left
+  }
+  tarpit?.close();
+  proxy?.close();
+  await Promise.all([pool?.stop(), ...extra.map((s) => s.stop())]);
+});
+
+/** Waits until the remote side has the FIFO open for reading (it blocks there), then drops the connection. */
+async function dropWhenBlocked(): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    try {
+      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      proxy.cut();
+      closeSync(fd);
+      return;
+    } catch {
+      await sleep(50);
+    }
+  }
+  throw new Error('the dropped host never opened its active_file');
+}
+
+function comparable(results: readonly Result[]) {
+  // free space moves while other suites run: compare what the plans do, not the free bytes they quote
+  return results.map((r) => ({
+    check: r.check,
+    status: r.status,
+    plan: r.check === 'purge' ? { delete: (r.plan as { delete: unknown }).delete } : r.plan,
+    summary: r.summary.replace(/\d+(\.\d+)? [kMGT]?B/g, 'N'),
+    warnings: r.warnings,
+  }));
+}
+
+describe('runner audit over a real sshd pool', () => {
+  let doc: ReportDocument;
+  let code: number | undefined;
+  const byHost = (name: string) => doc.hosts.find((h) => h.host === name) as HostReport;
+
+  beforeAll(async () => {
+    const [r] = await Promise.all([
+      runner(['audit', '-i', inventory, '--limit', '!slow', '--known-hosts', knownHosts, '--connect-timeout', '4', '--format', 'json', '--stats', join(root, 'stats.json')], { env }),
+      dropWhenBlocked(),
+    ]);
+    code = r.code;
+    expect(r.stderr).toBe('');
+    doc = JSON.parse(r.stdout) as ReportDocument;
+  });
+
+  it('exits with drift, failure and unreachable bits', () => {
+    expect(code).toBe(2 | 4 | 8);
+  });
+
+  it.each([
+    ['refused', 'refused'], ['tarpit', 'timeout'], ['unknown-key', 'hostkey-unknown'], ['changed-key', 'hostkey-changed'],
+    ['wrong-user', 'auth'], ['wrong-key', 'auth'], ['dropped', 'dropped'],
+  ])('%s is unreachable: %s', (host, reason) => {
+    expect(byHost(host).unreachable).toContain(`${host} unreachable: ${reason}:`);
+  });
+
+  it('a host lost mid-audit keeps the order: the running check unreachable, the rest skipped', () => {
+    expect(byHost('dropped').results.map((r) => [r.check, r.status])).toEqual([['purge', 'unreachable'], ['clobber', 'skipped']]);
+  });
+
+  it('a bad or missing per-host config is a clear per-host failure naming host, file and line', () => {
+    expect(byHost('bad-config').results).toMatchObject([{ check: 'config', status: 'failed' }]);
+    expect(byHost('bad-config').results[0]?.summary).toContain(`bad-config:${join(root, 'bad.yaml')}:2:`);
+    expect(byHost('no-config').results[0]?.summary).toContain(`no-config:${join(root, 'missing.yaml')} does not exist`);
+  });
+
+  it('each healthy host gets the same results as runner check run locally on its tree', async () => {
+    for (const h of pool.hosts) {
+      const local = await runner(['check', '--config', h.config, '--format', 'json']);
+      const expected = (JSON.parse(local.stdout) as ReportDocument).hosts[0]?.results ?? [];
+      expect(byHost(h.name).unreachable).toBeUndefined();
+      expect(comparable(byHost(h.name).results)).toEqual(comparable(expected));
+      expect(byHost(h.name).results.map((r) => r.status)).toEqual(['drift', 'drift']);
+    }
+  });
+
+  it('changes nothing on any host', () => {
+    for (const h of pool.hosts) expect(hashTree(h.worker.root), h.name).toBe(hashes.get(h.name));
+  });
+
+  it('reports connect time and round trips per host', () => {
+    const stats = JSON.parse(readFileSync(join(root, 'stats.json'), 'utf8')) as Record<string, { connectMs: number; execs: number; sftpOps: number }>;
+    expect(stats['bld-01']?.execs).toBeGreaterThan(0);
+    expect(stats['bld-01']?.sftpOps).toBeGreaterThan(0);
+    expect(stats.refused).toBeUndefined();
+  });
+
+  it('renders a host x check table and a recap line per host; junit fails drift only when asked', () => {
+    const text = renderHuman(doc, { colour: false, plans: false });
+    expect(text).toMatch(/^HOST +clobber +purge$/m);
+    expect(text).toMatch(/^bld-01 +drift +drift$/m);
+    expect(text).toMatch(/^tarpit +unreachable: timeout: /m);
+    expect(text).toMatch(/^bad-config +failed: invalid config bad-config:/m);
+    expect(text).toMatch(/^bld-01 +: ok=0 {2}drift=2 {2}failed=0 {2}unreachable=0 {2}skipped=0$/m);
+    expect(text).toMatch(/^dropped +: ok=0 {2}drift=0 {2}failed=0 {2}unreachable=1 {2}skipped=1$/m);
+    expect(renderJunit(doc, { failOnDrift: false })).not.toContain('type="drift"');
+    expect(renderJunit(doc, { failOnDrift: true })).toContain('<failure type="drift"');
+  });
+});
+
+describe('runner audit deadlines', () => {
+  it('a host that reaches --timeout reports what finished and "deadline" for the rest, and the run ends', async () => {
+    const r = await runner(['audit', '-i', inventory, '--limit', 'slow:bld-01', '--known-hosts', knownHosts, '--timeout', '3', '--format', 'json'], { env });
+    const doc = JSON.parse(r.stdout) as ReportDocument;
+    expect(r.code).toBe(2 | 4);
+    const slow = doc.hosts.find((h) => h.host === 'slow') as HostReport;
+    expect(slow.results.map((x) => [x.check, x.status])).toEqual([['purge', 'failed'], ['clobber', 'failed']]);
+    for (const x of slow.results) expect(x.summary).toContain('deadline: slow did not finish within 3s');
+    expect(doc.hosts.find((h) => h.host === 'bld-01')?.results.map((x) => x.status)).toEqual(['drift', 'drift']);
+  });
+});
+
+describe('runner audit, refusing bad input before connecting', () => {
+  it('a malformed inventory names file and line, and nothing connects', async () => {
+    const bad = join(root, 'bad.ini');
+    writeFileSync(bad, `[a]\n${pool.hosts[0]?.sshd.address} ansible_port=${pool.hosts[0]?.sshd.port}\n[b:children]\nnope\n`);
+    const before = pool.hosts[0]?.sshd.log().match(/Connection from/g)?.length ?? 0;
+    const r = await runner(['audit', '-i', bad, '--known-hosts', knownHosts], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${bad}:4: Section [b:children] includes undefined group: nope`);
+    expect(pool.hosts[0]?.sshd.log().match(/Connection from/g)?.length ?? 0).toBe(before);
+  });
+
+  it('runner inventory --list --limit prints the selected hosts in ansible-inventory shape', async () => {
+    const r = await runner(['inventory', '-i', inventory, '--list', '--limit', 'bld-*:!bld-02'], { env });
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as { pool: { hosts: string[] }; _meta: { hostvars: Record<string, { runner_config: string }> } };
+    expect(list.pool.hosts).toEqual(['bld-01', 'bld-03']);
+    expect(list._meta.hostvars['bld-03']?.runner_config).toBe(join(root, 'bld-03', weird));
+  });
+});

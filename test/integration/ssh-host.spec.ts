@@ -1,0 +1,176 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeWorker } from '../../fixtures/worker.js';
+import { HostUnreachableError } from '../../src/core/errors.js';
+import { LocalHost } from '../../src/host/local.js';
+import { SshHost } from '../../src/host/ssh.js';
+import type { SshOptions, SshTarget } from '../../src/host/ssh/connect.js';
+import { parseKnownHosts } from '../../src/host/ssh/known-hosts.js';
+import { hashTree } from '../helpers/tree.js';
+import { keygen, knownHostsLine, sshClient, startSshd, type Sshd } from '../helpers/sshd.js';
+import { sandbox } from '../helpers/tmp.js';
+
+const root = sandbox('runner-ssh-host-');
+chmodSync(root, 0o755);
+let sshd: Sshd;
+let host: SshHost;
+let target: SshTarget;
+let options: SshOptions;
+let authorizedKeys: string;
+const local = new LocalHost();
+const weird = `we ird;$(touch pwned)'"\`\nline2 $HOME *`;
+
+beforeAll(async () => {
+  const client = sshClient(join(root, 'client'));
+  authorizedKeys = client.authorizedKeys;
+  mkdirSync(join(root, 'mnt'));
+  sshd = await startSshd({
+    dir: join(root, 'sshd'), address: '127.0.0.2', authorizedKeys: client.authorizedKeys,
+    // a filesystem only this sshd sees: remove must refuse to cross into it
+    inNamespace: `mount -t tmpfs -o size=1m rtest ${join(root, 'mnt')} && mkdir ${join(root, 'mnt', 'inner')}`,
+  });
+  target = { name: 'h1', address: sshd.address, port: sshd.port, user: client.user, identityFiles: [client.key], explicitIdentity: true, become: false };
+  options = { knownHosts: parseKnownHosts(knownHostsLine(sshd)), recordTo: join(root, 'kh-new'), acceptNew: false, connectTimeoutMs: 20_000 };
+  host = await SshHost.connect(target, options);
+});
+
+afterAll(async () => {
+  await host?.close();
+  await sshd?.stop();
+});
+
+describe('SshHost', () => {
+  it('sees a worker tree exactly as LocalHost does, and changes nothing', async () => {
+    const w = makeWorker(join(root, 'w1'), { dirs: 12 });
+    const before = hashTree(w.root);
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect((await host.readdir(w.base))?.sort(byName)).toEqual((await local.readdir(w.base))?.sort(byName));
+    expect(await host.lstat(w.base)).toEqual(await local.lstat(w.base));
+    expect(await host.readFile(w.feed)).toEqual(await local.readFile(w.feed));
+    const dirs = ((await local.readdir(w.base)) ?? []).map((e) => join(w.base, e.name));
+    expect(await host.diskUsage(dirs)).toEqual(await local.diskUsage(dirs));
+    const free = await host.freeBytes(w.base);
+    expect(Math.abs(free - (await local.freeBytes(w.base)))).toBeLessThan(0.05 * free);
+    expect(hashTree(w.root)).toBe(before);
+  });
+
+  it('answers null for what does not exist, like LocalHost', async () => {
+    for (const p of [join(root, 'nope'), join(root, 'nope', 'deeper'), '/etc/hostname/x']) {
+      expect(await host.lstat(p)).toBeNull();
+      expect(await host.readdir(p)).toBeNull();
+      expect(await host.readFile(p)).toBeNull();
+      expect(await host.remove(p)).toEqual({ removed: false });
+    }
+    expect(await host.readdir('/etc/hostname')).toBeNull();
+  });
+
+  it('reports symlinks as symlinks, never following them', async () => {
+    const dir = join(root, 'links');
+    mkdirSync(dir);
+    symlinkSync('/etc', join(dir, 'etc-link'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    const entries = await host.readdir(dir);
+    expect(entries?.map((e) => [e.name, e.type]).sort()).toEqual([['etc-link', 'symlink'], ['fifo', 'fifo']]);
+    expect((await host.lstat(join(dir, 'etc-link')))?.type).toBe('symlink');
+  });
+
+  it('passes names with quotes, $(), ;, spaces and newlines literally', async () => {
+    const dir = join(root, 'inject');
+    mkdirSync(dir, { mode: 0o777 });
+    chmodSync(dir, 0o777);
+    const path = join(dir, weird);
+    await host.writeFile(path, 'payload\n');
+    expect(readFileSync(path, 'utf8')).toBe('payload\n');
+    expect((await host.readdir(dir))?.map((e) => e.name)).toEqual([weird]);
+    expect(await host.readFile(path)).toBe('payload\n');
+    const echoed = await host.run('printf', ['%s', weird]);
+    expect(echoed.stdout).toBe(weird);
+    await host.rename(path, `${path}.2`);
+    expect(existsSync(`${path}.2`)).toBe(true);
+    expect(await host.remove(`${path}.2`)).toEqual({ removed: true });
+    expect(existsSync(join(dir, 'pwned')) || existsSync('pwned')).toBe(false);
+  });
+
+  it('runs argv with exit codes, stderr, stdin, cwd, env and a timeout', async () => {
+    const r = await host.run('sh', ['-c', 'echo out; echo err >&2; exit 7']);
+    expect(r).toMatchObject({ exitCode: 7, stdout: 'out\n', stderr: 'err\n', timedOut: false });
+    expect((await host.run('cat', [], { input: 'in put\n' })).stdout).toBe('in put\n');
+    expect((await host.run('pwd', [], { cwd: '/etc' })).stdout).toBe('/etc\n');
+    expect((await host.run('sh', ['-c', 'printf %s "$X"'], { env: { X: weird } })).stdout).toBe(weird);
+    const slow = await host.run('sleep', ['30'], { timeoutMs: 500 });
+    expect(slow).toMatchObject({ timedOut: true, exitCode: undefined });
+    expect((await host.run('whoami')).stdout.trim()).toBe('rtest-ssh');
+  });
+
+  it('removes trees with read-only dirs, and never a mount point', async () => {
+    const dir = join(root, 'owned', 'doomed');
+    mkdirSync(join(dir, 'ro', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'ro', 'sub', 'f'), 'x');
+    chmodSync(join(dir, 'ro'), 0o555);
+    execFileSync('chown', ['-R', 'rtest-ssh', join(root, 'owned')]);
+    expect(await host.remove(dir)).toEqual({ removed: true });
+    expect(existsSync(dir)).toBe(false);
+    const r = await host.remove(join(root, 'mnt'));
+    expect(r).toEqual({ removed: false, error: `${join(root, 'mnt')} is a mount point: not removed` });
+    expect((await host.lstat(join(root, 'mnt', 'inner')))?.type).toBe('dir');
+  });
+
+  it('counts its round trips', () => {
+    expect(host.stats.execs).toBeGreaterThan(0);
+    expect(host.stats.sftpOps).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['refused', async () => ({ ...target, port: 1 })],
+    ['auth', async () => ({ ...target, user: 'rtest-nobody' })],
+  ])('classifies %s', async (reason, make) => {
+    const err = await SshHost.connect(await make(), options).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostUnreachableError);
+    expect((err as HostUnreachableError).reason).toBe(reason);
+  });
+
+  it('refuses an unknown host key unless accept-new, then records it', async () => {
+    const err = await SshHost.connect(target, { ...options, knownHosts: [] }).catch((e: unknown) => e);
+    expect((err as HostUnreachableError).reason).toBe('hostkey-unknown');
+    const h = await SshHost.connect(target, { ...options, knownHosts: [], acceptNew: true });
+    await h.close();
+    expect(readFileSync(options.recordTo, 'utf8')).toBe(`${knownHostsLine(sshd)}\n`);
+    const again = await SshHost.connect(target, { ...options, knownHosts: parseKnownHosts(readFileSync(options.recordTo, 'utf8')) });
+    await again.close();
+  });
+
+  it('authenticates with an encrypted key given its passphrase, and says why without it', async () => {
+    const key = join(root, 'enc_key');
+    const pub = keygen(key, 'rtest-enc', 'secret words');
+    appendFileSync(authorizedKeys, `${pub}\n`);
+    const enc = { ...target, identityFiles: [key] };
+    const err = await SshHost.connect(enc, options).catch((e: unknown) => e);
+    expect((err as HostUnreachableError).reason).toBe('auth');
+    expect((err as Error).message).toMatch(/enc_key: .*passphrase/i);
+    const h = await SshHost.connect(enc, { ...options, passphrase: 'secret words' });
+    expect((await h.run('whoami')).stdout.trim()).toBe('rtest-ssh');
+    await h.close();
+  });
+
+  it('authenticates through a real ssh-agent', async () => {
+    const sock = join(root, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+      execFileSync('ssh-add', ['-q', target.identityFiles[0] as string], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'pipe' });
+      const h = await SshHost.connect({ ...target, identityFiles: [] }, { ...options, agent: sock });
+      expect((await h.run('whoami')).stdout.trim()).toBe('rtest-ssh');
+      await h.close();
+    } finally {
+      agent.kill();
+    }
+  });
+
+  it('refuses a changed host key even with accept-new', async () => {
+    const other = knownHostsLine({ ...sshd, hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE1s1P0kCDWeYhXq6QRIqZl0tF2JBv4Qh4rW7KMYdB3a' });
+    const err = await SshHost.connect(target, { ...options, knownHosts: parseKnownHosts(other), acceptNew: true }).catch((e: unknown) => e);
+    expect((err as HostUnreachableError).reason).toBe('hostkey-changed');
+  });
+});
