@@ -5,6 +5,8 @@ import { runChecks } from '../core/run-check.js';
 import type { Context, Mode } from '../core/types.js';
 import { cachedFetch } from '../host/http.js';
 import { LocalHost } from '../host/local.js';
+import { describeLock, readLock } from '../lifecycle/lock.js';
+import { lockPathOf } from '../lifecycle/schema.js';
 import { makeDocument } from '../report/document.js';
 import { emit, type OutputOptions } from './output.js';
 import type { Io } from './io.js';
@@ -26,8 +28,12 @@ export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<nu
   const started = new Date();
   const host = new LocalHost(hostname());
   const report = await runChecks(host, entries, makeContext(mode, io, { rebaseline: opts.rebaseline === true }));
+  const lockPath = lockPathOf(config.lifecycle);
+  const lock = await readLock(host, lockPath, new Date());
   await host.close();
   const doc = makeDocument(mode, started, [report]);
+  // the daemon's disable lock is reported, never acted on here
+  if (lock.state !== 'none') doc.lock = { path: lockPath, ...lock, summary: describeLock(lock, lockPath, new Date()) };
   await emit(doc, opts, io, { plans: mode === 'check' });
   return doc.exitCode;
 }
