@@ -1,4 +1,4 @@
-import { makeContext } from '../commands/run.js';
+import { makeContext } from '../core/context.js';
 import type { Io } from '../commands/io.js';
 import type { RunnerConfig } from '../config/load.js';
 import { formatDuration } from '../config/units.js';

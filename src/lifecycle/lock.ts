@@ -1,4 +1,4 @@
-import type { Host } from '../core/types.js';
+import type { Host, LockNote } from '../core/types.js';
 import { formatDuration } from '../config/units.js';
 
 /**
@@ -83,4 +83,10 @@ export function describeLock(status: LockStatus, path: string, now: Date): strin
 
 export async function readLock(host: Host, path: string, now: Date): Promise<LockStatus> {
   return parseLock(await host.readFile(path), now);
+}
+
+/** The lock of a host as a report note, or undefined when it has none. */
+export async function lockNote(host: Host, path: string, now: Date): Promise<LockNote | undefined> {
+  const status = await readLock(host, path, now);
+  return status.state === 'none' ? undefined : { path, ...status, summary: describeLock(status, path, now) };
 }

@@ -1,6 +1,5 @@
 import { exitCodeFor, tally, type Tally } from '../core/outcome.js';
 import type { HostReport, Mode } from '../core/types.js';
-import type { LockStatus } from '../lifecycle/lock.js';
 
 /** The versioned report every format renders: hosts → results. */
 export interface ReportDocument {
@@ -11,8 +10,6 @@ export interface ReportDocument {
   exitCode: number;
   tally: Tally;
   hosts: HostReport[];
-  /** the disable lock (`runner disable`), when one is present on this machine */
-  lock?: LockStatus & { path: string; summary: string };
 }
 
 export function makeDocument(command: ReportDocument['command'], started: Date, hosts: HostReport[]): ReportDocument {

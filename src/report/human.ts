@@ -19,10 +19,10 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   const width = Math.max(8, ...doc.hosts.flatMap((h) => h.results.map((r) => r.check.length)));
   const audit = doc.command === 'audit';
   const lines: string[] = audit ? [...auditTable(doc, paint), ''] : [];
-  if (doc.lock) lines.unshift(`note: ${doc.lock.summary}`);
   for (const host of doc.hosts) {
     const why = host.unreachable !== undefined && !host.results.some((r) => r.status === 'unreachable') ? `: ${host.unreachable}` : '';
     if (doc.hosts.length > 1 || why) lines.push(`${host.host}${why}`);
+    if (host.lock) lines.push(`note: ${host.lock.summary}`);
     for (const r of host.results) {
       lines.push(`${paint(r.status, r.status.padEnd(11))} ${r.check.padEnd(width)}  ${r.summary}`);
       lines.push(...details(r, opts).map((l) => `${' '.repeat(14 + width)}${l}`));

@@ -39,6 +39,10 @@ beforeAll(async () => {
   mkfifo(fifo);
   const dropConfig = join(root, 'drop.yaml');
   writeFileSync(dropConfig, poolConfig(h2.worker, true, fifo));
+  // bld-01's tree again, under a config whose daemon is disabled: the audit reports the lock
+  const lockedConfig = join(root, 'locked.yaml');
+  writeFileSync(lockedConfig, `${readFileSync(h1.config, 'utf8')}lifecycle:\n  worker: { basedir: ${join(root, 'wk')} }\n  lock: ${join(root, 'disabled.json')}\n`);
+  writeFileSync(join(root, 'disabled.json'), JSON.stringify({ reason: 'disk swap', by: 'ops@bld-01', since: new Date().toISOString() }));
   const badConfig = join(root, 'bad.yaml');
   writeFileSync(badConfig, 'checks:\n  - purge: { dirs: [/builds], free: 20 gigs }\n');
   knownHosts = join(root, 'known_hosts');
@@ -53,6 +57,7 @@ beforeAll(async () => {
     'bld-02': { ...at(h2.sshd), runner_config: h2.config },
     'bld-03': { ...at(h3.sshd), runner_config: odd },
     'bad-config': { ...at(h1.sshd), runner_config: badConfig },
+    locked: { ...at(h1.sshd), runner_config: lockedConfig },
     'no-config': { ...at(h1.sshd), runner_config: join(root, 'missing.yaml') },
     refused: { ansible_host: '127.0.0.45', ansible_port: 9 },
     tarpit: { ansible_host: '127.0.0.43', ansible_port: tarpit.port },
@@ -154,6 +159,12 @@ describe('runner audit over a real sshd pool', () => {
       expect(comparable(byHost(h.name).results)).toEqual(comparable(expected));
       expect(byHost(h.name).results.map((r) => r.status)).toEqual(['drift', 'drift']);
     }
+  });
+
+  it("reports a host's disable lock, read over SFTP, and only there", () => {
+    expect(byHost('locked').lock).toMatchObject({ state: 'active', lock: { reason: 'disk swap', by: 'ops@bld-01' } });
+    expect(byHost('locked').results.map((r) => r.status)).toEqual(byHost('bld-01').results.map((r) => r.status));
+    expect(byHost('bld-01').lock).toBeUndefined();
   });
 
   it('changes nothing on any host', () => {

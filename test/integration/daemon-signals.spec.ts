@@ -55,7 +55,7 @@ describe('runner daemon: signals, the disable lock, retries', () => {
     const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
     expect(await run.waitFor(is('disabled'))).toMatchObject({ state: 'disabled', lock: { state: 'active', lock: { reason: 'reimaging the disk' } } });
     const check = JSON.parse((await runner(['check', '--config', t.config, '--format', 'json'])).stdout);
-    expect(check.lock).toMatchObject({ state: 'active', lock: { reason: 'reimaging the disk' } });
+    expect(check.hosts[0].lock).toMatchObject({ state: 'active', lock: { reason: 'reimaging the disk' } });
     await delay(1000); // several re-checks of the lock
     expect(run.events().map((e) => e.event)).toEqual(['disabled']);
     expect(existsSync(join(t.basedir, 'twistd.log'))).toBe(false);
