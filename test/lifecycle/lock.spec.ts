@@ -60,7 +60,7 @@ describe('runner disable / enable / check', () => {
     writeFileSync(config, readFileSync(config, 'utf8').replace('checks: []', `checks:\n  - purge: { dirs: [${dir}/builds] }`));
     const check = await runner(['check', '--config', config, '--format', 'json']);
     expect(check.code).toBe(0);
-    expect(JSON.parse(check.stdout).lock).toMatchObject({ state: 'active', path: lock, lock: { reason: 'swapping the disk' } });
+    expect(JSON.parse(check.stdout).hosts[0].lock).toMatchObject({ state: 'active', path: lock, lock: { reason: 'swapping the disk' } });
     const human = await runner(['check', '--config', config]);
     expect(human.stdout.split('\n')[0]).toMatch(/^note: disabled by alice@.*: swapping the disk$/);
 
@@ -68,7 +68,7 @@ describe('runner disable / enable / check', () => {
     expect(on.code).toBe(0);
     expect(on.stdout).toMatch(/^enabled: removed .*off\.json \(was: disabled by alice/);
     expect(existsSync(lock)).toBe(false);
-    expect(JSON.parse((await runner(['check', '--config', config, '--format', 'json'])).stdout).lock).toBeUndefined();
+    expect(JSON.parse((await runner(['check', '--config', config, '--format', 'json'])).stdout).hosts[0].lock).toBeUndefined();
     expect((await runner(['enable', '--config', config])).stdout).toMatch(/there was no lock/);
   });
 
