@@ -23,7 +23,7 @@ export function poolConfig(w: Worker, purgeFirst = false, activeFile?: string): 
 }
 
 /** Starts `count` healthy hosts on 127.0.0.(base+i), each with its own host key, worker tree and config. */
-export async function startPool(root: string, count: number, base: number) {
+export async function startPool(root: string, count: number, base: number, net = '127.0.0') {
   chmodSync(root, 0o755);
   const client = sshClient(join(root, 'client'));
   const hosts: PoolHost[] = [];
@@ -33,7 +33,7 @@ export async function startPool(root: string, count: number, base: number) {
     const worker = makeWorker(dir, { dirs: 14, host: name, maxDirBytes: 200_000 });
     const config = join(dir, 'runner.yaml');
     writeFileSync(config, poolConfig(worker));
-    const sshd = await startSshd({ dir: join(dir, 'sshd'), address: `127.0.0.${base + i}`, authorizedKeys: client.authorizedKeys });
+    const sshd = await startSshd({ dir: join(dir, 'sshd'), address: `${net}.${base + i}`, authorizedKeys: client.authorizedKeys });
     hosts[i] = { name, sshd, worker, config };
   }));
   const stop = () => Promise.all(hosts.map((h) => h?.sshd.stop()));
