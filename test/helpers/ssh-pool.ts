@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { makeWorker, type Worker } from '../../fixtures/worker.js';
@@ -77,4 +77,19 @@ export function strangerKey(dir: string): string {
 
 export function mkfifo(path: string): void {
   execFileSync('mkfifo', ['-m', '0644', path]);
+}
+
+/** Waits until the remote side has the FIFO open for reading (it blocks there), then drops its connection. */
+export async function dropWhenBlocked(fifo: string, proxy: { cut(): void }): Promise<void> {
+  for (let i = 0; i < 2400; i++) {
+    try {
+      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      proxy.cut();
+      closeSync(fd);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`nothing ever opened ${fifo} for reading`);
 }

@@ -1,13 +1,12 @@
 import { closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport, Result } from '../../src/core/types.js';
 import type { ReportDocument } from '../../src/report/document.js';
 import { renderHuman } from '../../src/report/human.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { runner } from '../helpers/cli.js';
-import { mkfifo, poolConfig, startPool, startProxy, startTarpit, strangerKey, type PoolHost } from '../helpers/ssh-pool.js';
+import { dropWhenBlocked, mkfifo, poolConfig, startPool, startProxy, startTarpit, strangerKey, type PoolHost } from '../helpers/ssh-pool.js';
 import { hashedKnownHostsLine, knownHostsLine, startSshd, type Sshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';
 import { hashTree } from '../helpers/tree.js';
@@ -89,21 +88,6 @@ afterAll(async () => {
   await Promise.all([pool?.stop(), ...extra.map((s) => s.stop())]);
 });
 
-/** Waits until the remote side has the FIFO open for reading (it blocks there), then drops the connection. */
-async function dropWhenBlocked(): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    try {
-      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-      proxy.cut();
-      closeSync(fd);
-      return;
-    } catch {
-      await sleep(50);
-    }
-  }
-  throw new Error('the dropped host never opened its active_file');
-}
-
 function comparable(results: readonly Result[]) {
   // free space moves while other suites run: compare what the plans do, not the free bytes they quote
   return results.map((r) => ({
@@ -123,7 +107,7 @@ describe('runner audit over a real sshd pool', () => {
   beforeAll(async () => {
     const [r] = await Promise.all([
       runner(['audit', '-i', inventory, '--limit', '!slow', '--known-hosts', knownHosts, '--connect-timeout', '4', '--format', 'json', '--stats', join(root, 'stats.json')], { env }),
-      dropWhenBlocked(),
+      dropWhenBlocked(fifo, proxy),
     ]);
     code = r.code;
     expect(r.stderr).toBe('');

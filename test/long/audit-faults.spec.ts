@@ -5,7 +5,7 @@ import type { HostReport } from '../../src/core/types.js';
 import type { ReportDocument } from '../../src/report/document.js';
 import { runner } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
-import { mkfifo, poolConfig, startPool, startProxy, startTarpit, strangerKey, type PoolHost } from '../helpers/ssh-pool.js';
+import { dropWhenBlocked, mkfifo, poolConfig, startPool, startProxy, startTarpit, strangerKey, type PoolHost } from '../helpers/ssh-pool.js';
 import { knownHostsLine, startSshd, type Sshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';
 
@@ -61,19 +61,7 @@ beforeAll(async () => {
   inventory = join(root, 'pool.ini');
   writeFileSync(inventory, `[pool]\n${lines.join('\n')}\n[pool:vars]\nansible_user=${pool.client.user}\nansible_ssh_private_key_file=${pool.client.key}\n`);
   // the dropped host blocks reading its FIFO; the proxy cuts it once it is blocked
-  void (async () => {
-    const { openSync, closeSync, constants } = await import('node:fs');
-    for (let i = 0; i < 2400; i++) {
-      try {
-        const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-        proxy.cut();
-        closeSync(fd);
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-  })();
+  void dropWhenBlocked(fifo, proxy);
 });
 
 afterAll(async () => {
