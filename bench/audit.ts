@@ -38,13 +38,27 @@ async function measure(fleet: Fleet, side: Side, client: CpuGroup | undefined): 
   return { wallMs, clientCpuMs: (client?.usageMs() ?? 0) - c0, hostCpuMs: (fleet.hostsCpu?.usageMs() ?? 0) - h0, rssKb };
 }
 
+/** The side's process group while it runs: an interrupted bench stops it, by its pid, with the fleet. */
+let running: number | undefined;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (running) process.kill(-running, 'SIGTERM');
+    // with a fleet up, its own handler stops it and exits
+    if (process.listenerCount(sig) === 1) process.exit(130);
+  });
+}
+
 function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env, detached: true });
+    running = child.pid;
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stderr }));
+    child.on('close', (status) => {
+      running = undefined;
+      resolve({ status, stderr });
+    });
   });
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -61,4 +61,39 @@ export function cpuMs(): number {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
   const ticks = Number(fields[13]) + Number(fields[14]); // in clock ticks (100 Hz)
   return (own.user + own.system) / 1000 + ticks * 10;
+}
+
+/** A test user for benches (created with useradd when missing); names start with rtest- so nothing real is touched. */
+export function ensureBenchUser(user: string): number {
+  if (!user.startsWith('rtest-')) throw new Error(`bench users must be named rtest-*: ${user}`);
+  const id = spawnSync('id', ['-u', user], { encoding: 'utf8' });
+  if (id.status === 0) return Number(id.stdout.trim());
+  spawnSync('useradd', ['--create-home', '--shell', '/bin/sh', user], { stdio: 'ignore' });
+  return Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim());
+}
+
+/**
+ * `count` sleeping processes of `user`, in a pid namespace of their own (the host's ps sees them like any
+ * other); `stop()` kills the namespace's init, and with it every one of them.
+ */
+export async function startStrays(user: string, count: number, marker: string): Promise<{ stop(): void }> {
+  ensureBenchUser(user);
+  const script = `for i in $(seq ${count}); do sleep ${marker} & done; wait`;
+  const ns = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'runuser', '-u', user, '--', 'sh', '-c', script], { stdio: 'ignore' });
+  const stop = () => ns.kill('SIGKILL');
+  process.once('exit', stop);
+  for (let i = 0; running(marker) < count; i++) {
+    if (i > 400) throw (stop(), new Error(`the ${count} processes did not start`));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { stop };
+}
+
+function running(marker: string): number {
+  const out = spawnSync('ps', ['-e', '-o', 'args='], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter((l) => l === `sleep ${marker}`).length;
+}
+
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }

@@ -1,10 +1,13 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runAudit } from './commands/audit.js';
 import { listChecks } from './commands/checks.js';
 import { printSchema, validateConfig } from './commands/config.js';
+import { daemon } from './commands/daemon.js';
 import { listInventory } from './commands/inventory.js';
 import type { Io } from './commands/io.js';
+import { disable, enable } from './commands/lock.js';
 import { runLocal } from './commands/run.js';
+import { parseDuration } from './config/units.js';
 import { RunnerError, describeError } from './core/errors.js';
 import { FORMATS, type Format } from './report/index.js';
 
@@ -65,6 +68,30 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .description('list the checks, or describe one check\'s options')
     .action((id?: string) => done(listChecks(id, io)));
 
+  program
+    .command('daemon')
+    .description('the pre-job loop: pre-flight checks, the buildbot worker until it drains, post-flight checks, again')
+    .option('-c, --config <file>', 'config file with a lifecycle: section (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
+    .option('-n, --iterations <n>', 'halt after this many worker sessions (overrides lifecycle.iterations)', positiveInt)
+    .option('--once', 'run one iteration and exit with its exit code')
+    .action(async (opts) => done(await daemon(opts, io)));
+
+  program
+    .command('disable')
+    .description('hold the worker back: the daemon starts no worker until runner enable (or --for has passed)')
+    .requiredOption('-r, --reason <text>', 'why, for whoever finds the machine disabled')
+    .option('--for <duration>', 'lift the lock by itself after this long, e.g. 2h', duration)
+    .option('-c, --config <file>', 'config file naming lifecycle.lock (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
+    .option('--lock <file>', 'the lock file itself, instead of the config\'s')
+    .action(async (opts) => done(await disable(opts, io)));
+
+  program
+    .command('enable')
+    .description('remove the disable lock')
+    .option('-c, --config <file>', 'config file naming lifecycle.lock (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
+    .option('--lock <file>', 'the lock file itself, instead of the config\'s')
+    .action(async (opts) => done(await enable(opts, io)));
+
   const config = program.command('config').description('validate runner.yaml or print its JSON Schema');
   config
     .command('validate')
@@ -76,6 +103,18 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
 
 function formatOption(): Option {
   return new Option('-f, --format <format>', 'report format').choices(FORMATS as Format[]).default('human');
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
+
+function duration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new InvalidArgumentError('expected a duration like 30m or 2h');
+  return ms;
 }
 
 function splitList(value: string): string[] {

@@ -4,6 +4,8 @@ import { HostUnreachableError, RunnerError, describeError } from '../core/errors
 import { runChecks } from '../core/run-check.js';
 import type { Context, HostReport } from '../core/types.js';
 import { SshHost, type SshStats } from '../host/ssh.js';
+import { lockNote } from '../lifecycle/lock.js';
+import { lockPathOf } from '../lifecycle/schema.js';
 import type { SshOptions } from '../host/ssh/connect.js';
 import { configWithOverrides, readHostConfig, type ConfigSource } from './host-config.js';
 import type { AuditTarget } from './targets.js';
@@ -31,7 +33,12 @@ export async function auditHost(target: AuditTarget, settings: HostSettings, ctx
   const work = (async (): Promise<HostOutcome> => {
     host = await SshHost.connect(target.ssh, ssh);
     const config = await configFor(host, target, settings);
-    return { report: await runChecks(host, entriesFor(config, settings.only), ctx), stats: host.stats };
+    // the daemon's disable lock is read beside the checks (no extra wait); a host lost meanwhile is the checks' to report
+    const [report, lock] = await Promise.all([
+      runChecks(host, entriesFor(config, settings.only), ctx),
+      lockNote(host, lockPathOf(config.lifecycle), ctx.now()).catch(() => undefined),
+    ]);
+    return { report: lock ? { ...report, lock } : report, stats: host.stats };
   })();
   try {
     const first = await Promise.race([work.then((o) => ({ o }), (err: unknown) => ({ err })), deadline]);

@@ -2,10 +2,14 @@
 import { runCli } from '../cli.js';
 
 const controller = new AbortController();
+// the first signal aborts io.signal; a second one goes to the command's handlers (the daemon stops its worker
+// session at once), or exits 130 when there are none; a third always exits 130
+const second: Array<() => void> = [];
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort(new Error(`got ${sig}`));
+    if (!controller.signal.aborted) return controller.abort(new Error(`got ${sig}`));
+    if (second.length === 0) process.exit(130);
+    for (const handler of second.splice(0)) handler();
   });
 }
 
@@ -15,6 +19,7 @@ void runCli(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   signal: controller.signal,
+  onSecondSignal: (handler) => second.push(handler),
 }).then((code) => {
   process.exitCode = code;
 });

@@ -11,7 +11,7 @@ import { limitHosts, loadInventory } from '../inventory/index.js';
 import { makeDocument } from '../report/document.js';
 import type { Io } from './io.js';
 import { emit, type OutputOptions } from './output.js';
-import { makeContext } from './run.js';
+import { makeContext } from '../core/context.js';
 
 export interface AuditOptions extends OutputOptions {
   inventory: string;

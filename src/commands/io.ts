@@ -5,6 +5,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** aborted on SIGINT/SIGTERM */
   signal: AbortSignal;
+  /** a command that handles a second SIGINT/SIGTERM itself registers here; otherwise the second one exits 130 */
+  onSecondSignal?(handler: () => void): void;
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */

@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
 import { configPath, loadConfig } from '../config/load.js';
 import { entriesFor } from '../core/entries.js';
+import { makeContext } from '../core/context.js';
 import { runChecks } from '../core/run-check.js';
-import type { Context, Mode } from '../core/types.js';
-import { cachedFetch } from '../host/http.js';
+import type { Mode } from '../core/types.js';
 import { LocalHost } from '../host/local.js';
+import { lockNote } from '../lifecycle/lock.js';
+import { lockPathOf } from '../lifecycle/schema.js';
 import { makeDocument } from '../report/document.js';
 import { emit, type OutputOptions } from './output.js';
 import type { Io } from './io.js';
@@ -26,19 +28,10 @@ export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<nu
   const started = new Date();
   const host = new LocalHost(hostname());
   const report = await runChecks(host, entries, makeContext(mode, io, { rebaseline: opts.rebaseline === true }));
+  const lock = await lockNote(host, lockPathOf(config.lifecycle), new Date());
   await host.close();
-  const doc = makeDocument(mode, started, [report]);
+  const doc = makeDocument(mode, started, [lock ? { ...report, lock } : report]);
   await emit(doc, opts, io, { plans: mode === 'check' });
   return doc.exitCode;
 }
 
-export function makeContext(mode: Mode, io: Io, extra: Pick<Context, 'rebaseline'> = {}): Context {
-  return {
-    ...extra,
-    mode,
-    now: () => new Date(),
-    signal: io.signal,
-    log: (line) => io.stderr.write(`runner: ${line}\n`),
-    fetchText: cachedFetch(),
-  };
-}

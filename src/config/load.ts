@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { checks as registry } from '../checks/api.js';
 import { ConfigError } from '../core/errors.js';
-import { SourceMap } from './errors.js';
+import { LifecycleOptions, type Lifecycle } from '../lifecycle/schema.js';
+import { SourceMap, formatPath } from './errors.js';
 
 export const DEFAULT_CONFIG = '/etc/runner/runner.yaml';
 
@@ -15,9 +16,16 @@ export interface ConfiguredCheck {
 export interface RunnerConfig {
   file: string;
   checks: ConfiguredCheck[];
+  /** how `runner daemon` runs the worker; absent when the file has no lifecycle: section */
+  lifecycle?: Lifecycle;
 }
 
-const Top = z.object({ checks: z.array(z.unknown()).describe('the checks to run, in this order') }).strict();
+const Top = z
+  .object({
+    checks: z.array(z.unknown()).describe('the checks to run, in this order'),
+    lifecycle: LifecycleOptions.optional().describe('runner daemon: the worker, its drain, retries and halt'),
+  })
+  .strict();
 
 /** --config, then $RUNNER_CONFIG, then /etc/runner/runner.yaml. */
 export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -46,8 +54,26 @@ export function parseConfig(text: string, file: string): RunnerConfig {
     else if ('problems' in entry) found.push(...entry.problems);
     else configured.push(entry);
   }
+  const lifecycle = top.data.lifecycle;
+  if (lifecycle) found.push(...unknownPhaseChecks(src, lifecycle, configured));
   if (found.length) throw problems(file, found);
-  return { file, checks: configured };
+  return lifecycle ? { file, checks: configured, lifecycle } : { file, checks: configured };
+}
+
+/** lifecycle.preflight / postflight may only name checks listed under checks:. */
+function unknownPhaseChecks(src: SourceMap, lc: Lifecycle, configured: readonly ConfiguredCheck[]): string[] {
+  const ids = configured.map((c) => c.id);
+  const found: string[] = [];
+  for (const phase of ['preflight', 'postflight'] as const) {
+    const listed = lc[phase];
+    if (listed === 'all') continue;
+    for (const [i, id] of listed.entries()) {
+      if (ids.includes(id)) continue;
+      const path = ['lifecycle', phase, i];
+      found.push(`${src.where(path)}: ${formatPath(path)}: '${id}' is not one of the configured checks (${ids.join(', ') || 'none'})`);
+    }
+  }
+  return found;
 }
 
 function parseEntry(src: SourceMap, item: unknown, i: number, seen: readonly ConfiguredCheck[]): string | { problems: string[] } | ConfiguredCheck {

@@ -58,19 +58,28 @@ function elapsed(started: number): number {
   return Math.round(performance.now() - started);
 }
 
-/** Runs the checks of one host in order; after the host becomes unreachable the rest are skipped. */
+/**
+ * Runs the checks of one host; after the host becomes unreachable the rest are skipped. In check mode the
+ * probes are read-only and independent, so they run at once (results keep config order); apply runs in order.
+ */
 export async function runChecks(host: Host, entries: readonly CheckEntry[], ctx: Context): Promise<HostReport> {
+  const results = ctx.mode === 'check' ? await Promise.all(entries.map((e) => runCheck(host, e, ctx))) : await inOrder(host, entries, ctx);
+  const lost = results.find((r) => r.status === 'unreachable');
+  if (lost === undefined) return { host: host.name, results };
+  const first = results.indexOf(lost);
+  const after = results.map((r, i) => (i > first ? skipped(r.check, 'earlier-failure: host unreachable') : r));
+  return { host: host.name, results: after, unreachable: lost.summary };
+}
+
+async function inOrder(host: Host, entries: readonly CheckEntry[], ctx: Context): Promise<Result[]> {
   const results: Result[] = [];
-  let unreachable: string | undefined;
   for (const entry of entries) {
-    if (unreachable !== undefined || ctx.signal.aborted) {
-      const why = unreachable !== undefined ? 'earlier-failure: host unreachable' : 'interrupted';
-      results.push({ check: entry.check.id, status: 'skipped', summary: why, durationMs: 0 });
-      continue;
-    }
-    const result = await runCheck(host, entry, ctx);
-    if (result.status === 'unreachable') unreachable = result.summary;
-    results.push(result);
+    const stop = results.some((r) => r.status === 'unreachable') || ctx.signal.aborted;
+    results.push(stop ? skipped(entry.check.id, ctx.signal.aborted ? 'interrupted' : 'earlier-failure') : await runCheck(host, entry, ctx));
   }
-  return unreachable === undefined ? { host: host.name, results } : { host: host.name, results, unreachable };
+  return results;
+}
+
+function skipped(check: string, why: string): Result {
+  return { check, status: 'skipped', summary: why, durationMs: 0 };
 }

@@ -25,6 +25,16 @@ export interface HostReport {
   results: Result[];
   /** why the host could not be reached, when it could not */
   unreachable?: string;
+  /** the daemon's disable lock (`runner disable`), when this host has one: reported, never acted on by check or audit */
+  lock?: LockNote;
+}
+
+export interface LockNote {
+  path: string;
+  state: 'active' | 'expired' | 'invalid';
+  summary: string;
+  lock?: { reason: string; by: string; since: string; until?: string };
+  error?: string;
 }
 
 export type Mode = 'check' | 'apply';

@@ -22,6 +22,7 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   for (const host of doc.hosts) {
     const why = host.unreachable !== undefined && !host.results.some((r) => r.status === 'unreachable') ? `: ${host.unreachable}` : '';
     if (doc.hosts.length > 1 || why) lines.push(`${host.host}${why}`);
+    if (host.lock) lines.push(`note: ${host.lock.summary}`);
     for (const r of host.results) {
       lines.push(`${paint(r.status, r.status.padEnd(11))} ${r.check.padEnd(width)}  ${r.summary}`);
       lines.push(...details(r, opts).map((l) => `${' '.repeat(14 + width)}${l}`));

@@ -29,6 +29,17 @@ const EXPECTED: Record<string, [where: string, says: string]> = {
   'unknown-option.yaml': ['4:14', 'checks[0].purge.frees: unknown key'],
   'unknown-top-key.yaml': ['2:3', 'chekcs: unknown key'],
   'yaml-syntax.yaml': ['3:3', 'Flow map in block collection must be sufficiently indented'],
+  'tools-bad-vcs.yaml': ['4:34', 'checks[0].tools.checkouts[0].vcs: Invalid option: expected one of "hg"|"git"'],
+  'tools-revision-and-tag.yaml': ['4:11', 'checks[0].tools.checkouts[0]: give at most one of branch, revision and tag'],
+  'tools-bad-semver.yaml': ['4:61', 'checks[0].tools.checkouts[0].tag: expected a semver range'],
+  'puppet-bad-age.yaml': ['2:24', 'checks[0].puppet.max_age: expected a duration like 30m, got "forever"'],
+  'image-bad-url.yaml': ['2:63', 'checks[0].image.wanted.url: expected an http(s) URL'],
+  'processes-bad-grace.yaml': ['2:42', 'checks[0].processes.grace: expected a duration like 30m, got "5 seconds"'],
+  'processes-hostile-user.yaml': ['2:26', 'checks[0].processes.users[0]: expected a user name like cltbld'],
+  'temp-keep-not-list.yaml': ['2:72', 'checks[0].temp.keep: expected array, received string'],
+  'temp-relative-glob.yaml': ['2:21', 'checks[0].temp.paths[0]: expected an absolute path glob, got "tmp/*"'],
+  'hostile-size.yaml': ['2:49', 'checks[0].purge.free: expected a size like 20GB, got "20GB; reboot"'],
+  'tab-indent.yaml': ['3:1', 'Tabs are not allowed as indentation'],
 };
 
 function problemsOf(file: string): string[] {

@@ -96,6 +96,38 @@ describe('core/run-check', () => {
     expect(exitCodeFor([report])).toBe(8);
   });
 
+  it('probes concurrently in check mode but keeps config order in the report', async () => {
+    // each probe waits until the other has started: this only finishes if they run at the same time
+    let started = 0;
+    let release: () => void = () => {};
+    const both = new Promise<void>((r) => (release = r));
+    const waiting = (id: string): Check => counterCheck({ value: 0, probes: 0 }, 0, {
+      id,
+      probe: async () => {
+        if (++started === 2) release();
+        await both;
+        return { state: 'ok', summary: id };
+      },
+    });
+    const report = await runChecks(host, [{ check: waiting('a'), options: {} }, { check: waiting('b'), options: {} }], testContext('check'));
+    expect(report.results.map((r) => r.summary)).toEqual(['a', 'b']);
+  });
+
+  it('applies strictly in config order, one check after the other', async () => {
+    const order: string[] = [];
+    const step = (id: string): Check => counterCheck({ value: 0, probes: 0 }, 0, {
+      id,
+      probe: async () => {
+        order.push(`start ${id}`);
+        await new Promise((r) => setImmediate(r));
+        order.push(`end ${id}`);
+        return { state: 'ok', summary: id };
+      },
+    });
+    await runChecks(host, [{ check: step('a'), options: {} }, { check: step('b'), options: {} }], testContext('apply'));
+    expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
+  });
+
   it.each([
     [['ok', 'skipped'], 0],
     [['ok', 'drift'], 2],

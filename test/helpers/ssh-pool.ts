@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { makeWorker, type Worker } from '../../fixtures/worker.js';
@@ -23,7 +23,7 @@ export function poolConfig(w: Worker, purgeFirst = false, activeFile?: string): 
 }
 
 /** Starts `count` healthy hosts on 127.0.0.(base+i), each with its own host key, worker tree and config. */
-export async function startPool(root: string, count: number, base: number) {
+export async function startPool(root: string, count: number, base: number, net = '127.0.0') {
   chmodSync(root, 0o755);
   const client = sshClient(join(root, 'client'));
   const hosts: PoolHost[] = [];
@@ -33,7 +33,7 @@ export async function startPool(root: string, count: number, base: number) {
     const worker = makeWorker(dir, { dirs: 14, host: name, maxDirBytes: 200_000 });
     const config = join(dir, 'runner.yaml');
     writeFileSync(config, poolConfig(worker));
-    const sshd = await startSshd({ dir: join(dir, 'sshd'), address: `127.0.0.${base + i}`, authorizedKeys: client.authorizedKeys });
+    const sshd = await startSshd({ dir: join(dir, 'sshd'), address: `${net}.${base + i}`, authorizedKeys: client.authorizedKeys });
     hosts[i] = { name, sshd, worker, config };
   }));
   const stop = () => Promise.all(hosts.map((h) => h?.sshd.stop()));
@@ -77,4 +77,19 @@ export function strangerKey(dir: string): string {
 
 export function mkfifo(path: string): void {
   execFileSync('mkfifo', ['-m', '0644', path]);
+}
+
+/** Waits until the remote side has the FIFO open for reading (it blocks there), then drops its connection. */
+export async function dropWhenBlocked(fifo: string, proxy: { cut(): void }): Promise<void> {
+  for (let i = 0; i < 2400; i++) {
+    try {
+      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      proxy.cut();
+      closeSync(fd);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`nothing ever opened ${fifo} for reading`);
 }

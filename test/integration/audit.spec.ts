@@ -1,13 +1,12 @@
 import { closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostReport, Result } from '../../src/core/types.js';
 import type { ReportDocument } from '../../src/report/document.js';
 import { renderHuman } from '../../src/report/human.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { runner } from '../helpers/cli.js';
-import { mkfifo, poolConfig, startPool, startProxy, startTarpit, strangerKey, type PoolHost } from '../helpers/ssh-pool.js';
+import { dropWhenBlocked, mkfifo, poolConfig, startPool, startProxy, startTarpit, strangerKey, type PoolHost } from '../helpers/ssh-pool.js';
 import { hashedKnownHostsLine, knownHostsLine, startSshd, type Sshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';
 import { hashTree } from '../helpers/tree.js';
@@ -39,6 +38,10 @@ beforeAll(async () => {
   mkfifo(fifo);
   const dropConfig = join(root, 'drop.yaml');
   writeFileSync(dropConfig, poolConfig(h2.worker, true, fifo));
+  // bld-01's tree again, under a config whose daemon is disabled: the audit reports the lock
+  const lockedConfig = join(root, 'locked.yaml');
+  writeFileSync(lockedConfig, `${readFileSync(h1.config, 'utf8')}lifecycle:\n  worker: { basedir: ${join(root, 'wk')} }\n  lock: ${join(root, 'disabled.json')}\n`);
+  writeFileSync(join(root, 'disabled.json'), JSON.stringify({ reason: 'disk swap', by: 'ops@bld-01', since: new Date().toISOString() }));
   const badConfig = join(root, 'bad.yaml');
   writeFileSync(badConfig, 'checks:\n  - purge: { dirs: [/builds], free: 20 gigs }\n');
   knownHosts = join(root, 'known_hosts');
@@ -53,6 +56,7 @@ beforeAll(async () => {
     'bld-02': { ...at(h2.sshd), runner_config: h2.config },
     'bld-03': { ...at(h3.sshd), runner_config: odd },
     'bad-config': { ...at(h1.sshd), runner_config: badConfig },
+    locked: { ...at(h1.sshd), runner_config: lockedConfig },
     'no-config': { ...at(h1.sshd), runner_config: join(root, 'missing.yaml') },
     refused: { ansible_host: '127.0.0.45', ansible_port: 9 },
     tarpit: { ansible_host: '127.0.0.43', ansible_port: tarpit.port },
@@ -84,21 +88,6 @@ afterAll(async () => {
   await Promise.all([pool?.stop(), ...extra.map((s) => s.stop())]);
 });
 
-/** Waits until the remote side has the FIFO open for reading (it blocks there), then drops the connection. */
-async function dropWhenBlocked(): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    try {
-      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-      proxy.cut();
-      closeSync(fd);
-      return;
-    } catch {
-      await sleep(50);
-    }
-  }
-  throw new Error('the dropped host never opened its active_file');
-}
-
 function comparable(results: readonly Result[]) {
   // free space moves while other suites run: compare what the plans do, not the free bytes they quote
   return results.map((r) => ({
@@ -118,7 +107,7 @@ describe('runner audit over a real sshd pool', () => {
   beforeAll(async () => {
     const [r] = await Promise.all([
       runner(['audit', '-i', inventory, '--limit', '!slow', '--known-hosts', knownHosts, '--connect-timeout', '4', '--format', 'json', '--stats', join(root, 'stats.json')], { env }),
-      dropWhenBlocked(),
+      dropWhenBlocked(fifo, proxy),
     ]);
     code = r.code;
     expect(r.stderr).toBe('');
@@ -154,6 +143,12 @@ describe('runner audit over a real sshd pool', () => {
       expect(comparable(byHost(h.name).results)).toEqual(comparable(expected));
       expect(byHost(h.name).results.map((r) => r.status)).toEqual(['drift', 'drift']);
     }
+  });
+
+  it("reports a host's disable lock, read over SFTP, and only there", () => {
+    expect(byHost('locked').lock).toMatchObject({ state: 'active', lock: { reason: 'disk swap', by: 'ops@bld-01' } });
+    expect(byHost('locked').results.map((r) => r.status)).toEqual(byHost('bld-01').results.map((r) => r.status));
+    expect(byHost('bld-01').lock).toBeUndefined();
   });
 
   it('changes nothing on any host', () => {

@@ -2,12 +2,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { makeToolsCheckouts, makeToolsSources, toolsConfig, type ToolsCheckout } from '../../fixtures/tools.js';
 import { RUNNER_BIN, runner } from '../helpers/cli.js';
 import { sandbox } from '../helpers/tmp.js';
 
 const root = sandbox('runner-crash-');
 const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 70);
+const TOOLS_TRIALS = Number(process.env.CRASH_TOOLS_TRIALS ?? 30);
 const DAY = 86_400_000;
 
 /** mulberry32: a small seeded PRNG, so a failing trial can be replayed with FAULT_SEED. */
@@ -82,5 +85,52 @@ describe('faults: kill -9 during apply', () => {
       expect([0, 2], `trial ${trial} did not converge: ${again.stdout}${again.stderr}`).toContain(again.code);
     }
     process.stdout.write(`crash trials: ${TRIALS}, ${midDelete} of them killed mid-delete (.deleteme leftovers found)\n`);
+  }, 1_800_000);
+});
+
+/** True when `path` holds a working checkout (hg or git can read its revision), false for anything half-made. */
+function wholeCheckout(c: ToolsCheckout): boolean {
+  try {
+    if (c.vcs === 'git') execFileSync('git', ['-c', `safe.directory=${c.path}`, '-C', c.path, 'rev-parse', '--verify', 'HEAD'], { stdio: 'pipe' });
+    else execFileSync('hg', ['-R', c.path, 'log', '-r', '.', '-T', '{node}'], { stdio: 'pipe', env: { ...process.env, HGPLAIN: '1' } });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('faults: kill -9 during tools updates', () => {
+  it(`never leaves a half-made checkout at its path, and the next apply converges (seed ${SEED}, ${TOOLS_TRIALS} trials)`, async () => {
+    const rand = prng(SEED + 1);
+    const calib = join(root, 'tools-calibrate');
+    const config = (dir: string, checkouts: ToolsCheckout[]) => {
+      const file = join(dir, 'runner.yaml');
+      writeFileSync(file, `checks:\n${toolsConfig(checkouts)}`);
+      return file;
+    };
+    const first = makeToolsCheckouts(calib, makeToolsSources(calib), { drifted: true });
+    rmSync(first[0]?.path as string, { recursive: true });
+    const t0 = performance.now();
+    expect((await runner(['apply', '-c', config(calib, first)])).code).toBe(2);
+    const full = performance.now() - t0;
+    let interrupted = 0;
+    for (let trial = 0; trial < TOOLS_TRIALS; trial++) {
+      const dir = join(root, `tools-${trial % 3}`);
+      rmSync(dir, { recursive: true, force: true });
+      const checkouts = makeToolsCheckouts(dir, makeToolsSources(dir), { drifted: true });
+      // every other trial has a checkout to clone from scratch, the rest only pull, update and clean
+      if (trial % 2 === 0) rmSync(checkouts[trial % 4 < 2 ? 0 : 1]?.path as string, { recursive: true });
+      const cfg = config(dir, checkouts);
+      const delay = Math.round(full * (0.1 + 0.9 * rand()));
+      await applyKilledAfter(cfg, delay);
+      for (const c of checkouts) {
+        if (existsSync(c.path)) expect(wholeCheckout(c), `trial ${trial}, killed after ${delay} ms: ${c.path} is half-made`).toBe(true);
+      }
+      if (readdirSync(join(dir, 'tools')).some((n) => n.includes('.runner-'))) interrupted += 1;
+      const again = await runner(['apply', '-c', cfg]);
+      expect([0, 2], `trial ${trial} did not converge: ${again.stdout}${again.stderr}`).toContain(again.code);
+      expect(readdirSync(join(dir, 'tools')).filter((n) => n.includes('.runner-')), 'leftover temp clones').toEqual([]);
+    }
+    process.stdout.write(`tools crash trials: ${TOOLS_TRIALS}, ${interrupted} of them killed with a temp clone beside the checkout\n`);
   }, 1_800_000);
 });

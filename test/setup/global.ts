@@ -19,6 +19,7 @@ const NEEDED: Record<string, string> = {
   '/usr/bin/ps': 'procps',
   '/usr/bin/nsenter': 'util-linux',
   '/usr/bin/curl': 'curl',
+  '/usr/bin/setpriv': 'util-linux',
 };
 
 /** Installs what is missing (as root, through apt), or fails naming the command that would. Never skips. */

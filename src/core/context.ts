@@ -1,0 +1,20 @@
+import { cachedFetch } from '../host/http.js';
+import type { Context, Mode } from './types.js';
+
+/** What a run needs from its process: the interrupt signal and somewhere to log. */
+export interface RunEnv {
+  signal: AbortSignal;
+  stderr: { write(text: string): unknown };
+}
+
+/** The Context of one run: the clock, the interrupt signal, one-line logs on stderr, and one fetch per URL. */
+export function makeContext(mode: Mode, env: RunEnv, extra: Pick<Context, 'rebaseline'> = {}): Context {
+  return {
+    ...extra,
+    mode,
+    now: () => new Date(),
+    signal: env.signal,
+    log: (line) => env.stderr.write(`runner: ${line}\n`),
+    fetchText: cachedFetch(),
+  };
+}

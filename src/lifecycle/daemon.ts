@@ -1,0 +1,75 @@
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import type { Io } from '../commands/io.js';
+import { loadConfig, type RunnerConfig } from '../config/load.js';
+import { ConfigError, describeError } from '../core/errors.js';
+import { LocalHost } from '../host/local.js';
+import { DAEMON_EXIT } from './exit.js';
+import { Effects } from './effects.js';
+import { firstState, transition, type LoopPlan, type LoopState } from './loop.js';
+import { Recorder } from './recorder.js';
+import { lifecyclePaths, type Lifecycle } from './schema.js';
+
+export interface DaemonOptions {
+  config: string;
+  iterations?: number;
+  once?: boolean;
+  /** stopped at once when this aborts (the second SIGTERM/SIGINT) */
+  hard: AbortSignal;
+}
+
+/** `runner daemon`: pre-flight, worker session, post-flight, again; returns the exit code. */
+export async function runDaemon(o: DaemonOptions, io: Io): Promise<number> {
+  let config = await loadDaemonConfig(o.config);
+  const lc = () => config.lifecycle as Lifecycle;
+  await mkdir(lc().state_dir, { recursive: true });
+  const host = new LocalHost(hostname());
+  const paths = lifecyclePaths(lc());
+  const rec = new Recorder(host, { paths, textfile: lc().textfile, stderr: io.stderr, ...(lc().events_stdout ? { stdout: io.stdout } : {}) });
+  const effects = new Effects(host, rec, io, o.hard, () => config);
+  let state: LoopState = firstState();
+  rec.newIteration(1);
+  while (state.name !== 'exit') {
+    effects.enter(state);
+    const event = await effects.perform(state);
+    const next = transition(planOf(lc(), o), state, event);
+    effects.leave(state, event, next);
+    if (next.name === 'gate' && next.it.n !== state.it.n) {
+      config = await reload(config, rec);
+      rec.newIteration(next.it.n);
+    }
+    state = next;
+  }
+  const code = o.hard.aborted ? DAEMON_EXIT.hardStop : state.code;
+  rec.event('exit', { code, reason: state.reason }, `exit ${code}: ${state.reason}`, 'exit');
+  await rec.flush();
+  await host.close();
+  return code;
+}
+
+function planOf(lc: Lifecycle, o: DaemonOptions): LoopPlan {
+  const { retry } = lc;
+  const iterations = o.iterations ?? lc.iterations;
+  return {
+    tries: retry.tries,
+    backoff: { base: retry.base, factor: retry.factor, cap: retry.cap, jitter: retry.jitter },
+    once: o.once ?? false,
+    ...(iterations === undefined ? {} : { iterations }),
+  };
+}
+
+async function loadDaemonConfig(file: string): Promise<RunnerConfig> {
+  const config = await loadConfig(file);
+  if (!config.lifecycle) throw new ConfigError(`${file}: runner daemon needs a lifecycle: section (the worker to run; see runner config schema)`);
+  return config;
+}
+
+/** The config is re-read at each iteration boundary, whole or not at all: a broken file keeps the last good one. */
+async function reload(current: RunnerConfig, rec: Recorder): Promise<RunnerConfig> {
+  try {
+    return await loadDaemonConfig(current.file);
+  } catch (err) {
+    rec.event('config-error', { error: describeError(err) }, `keeping the previous config: ${describeError(err)}`);
+    return current;
+  }
+}

@@ -1,0 +1,172 @@
+import { makeContext } from '../core/context.js';
+import type { Io } from '../commands/io.js';
+import type { RunnerConfig } from '../config/load.js';
+import { formatDuration } from '../config/units.js';
+import { entriesFor } from '../core/entries.js';
+import { runChecks } from '../core/run-check.js';
+import type { Host, Result } from '../core/types.js';
+import { launchSpec } from './launch.js';
+import { describeLock, holdsBack, readLock } from './lock.js';
+import type { LoopEvent, LoopState, Phase } from './loop.js';
+import type { DaemonState } from './metrics.js';
+import type { Recorder } from './recorder.js';
+import { runSession, type SessionOutcome } from './run-session.js';
+import { lifecyclePaths, type Lifecycle } from './schema.js';
+import { sleep } from './worker.js';
+
+const HALT_TIMEOUT_MS = 10 * 60_000;
+
+/** The edges of the loop: what each state does to the world, and what gets recorded about it. */
+export class Effects {
+  private lastLock = '';
+  private endPhase: (() => number) | undefined;
+
+  constructor(
+    private readonly host: Host,
+    private readonly rec: Recorder,
+    private readonly io: Io,
+    private readonly hard: AbortSignal,
+    private readonly config: () => RunnerConfig,
+  ) {}
+
+  private get lc(): Lifecycle {
+    return this.config().lifecycle as Lifecycle;
+  }
+
+  enter(s: LoopState): void {
+    if (s.name === 'preflight' || s.name === 'postflight') {
+      if (s.from === 0) this.endPhase = this.rec.phase(s.name);
+      const ids = this.entries(s.name).map((e) => e.check.id);
+      const what = s.from === 0 ? `${ids.length} checks${ids.length ? `: ${ids.join(', ')}` : ''}` : `resuming at ${ids[s.from]} (check ${s.from + 1} of ${ids.length})`;
+      this.rec.event(s.name, { from: s.from, checks: ids }, `${s.name}: ${what}`, s.name);
+    } else if (s.name === 'failed') {
+      this.rec.snap.counters.retries += 1;
+      const line = `failed: ${s.why}; try ${(s.it.tries[s.step] ?? 0) + 1} of ${this.lc.retry.tries} in ${formatDuration(s.delayMs)}`;
+      this.rec.event('failed', { step: s.step, why: s.why, tries: s.it.tries[s.step], delayMs: s.delayMs }, line, 'failed');
+    } else if (s.name === 'halt') {
+      this.rec.snap.counters.halts += 1;
+      this.rec.event('halt', { reason: s.reason, command: this.lc.halt ?? null }, `halt: ${s.reason}`, 'halt');
+    }
+  }
+
+  async perform(s: LoopState): Promise<LoopEvent> {
+    const { signal } = this.io;
+    // a signal ends the loop wherever it is, except a halt command already decided on
+    if (signal.aborted && s.name !== 'halt') return { type: 'interrupted' };
+    switch (s.name) {
+      case 'gate':
+        return { type: 'lock', status: await readLock(this.host, lifecyclePaths(this.lc).lock, new Date()) };
+      case 'disabled':
+        await sleep(this.lc.lock_poll, signal);
+        return signal.aborted ? { type: 'interrupted' } : { type: 'slept' };
+      case 'failed':
+        await sleep(s.delayMs, signal);
+        return signal.aborted ? { type: 'interrupted' } : { type: 'slept' };
+      case 'preflight':
+      case 'postflight':
+        return this.checks(s.name, s.from);
+      case 'starting':
+        return { type: 'session', outcome: await this.session() };
+      case 'halt':
+        return this.halt();
+      case 'exit':
+        throw new Error('lifecycle: exit has no effect');
+    }
+  }
+
+  leave(s: LoopState, e: LoopEvent, next: LoopState): void {
+    if (e.type === 'lock') this.onLock(e);
+    if ((s.name === 'preflight' || s.name === 'postflight') && next.name !== s.name && next.name !== 'failed') this.endPhase?.();
+    if (e.type === 'halted') this.rec.event('halted', { ran: e.ran, ok: e.ok, detail: e.detail }, `halt: ${e.detail}`);
+  }
+
+  private onLock(e: Extract<LoopEvent, { type: 'lock' }>): void {
+    const path = lifecyclePaths(this.lc).lock;
+    const held = holdsBack(e.status);
+    this.rec.snap.disabled = held;
+    // one event when the lock appears, changes or goes, not one per poll
+    const key = held ? JSON.stringify(e.status) : '';
+    if (key === this.lastLock) return;
+    const line = describeLock(e.status, path, new Date());
+    if (held) this.rec.event('disabled', { lock: e.status, path }, `${line}; re-checking every ${formatDuration(this.lc.lock_poll)}`, 'disabled');
+    else this.rec.event('enabled', { path }, `lock lifted: ${line}`);
+    this.lastLock = key;
+  }
+
+  private entries(phase: Phase) {
+    const config = this.config();
+    const ids = this.lc[phase];
+    if (ids === 'all') return entriesFor(config);
+    return ids.length ? entriesFor(config, ids) : [];
+  }
+
+  private async checks(phase: Phase, from: number): Promise<LoopEvent> {
+    const entries = this.entries(phase).slice(from);
+    // a fresh context per try: nothing fetched by a failed try is reused
+    const report = await runChecks(this.host, entries, makeContext('apply', this.io));
+    const results = report.results;
+    const previous = from === 0 ? [] : (this.rec.snap.outcomes[phase] ?? []).slice(0, from);
+    this.rec.snap.outcomes[phase] = [...previous, ...results];
+    this.rec.event('checks', { phase, from, results }, `${phase}: ${results.map(brief).join(', ') || 'no checks'}`);
+    return this.io.signal.aborted ? { type: 'interrupted' } : { type: 'checks', results };
+  }
+
+  private async session(): Promise<SessionOutcome> {
+    const lc = this.lc;
+    const paths = lifecyclePaths(lc);
+    this.rec.event('starting', { basedir: lc.worker.basedir }, `starting the worker in ${lc.worker.basedir}`, 'starting');
+    const spec = await launchSpec(lc.worker).catch((err: Error) => err);
+    if (spec instanceof Error) {
+      const outcome: SessionOutcome = { failure: 'start-failed', why: spec.message, interrupted: false, attached: false, builds: 0, swept: [], at: { start: Date.now() } };
+      this.recordSession(outcome);
+      return outcome;
+    }
+    const outcome = await runSession({
+      basedir: lc.worker.basedir, spec, format: lc.worker.log_format, pidFile: paths.pidFile,
+      cfg: {
+        via: lc.drain.via, afterFirstJob: lc.drain.after_first_job, attachMs: lc.attach_timeout, deadlineMs: lc.drain.deadline,
+        ...(lc.drain.max_session === undefined ? {} : { maxSessionMs: lc.drain.max_session }),
+      },
+      stopGraceMs: lc.drain.stop_grace, signal: this.io.signal, hard: this.hard,
+      report: (what, fields) => this.sessionReport(what, fields ?? {}),
+    });
+    this.recordSession(outcome);
+    return outcome;
+  }
+
+  private sessionReport(what: string, fields: Record<string, unknown>): void {
+    const states: Partial<Record<string, DaemonState>> = { attached: 'attached', 're-attached': 'attached', draining: 'draining' };
+    const detail = fields.detail === undefined ? '' : `: ${String(fields.detail)}`;
+    this.rec.event(what, fields, `worker ${what}${detail}`, states[what]);
+  }
+
+  private recordSession(o: SessionOutcome): void {
+    const spans: Array<[string, number | undefined, number | undefined]> = [
+      ['starting', o.at.start, o.at.attached], ['attached', o.at.attached, o.at.drain ?? o.at.exit], ['draining', o.at.drain, o.at.exit],
+    ];
+    for (const [name, from, to] of spans) {
+      if (from !== undefined && to !== undefined) this.rec.snap.phases[name] = { startedAt: new Date(from).toISOString(), seconds: (to - from) / 1000 };
+    }
+    const worker = { pid: o.pid, attached: o.attached, builds: o.builds, drain: o.drain, stopped: o.stopped, exit: o.exit, swept: o.swept, failure: o.failure, why: o.why };
+    this.rec.snap.worker = worker;
+    if (!o.failure) this.rec.snap.counters.iterations += 1;
+    const how = o.failure ? `failed: ${o.why}` : `exit ${o.exit?.signal ?? o.exit?.code}${o.stopped ? ` (stopped: ${o.stopped})` : ''}`;
+    const swept = o.swept.length ? `; stopped ${o.swept.length} leftover processes of its session` : '';
+    const line = o.pid === undefined ? `worker not started: ${o.why}` : `worker stopped after ${o.builds} builds, ${how}${swept}`;
+    this.rec.event('stopped', worker, line, 'stopped');
+  }
+
+  private async halt(): Promise<LoopEvent> {
+    const argv = this.lc.halt;
+    if (!argv) return { type: 'halted', ran: false, ok: false, detail: 'no halt command configured' };
+    const [file, ...args] = argv as [string, ...string[]];
+    const r = await this.host.run(file, args, { timeoutMs: HALT_TIMEOUT_MS });
+    const said = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ');
+    const how = r.timedOut ? 'timed out' : r.exitCode === undefined ? `was killed (${r.signal ?? 'could not start'})` : `exited ${r.exitCode}`;
+    return { type: 'halted', ran: true, ok: r.exitCode === 0, detail: `'${argv.join(' ')}' ${how}${said ? `: ${said}` : ''}` };
+  }
+}
+
+function brief(r: Result): string {
+  return r.status === 'ok' ? `${r.check} ok` : `${r.check} ${r.status} (${r.summary})`;
+}

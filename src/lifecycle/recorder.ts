@@ -1,0 +1,82 @@
+import { promises as fs } from 'node:fs';
+import type { Host } from '../core/types.js';
+import { renderMetrics, type DaemonState, type RunSnapshot } from './metrics.js';
+import type { LifecyclePaths } from './schema.js';
+
+export interface RecorderOptions {
+  paths: LifecyclePaths;
+  textfile?: string;
+  /** JSONL events also go here when set */
+  stdout?: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/** events.jsonl is moved to events.jsonl.1 past this size, at an iteration boundary */
+const ROTATE_BYTES = 10_000_000;
+
+/**
+ * Records what the daemon does: one JSONL event per change, a one-line log on stderr, and after each
+ * event last_run.json and the Prometheus textfile, written atomically (temp file + rename) and in order.
+ */
+export class Recorder {
+  readonly snap: RunSnapshot;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly host: Host, private readonly o: RecorderOptions, now = new Date()) {
+    const at = now.toISOString();
+    this.snap = {
+      version: 1, pid: process.pid, startedAt: at, updatedAt: at, iteration: 0, state: 'preflight', since: at,
+      phases: {}, outcomes: {}, disabled: false, counters: { iterations: 0, retries: 0, halts: 0 },
+    };
+  }
+
+  /** Moves to `state` (or stays) and records the event; `line` is the stderr log line. */
+  event(event: string, fields: Record<string, unknown>, line: string, state?: DaemonState): void {
+    const now = new Date();
+    const time = now.toISOString();
+    if (state && state !== this.snap.state) Object.assign(this.snap, { state, since: time });
+    this.snap.updatedAt = time;
+    this.snap.last = line;
+    const json = `${JSON.stringify({ time, event, iteration: this.snap.iteration, ...(state ? { state } : {}), ...fields })}\n`;
+    this.o.stdout?.write(json);
+    this.o.stderr.write(`runner daemon: ${this.snap.iteration ? `iteration ${this.snap.iteration}: ` : ''}${line}\n`);
+    const snapshot = `${JSON.stringify(this.snap, null, 2)}\n`;
+    const metrics = this.o.textfile ? renderMetrics(this.snap) : undefined;
+    this.chain = this.chain.then(() => this.write(json, snapshot, metrics)).catch((err: Error) => {
+      this.o.stderr.write(`runner daemon: warning: cannot record state: ${err.message}\n`);
+    });
+  }
+
+  /** Starts timing a phase of the current iteration; returns the function that ends it. */
+  phase(name: string): () => number {
+    const started = Date.now();
+    this.snap.phases[name] = { startedAt: new Date(started).toISOString() };
+    return () => {
+      const seconds = (Date.now() - started) / 1000;
+      this.snap.phases[name] = { startedAt: new Date(started).toISOString(), seconds };
+      return seconds;
+    };
+  }
+
+  newIteration(n: number): void {
+    Object.assign(this.snap, { iteration: n, phases: {}, outcomes: {} });
+    delete this.snap.worker;
+    this.chain = this.chain.then(() => this.rotate()).catch(() => {});
+  }
+
+  /** Resolves once everything recorded so far is on disk. */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  private async write(json: string, snapshot: string, metrics: string | undefined): Promise<void> {
+    await fs.appendFile(this.o.paths.events, json);
+    await this.host.writeFile(this.o.paths.lastRun, snapshot);
+    if (this.o.textfile && metrics) await this.host.writeFile(this.o.textfile, metrics);
+  }
+
+  private async rotate(): Promise<void> {
+    const st = await fs.stat(this.o.paths.events).catch(() => undefined);
+    if (st && st.size > ROTATE_BYTES) await fs.rename(this.o.paths.events, `${this.o.paths.events}.1`);
+  }
+}

@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { cmdlineOf, findWorkerIn, isAlive, looksLikeWorker, sessionMembers } from './procfs.js';
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A worker process the daemon started, leader of its own session (setsid). */
+export interface WorkerProcess {
+  pid: number;
+  exited: Promise<WorkerExit>;
+  /** the last lines it wrote on stdout/stderr (buildbot writes its log to twistd.log, so normally none) */
+  output(): string;
+}
+
+export interface SpawnSpec {
+  argv: readonly string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+const KEEP_OUTPUT = 4096;
+
+/** Starts the worker as leader of a new session, so everything it leaves behind shares its session id. */
+export function spawnWorker(spec: SpawnSpec): Promise<WorkerProcess> {
+  const [file, ...args] = spec.argv as [string, ...string[]];
+  const child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-KEEP_OUTPUT));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  // 'exit', not 'close': processes left in the session may hold its stdout open for a long time
+  const exited = new Promise<WorkerExit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    child.once('error', (err) => reject(new Error(`cannot start worker '${spec.argv.join(' ')}': ${err.message}`)));
+    child.once('spawn', () => resolve({ pid: child.pid as number, exited, output: () => output.trim() }));
+  });
+}
+
+/**
+ * Clears the way for a start: a stale twistd.pid (empty, garbage, dead or recycled pid) is removed.
+ * Returns why the worker must not start when one is already running for this basedir (never two workers).
+ */
+export async function clearStalePid(basedir: string): Promise<{ removed?: string; running?: string }> {
+  const file = join(basedir, 'twistd.pid');
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  let removed: string | undefined;
+  if (text !== undefined) {
+    const pid = /^\s*(\d+)\s*$/.exec(text)?.[1];
+    if (pid && (await isAlive(Number(pid))) && looksLikeWorker(await cmdlineOf(Number(pid)))) {
+      return { running: `a worker is already running for ${basedir} (pid ${pid}, from twistd.pid)` };
+    }
+    await fs.rm(file, { force: true });
+    removed = `removed stale ${file} (${pid ? `pid ${pid} is not a running worker` : `not a pid: ${JSON.stringify(text.slice(0, 20))}`})`;
+  }
+  const other = await findWorkerIn(basedir, [process.pid]);
+  if (other !== undefined) return { running: `a worker is already running in ${basedir} (pid ${other})` };
+  return removed ? { removed } : {};
+}
+
+/** SIGTERM to every process of the session, then SIGKILL to what is left after `graceMs`. Returns the pids signalled. */
+export async function stopSession(sid: number, graceMs: number, pollMs = 100): Promise<{ terminated: number[]; killed: number[] }> {
+  const terminated = await signalAll(await sessionMembers(sid), 'SIGTERM');
+  const until = Date.now() + graceMs;
+  let left = terminated.length ? await sessionMembers(sid) : [];
+  while (left.length && Date.now() < until) {
+    await sleep(pollMs);
+    left = await sessionMembers(sid);
+  }
+  const killed = await killSession(sid);
+  return { terminated, killed };
+}
+
+/** SIGKILL to every process of the session, until none is left. */
+export async function killSession(sid: number, pollMs = 50): Promise<number[]> {
+  const killed: number[] = [];
+  for (let left = await sessionMembers(sid); left.length; left = await sessionMembers(sid)) {
+    killed.push(...(await signalAll(left, 'SIGKILL')).filter((p) => !killed.includes(p)));
+    await sleep(pollMs);
+  }
+  return killed;
+}
+
+async function signalAll(pids: readonly number[], signal: NodeJS.Signals): Promise<number[]> {
+  const sent: number[] = [];
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+      sent.push(pid);
+    } catch {
+      // already gone
+    }
+  }
+  return sent;
+}
+
+/** Asks for a graceful shutdown: touch shutdown.stamp newer than the worker's baseline, or SIGHUP the worker. */
+export async function requestDrain(via: 'stamp' | 'signal', pid: number, basedir: string, baselineMs: number): Promise<string> {
+  if (via === 'signal') {
+    process.kill(pid, 'SIGHUP');
+    return `sent SIGHUP to worker ${pid}`;
+  }
+  const stamp = stampPath(basedir);
+  // the worker fires only when the mtime is greater than the one it saw at start
+  const when = new Date(Math.max(Date.now(), baselineMs + 1000));
+  await fs.appendFile(stamp, '');
+  await fs.utimes(stamp, when, when);
+  return `touched ${stamp}`;
+}
+
+export function stampPath(basedir: string): string {
+  return join(basedir, 'shutdown.stamp');
+}
+
+/** The stamp's mtime now (0 when absent), the baseline a later touch must beat. */
+export async function stampBaseline(basedir: string): Promise<number> {
+  return (await fs.stat(stampPath(basedir)).catch(() => undefined))?.mtimeMs ?? 0;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
