@@ -22,7 +22,7 @@ export interface SshStats {
   sftpOps: number;
   /** requests answered by the long-lived remote shells (a fork each, no new session) */
   shellOps: number;
-  /** waits for an answer: each batch of shell requests sent together, each exec channel, each SFTP request */
+  /** waits for answers: each batch of shell requests sent together, each exec channel, each SFTP request (opening a shell not counted) */
   roundTrips: number;
 }
 
