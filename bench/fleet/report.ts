@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SshStats } from '../../src/host/ssh.js';
+import type { ReportDocument } from '../../src/report/document.js';
 import { fmt, record, stat, type Stat } from '../lib.js';
 import type { Variant } from './hosts.js';
 import type { Fleet } from './index.js';
+import { project, type Point } from './projection.js';
 import { KEX } from './sides.js';
 
 export interface Run {
@@ -23,6 +25,7 @@ interface Figures {
 }
 
 const rows: string[] = [];
+const points = new Map<Variant, Point[]>();
 
 /** Prints one fleet size and variant, records it under `key` in bench/results.json, and keeps a table row. */
 export function report(key: string, r: { n: number; variant: Variant; runs: Map<string, Run[]>; load: string; perHost: ReturnType<typeof runnerStats> }): void {
@@ -41,7 +44,9 @@ export function report(key: string, r: { n: number; variant: Variant; runs: Map<
   const ratios = { runnerOverAnsible: ratio('runner', 'ansible'), runnerOverFloor: ratio('runner', 'floor'), runnerOverScript: ratio('runner', 'script') };
   console.log(`  runner/ansible ${ratios.runnerOverAnsible ?? '-'}×, runner/floor ${ratios.runnerOverFloor ?? '-'}× (goal ≤ 1.25×), runner/script ${ratios.runnerOverScript ?? '-'}×; kex ${KEX}; load ${r.load}`);
   const p = r.perHost;
-  if (p) console.log(`  runner per host: ${p.roundTrips} round trips: ${p.shellOps} shell requests on ${p.execs} exec channels, ${p.sftpOps} SFTP requests; connect+auth ${fmt(p.connectMs)}`);
+  const runner = figures.runner;
+  if (runner && p) points.set(r.variant, [...(points.get(r.variant) ?? []), { n: r.n, clientCpuMs: runner.clientCpuMs.median, peakRssMb: runner.peakRssMb, hostMs: p.hostMs.median }]);
+  if (p) console.log(`  runner per host: ${p.roundTrips} round trips: ${p.shellOps} shell requests on ${p.execs} exec channels, ${p.sftpOps} SFTP requests; connect+auth ${fmt(p.connectMs)}; connect to last result ${fmt(p.hostMs)}`);
   record(key, { hosts: r.n, checks: r.variant, ...figures, ...ratios, goal: 1.25, kex: KEX, load: r.load, runnerPerHost: p });
   const s = (name: string) => (figures[name] ? `${(figures[name].wallMs.median / 1000).toFixed(2)} s (${(figures[name].wallMs.min / 1000).toFixed(2)}–${(figures[name].wallMs.max / 1000).toFixed(2)})` : '-');
   const x = (v: number | undefined) => (v === undefined ? '-' : `${v}×`);
@@ -54,16 +59,23 @@ export function printTable(): void {
   console.log('| hosts | checks | runner | ansible --check | script | floor | runner/ansible | runner/floor | runner/script | load avg |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
+  for (const [variant, ps] of points) project(variant, ps);
 }
 
 /** Medians of runner's per-host SSH figures (--stats) of its last run. */
 export function runnerStats(fleet: Fleet, variant: Variant) {
-  let per: SshStats[];
+  const dir = join(fleet.shared.root, `runner-${variant}`);
+  let per: Record<string, SshStats>;
+  let doc: ReportDocument;
   try {
-    per = Object.values(JSON.parse(readFileSync(join(fleet.shared.root, `runner-${variant}`, 'stats.json'), 'utf8')));
+    per = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8'));
+    doc = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
   } catch {
     return undefined;
   }
-  const median = (k: keyof SshStats) => stat(per.map((x) => x[k])).median;
-  return { connectMs: stat(per.map((x) => x.connectMs)), roundTrips: median('roundTrips'), execs: median('execs'), shellOps: median('shellOps'), sftpOps: median('sftpOps') };
+  const stats = Object.values(per);
+  const median = (k: keyof SshStats) => stat(stats.map((x) => x[k])).median;
+  // check-mode probes of a host run at once: its time is its connection plus its slowest probe
+  const hostMs = stat(doc.hosts.map((h) => (per[h.host]?.connectMs ?? 0) + Math.max(0, ...h.results.map((x) => x.durationMs))));
+  return { connectMs: stat(stats.map((x) => x.connectMs)), hostMs, roundTrips: median('roundTrips'), execs: median('execs'), shellOps: median('shellOps'), sftpOps: median('sftpOps') };
 }
