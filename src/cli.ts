@@ -1,11 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runAudit } from './commands/audit.js';
 import { listChecks } from './commands/checks.js';
 import { printSchema, validateConfig } from './commands/config.js';
-import { daemon } from './commands/daemon.js';
-import { listInventory } from './commands/inventory.js';
 import type { Io } from './commands/io.js';
-import { disable, enable } from './commands/lock.js';
 import { runLocal } from './commands/run.js';
 import { parseDuration } from './config/units.js';
 import { RunnerError, describeError } from './core/errors.js';
@@ -53,7 +49,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .addOption(formatOption())
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
     .option('--fail-on-drift', 'junit: report drift as a failure')
-    .action(async (opts) => done(await runAudit(opts, io)));
+    .action(async (opts) => done(await (await import('./commands/audit.js')).runAudit(opts, io)));
 
   program
     .command('inventory')
@@ -61,7 +57,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .requiredOption('-i, --inventory <file>', 'Ansible INI or YAML inventory')
     .option('--list', 'print every host with its vars as JSON')
     .option('-l, --limit <pattern>', 'only the hosts this pattern selects')
-    .action((opts) => done(listInventory(opts, io)));
+    .action(async (opts) => done((await import('./commands/inventory.js')).listInventory(opts, io)));
 
   program
     .command('checks [id]')
@@ -74,7 +70,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .option('-c, --config <file>', 'config file with a lifecycle: section (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
     .option('-n, --iterations <n>', 'halt after this many worker sessions (overrides lifecycle.iterations)', positiveInt)
     .option('--once', 'run one iteration and exit with its exit code')
-    .action(async (opts) => done(await daemon(opts, io)));
+    .action(async (opts) => done(await (await import('./commands/daemon.js')).daemon(opts, io)));
 
   program
     .command('disable')
@@ -83,14 +79,14 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .option('--for <duration>', 'lift the lock by itself after this long, e.g. 2h', duration)
     .option('-c, --config <file>', 'config file naming lifecycle.lock (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
     .option('--lock <file>', 'the lock file itself, instead of the config\'s')
-    .action(async (opts) => done(await disable(opts, io)));
+    .action(async (opts) => done(await (await import('./commands/lock.js')).disable(opts, io)));
 
   program
     .command('enable')
     .description('remove the disable lock')
     .option('-c, --config <file>', 'config file naming lifecycle.lock (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
     .option('--lock <file>', 'the lock file itself, instead of the config\'s')
-    .action(async (opts) => done(await enable(opts, io)));
+    .action(async (opts) => done(await (await import('./commands/lock.js')).enable(opts, io)));
 
   const config = program.command('config').description('validate runner.yaml or print its JSON Schema');
   config
