@@ -83,6 +83,19 @@ describe('host/local', () => {
     expect([existsSync(a), existsSync(b), existsSync(join(stuck, 'a', 'b', 'f'))]).toEqual([false, false, true]);
   });
 
+  it('removeAll spread over several rm processes still removes every tree asked and names the one it could not', async () => {
+    const trees = Array.from({ length: 11 }, (_, i) => tree(`lane-${i}`));
+    const keep = tree('lane-not-asked');
+    const stuck = trees[6] as string;
+    execFileSync('chattr', ['+i', join(stuck, 'a', 'b', 'f')]);
+    const results = await host.removeAll(trees).finally(() => execFileSync('chattr', ['-i', join(stuck, 'a', 'b', 'f')]));
+    expect(results.map((r) => r.removed)).toEqual(trees.map((t) => t !== stuck));
+    expect(results[6]?.error).toContain(`'${stuck}/a/b/f': Operation not permitted`);
+    expect(results.filter((r) => r.error).length).toBe(1);
+    expect(trees.map((t) => existsSync(t))).toEqual(trees.map((t) => t === stuck));
+    expect(existsSync(join(keep, 'a', 'b', 'f'))).toBe(true);
+  });
+
   it.runIf(canMount)('remove never crosses into another filesystem and refuses a mount point', async () => {
     writeFileSync(join(mounted, 'precious'), 'keep me');
     const r = await host.remove(join(root, 'fs2'));
