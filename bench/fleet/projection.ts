@@ -1,13 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { record } from '../lib.js';
+import { RESULTS, record } from '../lib.js';
 
-/** One runner measurement of a fleet size: medians of the controller's CPU and of one host's own time. */
-export interface Point {
+/** What one recorded fleet size says of runner: medians of its controller's and its hosts' CPU, its connects. */
+interface Point {
   n: number;
   clientCpuMs: number;
+  hostCpuMs: number;
   peakRssMb: number;
-  /** one host's audit, connect to last result (median over hosts): its latency when it has a CPU of its own */
-  hostMs: number;
+  connectMs: number;
 }
 
 const POOL = 5000;
@@ -25,18 +26,29 @@ function fit(xs: number[], ys: number[]): { a: number; b: number } {
   return { a: Math.max(0, my - b * mx), b };
 }
 
+/** runner's figures of every fleet size of one variant in bench/results.json. */
+function points(variant: string): Point[] {
+  const all = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
+  const suffix = variant === 'all' ? '' : `.${variant}`;
+  return Object.entries<Record<string, any>>(all)
+    .filter(([k, v]) => /^audit\.\d+/.test(k) && k === `audit.${v.hosts}${suffix}` && v.runner && v.runnerPerHost)
+    .map(([, v]) => ({ n: v.hosts, clientCpuMs: v.runner.clientCpuMs.median, hostCpuMs: v.runner.hostCpuMs.median, peakRssMb: v.runner.peakRssMb, connectMs: v.runnerPerHost.connectMs.median }))
+    .sort((a, b) => a.n - b.n);
+}
+
 /**
- * The auditor's cost projected to a pool of 5,000 hosts at concurrency 200: wall ≈ a + max(N·c / cores, ⌈N/k⌉·w),
- * with a the controller's start-up CPU, c its CPU per host, w one host's own time (measured at the largest N,
- * where the hosts share this machine's CPU: an upper bound for hosts with CPUs of their own).
+ * The auditor projected to 5,000 hosts at concurrency k = 200: wall ≈ a + max(N·c / cores, ⌈N/k⌉·w), with a the
+ * controller's start-up CPU and c its CPU per host (fit over the sizes run), and w one host's latency were it
+ * on a CPU of its own: its share of the hosts' CPU, run on one core, plus connect+auth at the smallest size.
  */
-export function project(variant: string, points: Point[]): void {
-  if (!points.length) return;
+export function project(variant: string): void {
+  const ps = points(variant);
+  if (!ps.length) return;
   const cores = availableParallelism();
-  const cpu = fit(points.map((p) => p.n), points.map((p) => p.clientCpuMs));
-  const rss = fit(points.map((p) => p.n), points.map((p) => p.peakRssMb));
-  const largest = points.reduce((m, p) => (p.n > m.n ? p : m));
-  const w = largest.hostMs;
+  const cpu = fit(ps.map((p) => p.n), ps.map((p) => p.clientCpuMs));
+  const rss = fit(ps.map((p) => p.n), ps.map((p) => p.peakRssMb));
+  const [small, large] = [ps[0] as Point, ps[ps.length - 1] as Point];
+  const w = large.hostCpuMs / large.n + small.connectMs;
   const cpuBoundS = (POOL * cpu.b) / cores / 1000;
   const latencyBoundS = (Math.ceil(POOL / CONCURRENCY) * w) / 1000;
   const wallS = cpu.a / 1000 + Math.max(cpuBoundS, latencyBoundS);
@@ -45,9 +57,10 @@ export function project(variant: string, points: Point[]): void {
   const limits = BUDGETS_S.map((b) => ({ budgetS: b, hosts: Math.floor(((b * 1000 - cpu.a) * cores) / cpu.b) }));
   const rssAtK = Math.round(rss.a + rss.b * CONCURRENCY);
   const r = (x: number) => Math.round(x * 10) / 10;
-  console.log(`\nscale projection (${variant}): controller start-up a = ${r(cpu.a)} ms CPU, c = ${r(cpu.b)} ms CPU per host (fit over N = ${points.map((p) => p.n).join(', ')}), w = ${r(w)} ms per host (N = ${largest.n}), ${cores} cores`);
-  console.log(`  ${POOL} hosts at concurrency ${CONCURRENCY}: a + max(N·c/cores, ⌈N/k⌉·w) = ${r(cpu.a / 1000)} + max(${r(cpuBoundS)}, ${r(latencyBoundS)}) = ${r(wallS)} s; ${latencyBoundS >= cpuBoundS ? 'latency' : 'controller CPU'}-bound`);
-  console.log(`  controller CPU saturates above concurrency ${saturation}; peak RSS at concurrency ${CONCURRENCY} ≈ ${rssAtK} MB (${r(rss.a)} + ${r(rss.b)}·k)`);
-  console.log(`  one auditor is enough up to ${limits.map((l) => `${l.hosts} hosts per ${l.budgetS} s`).join(', ')}; beyond, split the inventory over auditors`);
-  record(`audit.projection.${variant}`, { cores, pool: POOL, concurrency: CONCURRENCY, startupCpuMs: r(cpu.a), cpuPerHostMs: r(cpu.b), hostMs: r(w), fromHosts: points.map((p) => p.n), wallS: r(wallS), cpuBoundS: r(cpuBoundS), latencyBoundS: r(latencyBoundS), saturation, rssAtConcurrencyMb: rssAtK, limits });
+  console.log(`\nscale projection (${variant}): a = ${r(cpu.a)} ms controller start-up, c = ${r(cpu.b)} ms controller CPU per host (fit over N = ${ps.map((p) => p.n).join(', ')}), w = ${r(w)} ms per host, ${cores} cores`);
+  console.log(`  ${POOL} hosts at concurrency ${CONCURRENCY}: a + max(N·c/cores, ⌈N/k⌉·w) = ${r(cpu.a / 1000)} + max(${r(cpuBoundS)}, ${r(latencyBoundS)}) = ${r(wallS)} s, ${latencyBoundS >= cpuBoundS ? 'bound by the hosts' : "bound by the controller's CPU"}`);
+  console.log(`  the controller's CPU saturates above concurrency ${saturation}; peak RSS at concurrency ${CONCURRENCY} ≈ ${rssAtK} MB (${r(rss.a)} + ${r(rss.b)}·k)`);
+  console.log(`  one auditor is enough for ${limits.map((l) => `${l.hosts} hosts in ${l.budgetS} s`).join(', ')}; beyond that, split the inventory over auditors`);
+  record(`audit.projection.${variant}`, { cores, pool: POOL, concurrency: CONCURRENCY, startupCpuMs: r(cpu.a), cpuPerHostMs: r(cpu.b), hostMs: r(w), fromHosts: ps.map((p) => p.n), wallS: r(wallS), cpuBoundS: r(cpuBoundS), latencyBoundS: r(latencyBoundS), saturation, rssAtConcurrencyMb: rssAtK, limits });
 }
+

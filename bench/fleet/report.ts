@@ -5,7 +5,7 @@ import type { ReportDocument } from '../../src/report/document.js';
 import { fmt, record, stat, type Stat } from '../lib.js';
 import type { Variant } from './hosts.js';
 import type { Fleet } from './index.js';
-import { project, type Point } from './projection.js';
+import { project } from './projection.js';
 import { KEX } from './sides.js';
 
 export interface Run {
@@ -25,7 +25,7 @@ interface Figures {
 }
 
 const rows: string[] = [];
-const points = new Map<Variant, Point[]>();
+const variants = new Set<Variant>();
 
 /** Prints one fleet size and variant, records it under `key` in bench/results.json, and keeps a table row. */
 export function report(key: string, r: { n: number; variant: Variant; runs: Map<string, Run[]>; load: string; perHost: ReturnType<typeof runnerStats> }): void {
@@ -44,8 +44,7 @@ export function report(key: string, r: { n: number; variant: Variant; runs: Map<
   const ratios = { runnerOverAnsible: ratio('runner', 'ansible'), runnerOverFloor: ratio('runner', 'floor'), runnerOverScript: ratio('runner', 'script') };
   console.log(`  runner/ansible ${ratios.runnerOverAnsible ?? '-'}×, runner/floor ${ratios.runnerOverFloor ?? '-'}× (goal ≤ 1.25×), runner/script ${ratios.runnerOverScript ?? '-'}×; kex ${KEX}; load ${r.load}`);
   const p = r.perHost;
-  const runner = figures.runner;
-  if (runner && p) points.set(r.variant, [...(points.get(r.variant) ?? []), { n: r.n, clientCpuMs: runner.clientCpuMs.median, peakRssMb: runner.peakRssMb, hostMs: p.hostMs.median }]);
+  variants.add(r.variant);
   if (p) console.log(`  runner per host: ${p.roundTrips} round trips: ${p.shellOps} shell requests on ${p.execs} exec channels, ${p.sftpOps} SFTP requests; connect+auth ${fmt(p.connectMs)}; connect to last result ${fmt(p.hostMs)}`);
   record(key, { hosts: r.n, checks: r.variant, ...figures, ...ratios, goal: 1.25, kex: KEX, load: r.load, runnerPerHost: p });
   const s = (name: string) => (figures[name] ? `${(figures[name].wallMs.median / 1000).toFixed(2)} s (${(figures[name].wallMs.min / 1000).toFixed(2)}–${(figures[name].wallMs.max / 1000).toFixed(2)})` : '-');
@@ -59,7 +58,7 @@ export function printTable(): void {
   console.log('| hosts | checks | runner | ansible --check | script | floor | runner/ansible | runner/floor | runner/script | load avg |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
-  for (const [variant, ps] of points) project(variant, ps);
+  for (const variant of variants) project(variant);
 }
 
 /** Medians of runner's per-host SSH figures (--stats) of its last run. */
