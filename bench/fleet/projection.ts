@@ -15,13 +15,12 @@ const POOL = 5000;
 const CONCURRENCY = 200;
 const BUDGETS_S = [60, 300];
 
-/** Least squares y = a + b·x; one point only: a = 0 (every cost counted per host, an upper bound). */
+/** Least squares y = a + b·x. */
 function fit(xs: number[], ys: number[]): { a: number; b: number } {
   const n = xs.length;
   const mx = xs.reduce((s, x) => s + x, 0) / n;
   const my = ys.reduce((s, y) => s + y, 0) / n;
   const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
-  if (n < 2 || sxx === 0) return { a: 0, b: my / mx };
   const b = xs.reduce((s, x, i) => s + (x - mx) * ((ys[i] as number) - my), 0) / sxx;
   return { a: Math.max(0, my - b * mx), b };
 }
@@ -43,7 +42,10 @@ function points(variant: string): Point[] {
  */
 export function project(variant: string): void {
   const ps = points(variant);
-  if (!ps.length) return;
+  if (ps.length < 2) {
+    if (ps.length) console.log(`\nscale projection (${variant}): needs two fleet sizes or more to tell start-up from per-host cost`);
+    return;
+  }
   const cores = availableParallelism();
   const cpu = fit(ps.map((p) => p.n), ps.map((p) => p.clientCpuMs));
   const rss = fit(ps.map((p) => p.n), ps.map((p) => p.peakRssMb));
