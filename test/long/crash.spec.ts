@@ -12,6 +12,7 @@ const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 70);
 const TOOLS_TRIALS = Number(process.env.CRASH_TOOLS_TRIALS ?? 30);
 const DAY = 86_400_000;
+const FILES_PER_DIR = 60;
 
 /** mulberry32: a small seeded PRNG, so a failing trial can be replayed with FAULT_SEED. */
 function prng(seed: number): () => number {
@@ -34,7 +35,7 @@ function worker(dir: string): { base: string; config: string; files: string[] } 
   for (let d = 0; d < 24; d++) {
     const name = `b${String(d).padStart(2, '0')}`;
     for (const sub of ['build', 'objdir', 'dist']) mkdirSync(join(base, name, sub), { recursive: true });
-    for (let f = 0; f < 60; f++) {
+    for (let f = 0; f < FILES_PER_DIR; f++) {
       const rel = `${name}/${['build', 'objdir', 'dist'][f % 3]}/f${f}`;
       writeFileSync(join(base, rel), 'x'.repeat(200));
       files.push(rel);
@@ -51,11 +52,20 @@ function worker(dir: string): { base: string; config: string; files: string[] } 
   return { base, config, files };
 }
 
-/** Starts `runner apply` and SIGKILLs it after `ms`; resolves when it is gone. */
+/**
+ * Starts `runner apply` and SIGKILLs its whole process group after `ms` (runner and the rm, hg or git it runs,
+ * as a power cut or systemd's stop would: an orphaned rm would otherwise finish the delete); resolves when it is gone.
+ */
 function applyKilledAfter(config: string, ms: number): Promise<void> {
-  const child = spawn(process.execPath, [RUNNER_BIN, 'apply', '-c', config], { stdio: 'ignore' });
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const child = spawn(process.execPath, [RUNNER_BIN, 'apply', '-c', config], { stdio: 'ignore', detached: true });
+  const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), ms);
   return new Promise((resolve) => child.on('exit', () => (clearTimeout(timer), resolve())));
+}
+
+/** Whether a kill left `.deleteme` entries: purge's in the base dir, or clobber's inside a build dir. */
+function leftovers(base: string): boolean {
+  const top = readdirSync(base);
+  return top.some((n) => n.endsWith('.deleteme') || (!n.includes('.') && readdirSync(join(base, n)).some((e) => e.endsWith('.deleteme'))));
 }
 
 /** Under its real name, every entry of a build dir is whole: deletion only ever happens to `.deleteme` renames. */
@@ -79,12 +89,12 @@ describe('faults: kill -9 during apply', () => {
       const delay = Math.round(full * (0.15 + 0.9 * rand()));
       await applyKilledAfter(w.config, delay);
       expect(halfDeleted(w.base, w.files), `trial ${trial}, killed after ${delay} ms`).toEqual([]);
-      if (readdirSync(w.base).some((n) => n.endsWith('.deleteme'))) midDelete += 1;
+      if (leftovers(w.base)) midDelete += 1;
       // 0 or 2 means every check ended ok or changed, i.e. its re-probe found no drift: converged
       const again = await runner(['apply', '-c', w.config]);
       expect([0, 2], `trial ${trial} did not converge: ${again.stdout}${again.stderr}`).toContain(again.code);
     }
-    process.stdout.write(`crash trials: ${TRIALS}, ${midDelete} of them killed mid-delete (.deleteme leftovers found)\n`);
+    process.stdout.write(`crash trials: ${TRIALS}, ${midDelete} of them killed mid-delete (.deleteme leftovers of purge or clobber found)\n`);
   }, 1_800_000);
 });
 
