@@ -19,7 +19,8 @@ export function stat(samples: readonly number[]): Stat {
   return { median: round(median), min: round(s[0] as number), max: round(s[s.length - 1] as number), runs: s.length };
 }
 
-function round(n: number): number {
+/** To one decimal, as every recorded figure. */
+export function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 

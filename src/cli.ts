@@ -7,6 +7,8 @@ import { parseDuration } from './config/units.js';
 import { RunnerError, describeError } from './core/errors.js';
 import { FORMATS, type Format } from './report/index.js';
 
+// audit, daemon, inventory and lock load on first use: check and apply start without ssh2 and the daemon
+
 /** A fresh commander program over library calls; `done` receives each command's exit code. */
 export function createProgram(io: Io, done: (code: number) => void): Command {
   const program = new Command('runner')

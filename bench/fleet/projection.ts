@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { RESULTS, record } from '../lib.js';
+import { RESULTS, record, round as r, type Stat } from '../lib.js';
 
 /** What one recorded fleet size says of runner: medians of its controller's and its hosts' CPU, its connects. */
 interface Point {
@@ -9,6 +9,13 @@ interface Point {
   hostCpuMs: number;
   peakRssMb: number;
   connectMs: number;
+}
+
+/** The part of an `audit.N` record of bench/results.json read here. */
+interface Recorded {
+  hosts: number;
+  runner?: { clientCpuMs: Stat; hostCpuMs: Stat; peakRssMb: number };
+  runnerPerHost?: { connectMs: Stat };
 }
 
 const POOL = 5000;
@@ -29,9 +36,10 @@ function fit(xs: number[], ys: number[]): { a: number; b: number } {
 function points(variant: string): Point[] {
   const all = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
   const suffix = variant === 'all' ? '' : `.${variant}`;
-  return Object.entries<Record<string, any>>(all)
-    .filter(([k, v]) => /^audit\.\d+/.test(k) && k === `audit.${v.hosts}${suffix}` && v.runner && v.runnerPerHost)
-    .map(([, v]) => ({ n: v.hosts, clientCpuMs: v.runner.clientCpuMs.median, hostCpuMs: v.runner.hostCpuMs.median, peakRssMb: v.runner.peakRssMb, connectMs: v.runnerPerHost.connectMs.median }))
+  return Object.entries<Recorded>(all)
+    .flatMap(([k, { hosts, runner, runnerPerHost }]) => (k === `audit.${hosts}${suffix}` && runner && runnerPerHost
+      ? [{ n: hosts, clientCpuMs: runner.clientCpuMs.median, hostCpuMs: runner.hostCpuMs.median, peakRssMb: runner.peakRssMb, connectMs: runnerPerHost.connectMs.median }]
+      : []))
     .sort((a, b) => a.n - b.n);
 }
 
@@ -58,7 +66,6 @@ export function project(variant: string): void {
   const saturation = Math.floor((cores * w) / cpu.b);
   const limits = BUDGETS_S.map((b) => ({ budgetS: b, hosts: Math.floor(((b * 1000 - cpu.a) * cores) / cpu.b) }));
   const rssAtK = Math.round(rss.a + rss.b * CONCURRENCY);
-  const r = (x: number) => Math.round(x * 10) / 10;
   console.log(`\nscale projection (${variant}): a = ${r(cpu.a)} ms controller start-up, c = ${r(cpu.b)} ms controller CPU per host (fit over N = ${ps.map((p) => p.n).join(', ')}), w = ${r(w)} ms per host, ${cores} cores`);
   console.log(`  ${POOL} hosts at concurrency ${CONCURRENCY}: a + max(N·c/cores, ⌈N/k⌉·w) = ${r(cpu.a / 1000)} + max(${r(cpuBoundS)}, ${r(latencyBoundS)}) = ${r(wallS)} s, ${latencyBoundS >= cpuBoundS ? 'bound by the hosts' : "bound by the controller's CPU"}`);
   console.log(`  the controller's CPU saturates above concurrency ${saturation}; peak RSS at concurrency ${CONCURRENCY} ≈ ${rssAtK} MB (${r(rss.a)} + ${r(rss.b)}·k)`);

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SshStats } from '../../src/host/ssh.js';
-import type { ReportDocument } from '../../src/report/document.js';
 import { fmt, record, stat, type Stat } from '../lib.js';
 import type { Variant } from './hosts.js';
 import type { Fleet } from './index.js';
@@ -45,7 +44,7 @@ export function report(key: string, r: { n: number; variant: Variant; runs: Map<
   console.log(`  runner/ansible ${ratios.runnerOverAnsible ?? '-'}×, runner/floor ${ratios.runnerOverFloor ?? '-'}× (goal ≤ 1.25×), runner/script ${ratios.runnerOverScript ?? '-'}×; kex ${KEX}; load ${r.load}`);
   const p = r.perHost;
   variants.add(r.variant);
-  if (p) console.log(`  runner per host: ${p.roundTrips} round trips: ${p.shellOps} shell requests on ${p.execs} exec channels, ${p.sftpOps} SFTP requests; connect+auth ${fmt(p.connectMs)}; connect to last result ${fmt(p.hostMs)}`);
+  if (p) console.log(`  runner per host: ${p.roundTrips} round trips: ${p.shellOps} shell requests on ${p.execs} exec channels, ${p.sftpOps} SFTP requests; connect+auth ${fmt(p.connectMs)}`);
   record(key, { hosts: r.n, checks: r.variant, ...figures, ...ratios, goal: 1.25, kex: KEX, load: r.load, runnerPerHost: p });
   const s = (name: string) => (figures[name] ? `${(figures[name].wallMs.median / 1000).toFixed(2)} s (${(figures[name].wallMs.min / 1000).toFixed(2)}–${(figures[name].wallMs.max / 1000).toFixed(2)})` : '-');
   const x = (v: number | undefined) => (v === undefined ? '-' : `${v}×`);
@@ -63,18 +62,12 @@ export function printTable(): void {
 
 /** Medians of runner's per-host SSH figures (--stats) of its last run. */
 export function runnerStats(fleet: Fleet, variant: Variant) {
-  const dir = join(fleet.shared.root, `runner-${variant}`);
-  let per: Record<string, SshStats>;
-  let doc: ReportDocument;
+  let per: SshStats[];
   try {
-    per = JSON.parse(readFileSync(join(dir, 'stats.json'), 'utf8'));
-    doc = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    per = Object.values(JSON.parse(readFileSync(join(fleet.shared.root, `runner-${variant}`, 'stats.json'), 'utf8')));
   } catch {
     return undefined;
   }
-  const stats = Object.values(per);
-  const median = (k: keyof SshStats) => stat(stats.map((x) => x[k])).median;
-  // check-mode probes of a host run at once: its time is its connection plus its slowest probe
-  const hostMs = stat(doc.hosts.map((h) => (per[h.host]?.connectMs ?? 0) + Math.max(0, ...h.results.map((x) => x.durationMs))));
-  return { connectMs: stat(stats.map((x) => x.connectMs)), hostMs, roundTrips: median('roundTrips'), execs: median('execs'), shellOps: median('shellOps'), sftpOps: median('sftpOps') };
+  const median = (k: keyof SshStats) => stat(per.map((x) => x[k])).median;
+  return { connectMs: stat(per.map((x) => x.connectMs)), roundTrips: median('roundTrips'), execs: median('execs'), shellOps: median('shellOps'), sftpOps: median('sftpOps') };
 }

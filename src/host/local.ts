@@ -88,15 +88,16 @@ export class LocalHost implements Host {
   /** Several rm side by side: unlinking is bound by per-directory locks and latency, not one core (bench/local). */
   private async rmAll(paths: readonly string[]): Promise<string> {
     const lanes = Array.from({ length: Math.min(RM_LANES, paths.length) }, (_, lane) => paths.filter((_, i) => i % RM_LANES === lane));
-    const errs = await Promise.all(lanes.map(async (lane) => {
-      let stderr = '';
-      for (const chunk of chunks(lane, 500)) {
-        const r = await this.run('rm', removeArgv(chunk));
-        if (r.exitCode !== 0) stderr += r.stderr || `rm exited ${r.exitCode}\n`;
-      }
-      return stderr;
-    }));
-    return errs.join('');
+    return (await Promise.all(lanes.map((lane) => this.rmLane(lane)))).join('');
+  }
+
+  private async rmLane(paths: readonly string[]): Promise<string> {
+    let stderr = '';
+    for (const chunk of chunks(paths, 500)) {
+      const r = await this.run('rm', removeArgv(chunk));
+      if (r.exitCode !== 0) stderr += r.stderr || `rm exited ${r.exitCode}\n`;
+    }
+    return stderr;
   }
 
   private async outcome(path: string, before: FileStat | null, refused: string | undefined, stderr: string): Promise<RemoveResult> {

@@ -12,7 +12,6 @@ const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 70);
 const TOOLS_TRIALS = Number(process.env.CRASH_TOOLS_TRIALS ?? 30);
 const DAY = 86_400_000;
-const FILES_PER_DIR = 60;
 
 /** mulberry32: a small seeded PRNG, so a failing trial can be replayed with FAULT_SEED. */
 function prng(seed: number): () => number {
@@ -35,7 +34,7 @@ function worker(dir: string): { base: string; config: string; files: string[] } 
   for (let d = 0; d < 24; d++) {
     const name = `b${String(d).padStart(2, '0')}`;
     for (const sub of ['build', 'objdir', 'dist']) mkdirSync(join(base, name, sub), { recursive: true });
-    for (let f = 0; f < FILES_PER_DIR; f++) {
+    for (let f = 0; f < 60; f++) {
       const rel = `${name}/${['build', 'objdir', 'dist'][f % 3]}/f${f}`;
       writeFileSync(join(base, rel), 'x'.repeat(200));
       files.push(rel);
@@ -58,7 +57,13 @@ function worker(dir: string): { base: string; config: string; files: string[] } 
  */
 function applyKilledAfter(config: string, ms: number): Promise<void> {
   const child = spawn(process.execPath, [RUNNER_BIN, 'apply', '-c', config], { stdio: 'ignore', detached: true });
-  const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), ms);
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // the group ended just before the timer: nothing left to kill
+    }
+  }, ms);
   return new Promise((resolve) => child.on('exit', () => (clearTimeout(timer), resolve())));
 }
 
