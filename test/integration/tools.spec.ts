@@ -206,6 +206,21 @@ describe.each(['hg', 'git'] as const)('tools with real %s repos', (vcs) => {
     expect(planOf(moved)).toMatchObject([{ action: 'update', to: { tag: 'v1.0.2', rev: two } }]);
   });
 
+  // hg only: git keeps no transaction journal
+  if (vcs === 'hg') it('pulls into a checkout whose last pull was killed (an abandoned transaction)', async () => {
+    const src = source('src-journal');
+    const path = join(base, 'co-journal');
+    cloneAs(vcs, src, path);
+    const wanted = commit(src, vcs, 'v3');
+    // what a pull killed mid-way leaves: its journal, which makes hg refuse every later pull
+    writeFileSync(join(path, '.hg', 'store', 'journal'), '');
+    const co = { path, vcs, repo: src };
+    expect((await run('apply', [co])).status).toBe('changed');
+    expect(headOf(path, vcs)).toBe(wanted);
+    expect(existsSync(join(path, '.hg', 'store', 'journal'))).toBe(false);
+    expect((await run('apply', [co])).status).toBe('ok');
+  });
+
   it('fails on a symlink instead of following it', async () => {
     const src = source('src-link');
     const path = join(base, 'co-link');

@@ -22,6 +22,8 @@ export const hg: Vcs = {
   },
 
   async pull(run, co, cwd) {
+    // a pull killed mid-way leaves an abandoned transaction that stops every later pull; exit 1: there was none
+    await run(['recover'], { doing: `rolling back an interrupted transaction in ${cwd}`, cwd, ok: [0, 1] });
     await run(['pull', '-q', '--', co.repo], { doing: `pulling ${co.repo} into ${cwd}`, cwd });
   },
 
