@@ -120,8 +120,12 @@ export interface Host {
   lstat(path: string): Promise<FileStat | null>;
   /** the entries of a directory with lstat data; null when it does not exist */
   readdir(path: string): Promise<DirEntry[] | null>;
-  /** utf-8 contents; null when the file does not exist */
-  readFile(path: string): Promise<string | null>;
+  /**
+   * utf-8 contents of a regular file; null when it does not exist. Bounded and safe on paths others control:
+   * a symlink (last component or on the way), FIFO, device or dir is an error naming the path, never followed
+   * or waited on; more than `maxBytes` (default 1 MiB) is an error.
+   */
+  readFile(path: string, opts?: { maxBytes?: number }): Promise<string | null>;
   /** atomic: a temp file beside `path`, then rename */
   writeFile(path: string, data: string, opts?: { mode?: number }): Promise<void>;
   rename(from: string, to: string): Promise<void>;

@@ -2,9 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { constants, promises as fs, type Stats } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { execa } from 'execa';
+import { decodeBytes, encodeBytes } from '../core/bytes.js';
+import { RunnerError } from '../core/errors.js';
 import type { CommandResult, DirEntry, FileStat, FileType, Host, RemoveResult, RunOptions } from '../core/types.js';
 import { asUser } from './become.js';
 import { parseDiskUsage, removeArgv, diskUsageArgv, unlockDirsArgv } from './commands.js';
+import { mountPoints, mountUnder } from './mounts.js';
+import { chunkGroups, rawArgsArgv } from './raw-args.js';
+import { readRegularFile } from './read-bounded.js';
+
+/** Output a command may print before runner stops reading it: a flood is an error, never a full memory. */
+export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** The machine runner itself runs on: execa for commands, node:fs for files. */
 export class LocalHost implements Host {
@@ -22,46 +30,57 @@ export class LocalHost implements Host {
       stdin: opts.input === undefined ? 'ignore' : 'pipe',
       stripFinalNewline: false,
       killSignal: 'SIGKILL',
+      encoding: 'buffer',
+      maxBuffer: MAX_OUTPUT_BYTES,
     });
-    const stderr = r.stderr || (r.exitCode === undefined && !r.signal ? (r.originalMessage ?? r.message ?? '') : '');
-    return { exitCode: r.exitCode, stdout: r.stdout, stderr, timedOut: r.timedOut, signal: r.signal };
+    const stdout = decodeBytes(r.stdout ?? new Uint8Array());
+    const said = decodeBytes(r.stderr ?? new Uint8Array());
+    if (r.isMaxBuffer) return { exitCode: undefined, stdout: '', stderr: `${file}: output larger than ${MAX_OUTPUT_BYTES} bytes: dropped`, timedOut: false };
+    const stderr = said || (r.exitCode === undefined && !r.signal ? (r.originalMessage ?? r.message ?? '') : '');
+    return { exitCode: r.exitCode, stdout, stderr, timedOut: r.timedOut, signal: r.signal };
   }
 
   async lstat(path: string): Promise<FileStat | null> {
-    return missingAsNull(async () => toStat(await fs.lstat(path)));
+    return missingAsNull(async () => toStat(await fs.lstat(encodeBytes(path))));
   }
 
   async readdir(path: string): Promise<DirEntry[] | null> {
-    const names = await missingAsNull(() => fs.readdir(path));
+    const names = await missingAsNull(() => fs.readdir(encodeBytes(path), { encoding: 'buffer' }));
     if (names === null) return null;
-    const entries = await Promise.all(names.map(async (name) => {
+    const entries = await Promise.all(names.map(async (raw) => {
+      const name = decodeBytes(raw);
       const st = await this.lstat(join(path, name));
       return st && { name, ...st };
     }));
     return entries.filter((e): e is DirEntry => e !== null);
   }
 
-  async readFile(path: string): Promise<string | null> {
-    return missingAsNull(() => fs.readFile(path, 'utf8'));
+  async readFile(path: string, opts: { maxBytes?: number } = {}): Promise<string | null> {
+    const dir = dirname(path);
+    const real = await missingAsNull(() => fs.realpath(encodeBytes(dir), { encoding: 'buffer' }));
+    if (real === null) return null;
+    if (!real.equals(encodeBytes(dir))) throw new RunnerError(`${path}: ${dir} is reached through a symlink: runner never follows one here`);
+    const buf = await readRegularFile(path, opts);
+    return buf === null ? null : buf.toString('utf8');
   }
 
   async writeFile(path: string, data: string, opts: { mode?: number } = {}): Promise<void> {
-    const tmp = join(dirname(path), `.${basename(path)}.runner-${process.pid}-${randomBytes(4).toString('hex')}`);
-    const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, opts.mode ?? 0o644);
+    const tmp = join(dirname(path), `.${basename(path).slice(0, 100)}.runner-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const handle = await fs.open(encodeBytes(tmp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, opts.mode ?? 0o644);
     try {
       await handle.writeFile(data, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await fs.rename(tmp, path).catch(async (err: unknown) => {
-      await fs.rm(tmp, { force: true });
+    await fs.rename(encodeBytes(tmp), encodeBytes(path)).catch(async (err: unknown) => {
+      await fs.rm(encodeBytes(tmp), { force: true });
       throw err;
     });
   }
 
   async rename(from: string, to: string): Promise<void> {
-    await fs.rename(from, to);
+    await fs.rename(encodeBytes(from), encodeBytes(to));
   }
 
   async remove(path: string): Promise<RemoveResult> {
@@ -70,16 +89,19 @@ export class LocalHost implements Host {
 
   async removeAll(paths: readonly string[]): Promise<RemoveResult[]> {
     const stats = await Promise.all(paths.map(async (p) => [await this.lstat(p), await this.lstat(dirname(p))] as const));
+    const mounts = paths.length ? await mountPoints(this) : new Set<string>();
     const refused = new Map<string, string>();
     for (const [i, [self, parent]] of stats.entries()) {
       const p = paths[i] as string;
+      const mount = self?.type === 'dir' ? mountUnder(mounts, p) : undefined;
       if (self && parent && self.type === 'dir' && self.dev !== parent.dev) refused.set(p, `${p} is a mount point: not removed`);
+      else if (mount) refused.set(p, `${mount === p ? `${p} is a mount point` : `${p} holds a mount point (${mount})`}: not removed`);
     }
     const todo = paths.filter((p, i) => stats[i]?.[0] && !refused.has(p));
     let stderr = await this.rmAll(todo);
-    if (stderr) {
-      // read-only dirs inside the tree (e.g. from chmod -w in a build) block unlinking their entries
-      await this.run('find', unlockDirsArgv(todo));
+    if (stderr && !isRoot()) {
+      // read-only dirs (chmod -w in a build) block a non-root rm; root needs no unlock, and chmod by path could follow a swapped link
+      await this.run('sh', rawArgsArgv('exec find "$@"', unlockDirsArgv(todo)));
       stderr = await this.rmAll(todo);
     }
     return Promise.all(paths.map((p, i) => this.outcome(p, stats[i]?.[0] ?? null, refused.get(p), stderr)));
@@ -93,8 +115,8 @@ export class LocalHost implements Host {
 
   private async rmLane(paths: readonly string[]): Promise<string> {
     let stderr = '';
-    for (const chunk of chunks(paths, 500)) {
-      const r = await this.run('rm', removeArgv(chunk));
+    for (const chunk of chunkGroups(paths.map((p) => [p])).map((ids) => ids.map((i) => paths[i] as string))) {
+      const r = await this.run('sh', rawArgsArgv('exec rm "$@"', removeArgv(chunk)));
       if (r.exitCode !== 0) stderr += r.stderr || `rm exited ${r.exitCode}\n`;
     }
     return stderr;
@@ -115,7 +137,7 @@ export class LocalHost implements Host {
   }
 
   async freeBytes(path: string): Promise<number> {
-    const s = await fs.statfs(path);
+    const s = await fs.statfs(encodeBytes(path) as unknown as string);
     return s.bavail * s.bsize;
   }
 
@@ -124,12 +146,6 @@ export class LocalHost implements Host {
 
 /** rm processes at once in removeAll: 4 deleted a 20,000-file tree 1.5× as fast as one on ext4. */
 const RM_LANES = 4;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 function isRoot(): boolean {
   return process.getuid?.() === 0;

@@ -1,4 +1,5 @@
 import { constants, promises as fs } from 'node:fs';
+import { encodeBytes } from '../core/bytes.js';
 import { RunnerError } from '../core/errors.js';
 
 /** Default cap of a file read: markers, pid files, locks, summaries, configs are small. */
@@ -18,7 +19,7 @@ export async function readRegularFile(path: string, opts: BoundedRead = {}): Pro
   const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
+    handle = await fs.open(encodeBytes(path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
