@@ -1,5 +1,5 @@
 import type { Client, SFTPWrapper } from 'ssh2';
-import { HostUnreachableError } from '../core/errors.js';
+import { HostUnreachableError, RunnerError } from '../core/errors.js';
 import { limiter } from '../core/limit.js';
 import type { CommandResult, DirEntry, FileStat, Host, RemoveResult, RunOptions } from '../core/types.js';
 import { diskUsageArgv, parseDiskUsage } from './commands.js';
@@ -8,7 +8,8 @@ import { remoteCommand } from './ssh/argv.js';
 import { classify } from './ssh/classify.js';
 import { connect, type SshOptions, type SshTarget } from './ssh/connect.js';
 import { exec, type ExecOptions } from './ssh/exec.js';
-import { freeBytesCommand, lstatCommand, parseFreeBytes, parseRecords, readdirCommand, readFileCommand, removeCommand, runCommand } from './ssh/remote-fs.js';
+import { freeBytesCommand, lstatCommand, parseFreeBytes, parseRecords, READ_REFUSALS, readdirCommand, readFileCommand, removeCommand, runCommand } from './ssh/remote-fs.js';
+import { DEFAULT_MAX_BYTES } from './read-bounded.js';
 import { sftpRename, sftpWriteFile } from './ssh/sftp.js';
 import { RemoteShell } from './ssh/shell.js';
 import { ShellPool } from './ssh/shells.js';
@@ -158,10 +159,14 @@ export class SshHost implements Host {
     return out.startsWith('D\0') ? parseRecords(out.slice(2)) : null;
   }
 
-  async readFile(path: string): Promise<string | null> {
-    const r = await this.shellRun(readFileCommand(path));
+  async readFile(path: string, opts: { maxBytes?: number } = {}): Promise<string | null> {
+    const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+    const r = await this.shellRun(readFileCommand(path, max));
     if (r.exitCode === 3) return null;
+    const refused = READ_REFUSALS[r.exitCode ?? -1];
+    if (refused) throw new RunnerError(`${this.name}:${refused(path, r.stderr)}`);
     if (r.exitCode !== 0) throw new Error(`reading ${path} on ${this.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    if (Buffer.byteLength(r.stdout) > max) throw new RunnerError(`${this.name}:${path} is larger than ${max} bytes: not read`);
     return r.stdout;
   }
 

@@ -1,20 +1,21 @@
-import { join } from 'node:path/posix';
 import { MARKER } from '../checks/clobber/index.js';
 import type { ClobberAction, ClobberOptions, ClobberPlan } from '../checks/clobber/schema.js';
-import { RunnerError } from '../core/errors.js';
-import { LEFTOVER_SUFFIX } from '../core/paths.js';
+import { RunnerError, describeError } from '../core/errors.js';
+import { count, printable } from '../core/text.js';
 import type { Host, Remediation } from '../core/types.js';
-import { removeLeftovers, retireAll } from './retire.js';
-import { count } from '../core/text.js';
+import { mountPoints } from '../host/mounts.js';
+import { writeIn } from '../host/pinned.js';
+import { retireEntries } from './retire.js';
 
 export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
   id: 'clobber',
   async apply(host, plan) {
+    const mounts = await mountPoints(host);
     const failures: string[] = [];
     for (const action of plan.actions) {
-      const errors = action.kind === 'clobber' ? await empty(host, action) : [];
+      const errors = action.kind === 'clobber' ? await retireEntries(host, action.pin, action.entries, mounts) : [];
       // the marker moves only after a complete clobber, so an interrupted one is simply redone
-      if (errors.length === 0) await host.writeFile(join(action.path, MARKER), `${action.requestedAt}\n`);
+      if (errors.length === 0) errors.push(...(await mark(host, action)));
       failures.push(...errors);
     }
     const clobbered = plan.actions.filter((a) => a.kind === 'clobber').length;
@@ -24,9 +25,7 @@ export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
   },
 };
 
-async function empty(host: Host, action: ClobberAction): Promise<string[]> {
-  const paths = action.delete.map((name) => join(action.path, name));
-  const leftovers = paths.filter((p) => p.endsWith(LEFTOVER_SUFFIX));
-  const entries = paths.filter((p) => !p.endsWith(LEFTOVER_SUFFIX));
-  return [...(await removeLeftovers(host, leftovers)), ...(await retireAll(host, entries.map((path) => ({ path }))))];
+/** The marker is written inside the pinned build dir, never through a path someone could have swapped. */
+async function mark(host: Host, action: ClobberAction): Promise<string[]> {
+  return writeIn(host, action.pin, MARKER, `${action.requestedAt}\n`).then(() => [], (err: unknown) => [printable(describeError(err))]);
 }

@@ -1,20 +1,21 @@
-import type { PurgePlan, PurgeVolume } from '../checks/purge/plan.js';
+import type { PurgeItem, PurgePlan, PurgeVolume } from '../checks/purge/plan.js';
 import type { PurgeOptions } from '../checks/purge/schema.js';
 import { formatBytes } from '../config/units.js';
 import { RunnerError } from '../core/errors.js';
-import type { Remediation } from '../core/types.js';
-import { removeLeftovers, retireAll } from './retire.js';
 import { count } from '../core/text.js';
+import type { Remediation } from '../core/types.js';
+import { mountPoints } from '../host/mounts.js';
+import { retireEntries } from './retire.js';
 
 export const purge: Remediation<PurgeOptions, PurgePlan> = {
   id: 'purge',
   async apply(host, plan) {
-    const leftovers = plan.delete.filter((i) => i.reason === 'leftover');
-    const dirs = plan.delete.filter((i) => i.reason !== 'leftover');
-    const failures = [
-      ...(await removeLeftovers(host, leftovers.map((i) => i.path))),
-      ...(await retireAll(host, dirs.map((i) => ({ path: i.path, expect: i })))),
-    ];
+    const mounts = await mountPoints(host);
+    const failures: string[] = [];
+    for (const items of byBase(plan.delete).values()) {
+      const pin = (items[0] as PurgeItem).base;
+      failures.push(...(await retireEntries(host, pin, items.map((i) => ({ name: i.name, dev: i.dev, ino: i.ino })), mounts)));
+    }
     const failed = (path: string) => failures.some((f) => f.startsWith(`${path}: `));
     const gone = plan.delete.filter((i) => !failed(i.path));
     const done = `deleted ${count(gone.length, 'dir')} (${formatBytes(gone.reduce((n, i) => n + i.sizeBytes, 0))})`;
@@ -24,6 +25,12 @@ export const purge: Remediation<PurgeOptions, PurgePlan> = {
     throw new RunnerError(`${done}, but the target cannot be met without protected dirs: ${short.map(shortfall).join('; ')}`);
   },
 };
+
+function byBase(items: readonly PurgeItem[]): Map<string, PurgeItem[]> {
+  const groups = new Map<string, PurgeItem[]>();
+  for (const i of items) groups.set(i.base.path, [...(groups.get(i.base.path) ?? []), i]);
+  return groups;
+}
 
 function shortfall(v: PurgeVolume): string {
   const needed = (v.targetBytes as number) - v.freeBytes;

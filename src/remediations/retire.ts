@@ -1,48 +1,46 @@
-import { describeError } from '../core/errors.js';
-import { LEFTOVER_SUFFIX } from '../core/paths.js';
+import { join } from 'node:path/posix';
+import { LEFTOVER_SUFFIX, trashName } from '../core/paths.js';
+import { printable } from '../core/text.js';
 import type { Host } from '../core/types.js';
+import { mountUnder } from '../host/mounts.js';
+import { PinError, removeIn, retireIn, type EntryOutcome, type Pin, type PinnedEntry } from '../host/pinned.js';
 
-export interface Doomed {
-  path: string;
-  /** identity at probe time: anything replaced since is left alone */
-  expect?: { dev: number; ino: number };
+/** An entry of a pinned dir that the plan deletes, as the probe saw it. */
+export interface Doomed extends PinnedEntry {
+  dev: number;
+  ino: number;
 }
 
 /**
- * Deletes each path the crash-safe way: rename it to `<path>.deleteme` (atomic, in place), then remove all of
- * them in one go. A kill at any point leaves either the untouched entry or a `.deleteme` leftover, never a
- * half-deleted entry under its real name. Returns "path: why" for each one that could not be deleted.
+ * Deletes entries of one pinned dir the crash-safe way: each still-the-same entry is renamed to its
+ * `.deleteme` name (atomic, in place) and removed, relative to the pinned dir; runner's own `.deleteme`
+ * leftovers are removed directly. A kill at any point leaves the untouched entry or a leftover, never a
+ * half-deleted entry under its real name. Entries holding a mount point are refused. Returns "path: why" per failure.
  */
-export async function retireAll(host: Host, doomed: readonly Doomed[]): Promise<string[]> {
+export async function retireEntries(host: Host, pin: Pin, doomed: readonly Doomed[], mounts: ReadonlySet<string>): Promise<string[]> {
   const errors: string[] = [];
-  const moved: { path: string; trash: string }[] = [];
-  const live = await checkIdentity(host, doomed, errors);
-  const stale = await host.removeAll(live.map((d) => `${d.path}${LEFTOVER_SUFFIX}`));
-  for (const [i, d] of live.entries()) {
-    const trash = `${d.path}${LEFTOVER_SUFFIX}`;
-    const blocked = stale[i]?.error;
-    const failed = blocked ? `could not clear ${trash}: ${blocked}` : await host.rename(d.path, trash).then(() => undefined, describeError);
-    if (failed) errors.push(`${d.path}: ${failed}`);
-    else moved.push({ path: d.path, trash });
+  const safe = doomed.filter((d) => {
+    const mount = mountUnder(mounts, join(pin.path, d.name));
+    if (mount) errors.push(`${join(pin.path, d.name)}: holds a mount point (${mount}): left alone`);
+    return !mount;
+  });
+  const leftovers = safe.filter((d) => d.name.endsWith(LEFTOVER_SUFFIX));
+  const entries = safe.filter((d) => !d.name.endsWith(LEFTOVER_SUFFIX));
+  try {
+    const outcomes = [...(await removeIn(host, pin, leftovers)), ...(await retireIn(host, pin, entries, trashName))];
+    [...leftovers, ...entries].forEach((d, i) => {
+      const why = failure(outcomes[i] as EntryOutcome);
+      if (why) errors.push(`${join(pin.path, d.name)}: ${why}`);
+    });
+  } catch (err) {
+    if (!(err instanceof PinError)) throw err;
+    for (const d of safe) errors.push(`${join(pin.path, d.name)}: ${err.message}`);
   }
-  const results = await host.removeAll(moved.map((m) => m.trash));
-  for (const [i, m] of moved.entries()) if (results[i]?.error) errors.push(`${m.path}: ${results[i]?.error}`);
-  return errors;
+  return errors.map(printable);
 }
 
-async function checkIdentity(host: Host, doomed: readonly Doomed[], errors: string[]): Promise<Doomed[]> {
-  const live: Doomed[] = [];
-  for (const d of doomed) {
-    const st = await host.lstat(d.path);
-    if (st === null) continue;
-    if (d.expect && (st.dev !== d.expect.dev || st.ino !== d.expect.ino)) errors.push(`${d.path}: replaced since the probe: left alone`);
-    else live.push(d);
-  }
-  return live;
-}
-
-/** Removes leftover `.deleteme` entries directly, in one go. */
-export async function removeLeftovers(host: Host, paths: readonly string[]): Promise<string[]> {
-  const results = await host.removeAll(paths);
-  return results.flatMap((r, i) => (r.error ? [`${paths[i]}: ${r.error}`] : []));
+function failure(o: EntryOutcome): string | undefined {
+  if (o.status === 'gone' || o.status === 'missing') return undefined;
+  if (o.status === 'replaced') return 'replaced since the probe: left alone';
+  return `${o.status === 'remaining' ? 'not all of it could be deleted' : 'could not be renamed'}${o.detail ? `: ${o.detail}` : ''}`;
 }

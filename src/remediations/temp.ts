@@ -1,21 +1,63 @@
 import type { TempItem, TempOptions, TempPlan } from '../checks/temp/schema.js';
 import { formatBytes } from '../config/units.js';
 import { RunnerError } from '../core/errors.js';
+import { printable } from '../core/text.js';
 import type { Host, Remediation } from '../core/types.js';
+import { mountPoints, mountUnder } from '../host/mounts.js';
+import { deleteOwnedIn, PinError } from '../host/pinned.js';
 
 export const temp: Remediation<TempOptions, TempPlan> = {
   id: 'temp',
   async apply(host, plan) {
     const { same, changed } = await stillTheSame(host, plan.delete);
-    const results = await host.removeAll(same.map((i) => i.path));
-    const failures = results.flatMap((r, i) => (r.error ? [`${same[i]?.path}: ${r.error}`] : []));
-    const gone = same.filter((_, i) => !results[i]?.error);
-    const left = changed.length ? `; ${changed.length} changed since the probe, left alone: ${changed.join(', ')}` : '';
+    const mounts = await mountPoints(host);
+    const failures: string[] = [];
+    const gone: TempItem[] = [];
+    for (const group of byParentAndOwner(same).values()) {
+      for (const [it, why] of await deleteGroup(host, group, mounts)) {
+        if (why) failures.push(printable(`${it.path}: ${why}`));
+        else gone.push(it);
+      }
+    }
+    const left = changed.length ? `; ${changed.length} changed since the probe, left alone: ${changed.map(printable).join(', ')}` : '';
     const done = `deleted ${gone.length} entries (${formatBytes(gone.reduce((n, i) => n + i.bytes, 0))})${left}`;
     if (failures.length) throw new RunnerError(`${done}; ${failures.length} could not be deleted: ${failures.join('; ')}`);
     return done;
   },
 };
+
+/**
+ * Deletes one parent's entries of one owner AS that owner, inside the pinned parent, and only what the owner
+ * owns: a dir swapped above cannot redirect it, and a file another user put in a dir afterwards stays.
+ */
+async function deleteGroup(host: Host, items: readonly TempItem[], mounts: ReadonlySet<string>): Promise<[TempItem, string | undefined][]> {
+  const held = items.map((it) => mountUnder(mounts, it.path));
+  const todo = items.filter((_, i) => held[i] === undefined);
+  const first = items[0] as TempItem;
+  let outcomes: { status: string; detail?: string }[];
+  try {
+    outcomes = await deleteOwnedIn(host, first.parent, todo, { user: first.user, uid: first.uid });
+  } catch (err) {
+    if (!(err instanceof PinError)) throw err;
+    return items.map((it) => [it, err.message]);
+  }
+  const byItem = new Map(todo.map((it, i) => [it, outcomes[i]]));
+  return items.map((it, i) => {
+    if (held[i] !== undefined) return [it, `holds a mount point (${held[i]}): left alone`];
+    const o = byItem.get(it);
+    if (!o || o.status === 'gone' || o.status === 'missing') return [it, undefined];
+    return [it, o.status === 'replaced' ? 'replaced since the probe: left alone' : `not all of it could be deleted${o.detail ? `: ${o.detail}` : ''}`];
+  });
+}
+
+function byParentAndOwner(items: readonly TempItem[]): Map<string, TempItem[]> {
+  const groups = new Map<string, TempItem[]>();
+  for (const it of items) {
+    const key = `${it.uid}\0${it.parent.path}`;
+    groups.set(key, [...(groups.get(key) ?? []), it]);
+  }
+  return groups;
+}
 
 /** Splits the plan into entries still as the probe saw them and paths modified or replaced since (someone uses them again). */
 async function stillTheSame(host: Host, items: readonly TempItem[]): Promise<{ same: TempItem[]; changed: string[] }> {

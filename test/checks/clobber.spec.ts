@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clobber } from '../../src/checks/clobber/index.js';
@@ -63,8 +63,11 @@ describe('checks/clobber', () => {
     ]));
     const checked = await runCheck(host, entry({ dir, feed: feedFile }), testContext('check'));
     expect(checked.status).toBe('drift');
+    const st = lstatSync(join(dir, 'm-central'));
     expect((checked.plan as ClobberPlan).actions).toEqual([{
       builddir: 'm-central', path: join(dir, 'm-central'), kind: 'clobber', requestedAt: 300, who: 'b', markerBefore: 100, delete: ['build', 'log.txt'],
+      pin: { path: join(dir, 'm-central'), dev: st.dev, ino: st.ino },
+      entries: ['build', 'log.txt'].map((name) => ({ name, dev: st.dev, ino: lstatSync(join(dir, 'm-central', name)).ino })),
     }]);
     const applied = await runCheck(host, entry({ dir, feed: feedFile }), testContext('apply'));
     expect(applied.status).toBe('changed');

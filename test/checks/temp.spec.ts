@@ -1,4 +1,4 @@
-import { chownSync, existsSync, lchownSync, lutimesSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, lutimesSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { hashTree, listTree } from '../helpers/tree.js';
 import { ensureUser } from '../helpers/users.js';
 
 const root = sandbox();
+// as /tmp is: the build users reach it (temp deletes as the entry's owner)
+chmodSync(root, 0o755);
 const host = new LocalHost();
 const servers: Server[] = [];
 afterAll(() => servers.forEach((s) => s.close()));
@@ -72,6 +74,7 @@ describe('checks/temp (real files owned by test users)', () => {
     mkdirSync(join(outside, 'dir'));
     writeFileSync(join(outside, 'dir', 'inside'), 'precious too');
     mkdirSync(tmp);
+    chmodSync(tmp, 0o1777); // as /tmp is
     file(join(tmp, 'old.log'), build);
     file(join(tmp, '.hidden-old'), build);
     file(join(tmp, 'odd\nname with  spaces'), build);

@@ -5,8 +5,12 @@ import { parseFeed, parseMarker, requestsFor, type Request } from './parse.js';
 import { ClobberOptions, type ClobberAction, type ClobberPlan } from './schema.js';
 import { allInOrder } from '../../core/all.js';
 import { count } from '../../core/text.js';
+import { describeError } from '../../core/errors.js';
 
 export const MARKER = 'last-clobber';
+
+/** A feed for thousands of workers is a few MB; past this it is refused, never held in memory. */
+export const FEED_MAX_BYTES = 32 * 1024 * 1024;
 
 export const clobber: Check<ClobberOptions, ClobberPlan> = {
   id: 'clobber',
@@ -15,9 +19,11 @@ export const clobber: Check<ClobberOptions, ClobberPlan> = {
   async probe(host, opts, ctx): Promise<Finding<ClobberPlan>> {
     const [text, name] = await allInOrder([readFeed(host, opts, ctx), opts.host ?? shortHostname(host)]);
     const { requests, rejected } = requestsFor(parseFeed(text, opts.feed), name);
-    const found = await allInOrder(requests.map((req) => actionFor(host, opts, req)));
+    const nowS = Math.floor(ctx.now().getTime() / 1000);
+    const warnings = [...rejected];
+    const found = await allInOrder(requests.map((req) => actionFor(host, opts, req, nowS, warnings)));
     const actions = found.filter((a): a is ClobberAction => a !== undefined);
-    const extra = rejected.length ? { warnings: rejected } : {};
+    const extra = warnings.length ? { warnings } : {};
     if (actions.length === 0) return { state: 'ok', summary: `no clobber requests pending for ${name} under ${opts.dir}`, ...extra };
     return { state: 'drift', summary: describeActions(actions), plan: { actions }, ...extra };
   },
@@ -33,7 +39,7 @@ export const clobber: Check<ClobberOptions, ClobberPlan> = {
 
 async function readFeed(host: Host, opts: ClobberOptions, ctx: Context): Promise<string> {
   if (/^https?:\/\//.test(opts.feed)) return ctx.fetchText(opts.feed, opts.timeout);
-  const text = await host.readFile(opts.feed);
+  const text = await host.readFile(opts.feed, { maxBytes: FEED_MAX_BYTES });
   if (text === null) throw new Error(`clobber feed ${opts.feed} does not exist`);
   return text;
 }
@@ -43,19 +49,33 @@ async function shortHostname(host: Host): Promise<string> {
   return r.stdout.trim().split('.')[0] ?? '';
 }
 
+/** A marker this far ahead of the clock is not believed: it would hide every later request. */
+const FUTURE_SLACK_S = 3600;
+
 /** What a request means for one build dir present on this host, or undefined when nothing is due. */
-async function actionFor(host: Host, opts: ClobberOptions, req: Request): Promise<ClobberAction | undefined> {
+async function actionFor(host: Host, opts: ClobberOptions, req: Request, nowS: number, warnings: string[]): Promise<ClobberAction | undefined> {
   const path = join(opts.dir, req.builddir);
-  const [st, marker] = await allInOrder([host.lstat(path), host.readFile(join(path, MARKER))]);
+  const [st, marker] = await allInOrder([host.lstat(path), readMarker(host, join(path, MARKER))]);
   if (st === null || st.type !== 'dir') return undefined;
-  const markerBefore = parseMarker(marker);
-  const base = { builddir: req.builddir, path, requestedAt: req.lastclobber, markerBefore, ...(req.who ? { who: req.who } : {}) };
-  if (markerBefore === null) return { ...base, kind: 'record', delete: [] };
-  if (req.lastclobber <= markerBefore) return undefined;
-  const entries = (await host.readdir(path)) ?? [];
+  if (marker.warning) warnings.push(marker.warning);
+  const markerBefore = parseMarker(marker.text);
+  const pin = { path, dev: st.dev, ino: st.ino };
+  const base = { builddir: req.builddir, path, requestedAt: req.lastclobber, markerBefore, pin, ...(req.who ? { who: req.who } : {}) };
+  if (markerBefore === null) return { ...base, kind: 'record', delete: [], entries: [] };
+  const future = markerBefore > nowS + FUTURE_SLACK_S;
+  if (future) warnings.push(`${join(path, MARKER)} is in the future (${new Date(markerBefore * 1000).toISOString()}): ignored, so it cannot hide requests`);
+  if (!future && req.lastclobber <= markerBefore) return undefined;
   const keep = [MARKER, ...opts.skip];
-  const doomed = entries.map((e) => e.name).filter((n) => !keep.some((g) => matchesGlob(n, g))).sort();
-  return { ...base, kind: 'clobber', delete: doomed };
+  const doomed = ((await host.readdir(path)) ?? []).filter((e) => !keep.some((g) => matchesGlob(e.name, g))).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return { ...base, kind: 'clobber', delete: doomed.map((e) => e.name), entries: doomed.map(({ name, dev, ino }) => ({ name, dev, ino })) };
+}
+
+/** The marker is the build user's file: a FIFO, link or huge file there is a warning and counts as no marker. */
+async function readMarker(host: Host, path: string): Promise<{ text: string | null; warning?: string }> {
+  return host.readFile(path, { maxBytes: 64 }).then(
+    (text) => ({ text }),
+    (err: unknown) => ({ text: null, warning: `${describeError(err)}: treated as no marker` }),
+  );
 }
 
 function describeActions(actions: readonly ClobberAction[]): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration } from '../../config/units.js';
+import type { Pin } from '../../host/pinned.js';
 
 const Feed = z
   .string()
@@ -32,6 +33,9 @@ export interface ClobberAction {
   markerBefore: number | null;
   /** names of the entries to delete (clobber only) */
   delete: string[];
+  /** the build dir as probed, and the identity of each entry to delete: apply acts only on these */
+  pin: Pin;
+  entries: { name: string; dev: number; ino: number }[];
 }
 
 export interface ClobberPlan {

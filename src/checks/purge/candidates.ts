@@ -2,17 +2,21 @@ import { join } from 'node:path/posix';
 import { matchesGlob } from '../../core/glob.js';
 import { LEFTOVER_SUFFIX } from '../../core/paths.js';
 import type { DirEntry } from '../../core/types.js';
+import { mountUnder } from '../../host/mounts.js';
+import type { Pin } from '../../host/pinned.js';
 import type { PurgeOptions } from './schema.js';
 
 export interface Candidate {
   path: string;
+  /** the base dir it was listed in */
+  base: Pin;
   entry: DirEntry;
   ageMs: number;
 }
 
 /** Why a build dir must stay, or undefined when it may go. */
-export function protection(c: Candidate, opts: PurgeOptions, active: readonly string[]): string | undefined {
-  const busy = activeProtection(c, active);
+export function protection(c: Candidate, opts: PurgeOptions, active: readonly string[], mounts: ReadonlySet<string>): string | undefined {
+  const busy = activeProtection(c, active) ?? mountProtection(c, mounts);
   if (busy) return busy;
   if (c.ageMs < opts.min_age) return `younger than min_age`;
   for (const rule of opts.keep) {
@@ -23,6 +27,11 @@ export function protection(c: Candidate, opts: PurgeOptions, active: readonly st
   return undefined;
 }
 
+/** A bind mount (even of the same filesystem) at or below a build dir: deleting it would empty the mount's source. */
+export function mountProtection(c: Candidate, mounts: ReadonlySet<string>): string | undefined {
+  const m = mountUnder(mounts, c.path);
+  return m === undefined ? undefined : m === c.path ? 'a mount point' : `holds a mount point (${m})`;
+}
 
 /** `active (path)` when an active path is this dir, lies inside it, or holds it. */
 export function activeProtection(c: Candidate, active: readonly string[]): string | undefined {
@@ -31,13 +40,14 @@ export function activeProtection(c: Candidate, active: readonly string[]): strin
 }
 
 /** Splits a base dir's entries into leftovers of an interrupted run, build dirs, and entries to ignore. */
-export function classify(base: string, baseDev: number, entries: readonly DirEntry[], nowMs: number) {
+export function classify(pin: Pin, entries: readonly DirEntry[], nowMs: number) {
+  const base = pin.path;
   const leftovers: Candidate[] = [];
   const dirs: Candidate[] = [];
   const warnings: string[] = [];
   for (const entry of entries) {
-    const c: Candidate = { path: join(base, entry.name), entry, ageMs: nowMs - entry.mtimeMs };
-    if (entry.dev !== baseDev) warnings.push(`${c.path} is on another filesystem: left alone`);
+    const c: Candidate = { path: join(base, entry.name), base: pin, entry, ageMs: nowMs - entry.mtimeMs };
+    if (entry.dev !== pin.dev) warnings.push(`${c.path} is on another filesystem: left alone`);
     else if (entry.name.endsWith(LEFTOVER_SUFFIX)) leftovers.push(c);
     else if (entry.type === 'dir') dirs.push(c);
   }

@@ -1,6 +1,7 @@
 import { formatBytes, formatDuration } from '../../config/units.js';
 import { allInOrder } from '../../core/all.js';
 import type { Check, Finding } from '../../core/types.js';
+import { mountPoints } from '../../host/mounts.js';
 import type { PurgePlan, PurgeVolume } from './plan.js';
 import { readActive, scanVolumes } from './scan.js';
 import { PurgeOptions } from './schema.js';
@@ -12,10 +13,10 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
   summary: 'deletes old build dirs, oldest first, until each filesystem has the free space it needs',
   options: PurgeOptions,
   async probe(host, opts, ctx): Promise<Finding<PurgePlan>> {
-    const [active, { volumes, warnings }] = await allInOrder([readActive(host, opts), scanVolumes(host, opts, ctx.now().getTime())]);
+    const [active, mounts, { volumes, warnings }] = await allInOrder([readActive(host, opts), mountPoints(host), scanVolumes(host, opts, ctx.now().getTime())]);
     const plan: PurgePlan = { delete: [], volumes: [], protected: [] };
     for (const v of volumes) {
-      const chosen = await selectVolume(host, v, opts, active);
+      const chosen = await selectVolume(host, v, opts, active, mounts);
       plan.delete.push(...chosen.items);
       plan.volumes.push(chosen.volume);
       plan.protected.push(...chosen.kept);

@@ -1,8 +1,13 @@
+import type { Pin } from '../../host/pinned.js';
+
 /** What purge would delete and what it predicts; data, shown by check mode and executed by apply. */
 export type PurgeReason = 'leftover' | 'age' | 'space';
 
 export interface PurgeItem {
   path: string;
+  /** the base dir holding it, as probed: apply acts only inside that very dir, on this name */
+  base: Pin;
+  name: string;
   sizeBytes: number;
   mtime: string;
   reason: PurgeReason;

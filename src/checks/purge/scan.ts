@@ -1,4 +1,6 @@
+import { normalize } from 'node:path/posix';
 import { allInOrder } from '../../core/all.js';
+import { rawArgsArgv } from '../../host/raw-args.js';
 import type { Host } from '../../core/types.js';
 import { classify, type Candidate } from './candidates.js';
 import type { PurgeOptions } from './schema.js';
@@ -23,7 +25,7 @@ export async function scanVolumes(host: Host, opts: PurgeOptions, nowMs: number)
       continue;
     }
     const entries = listed ?? [];
-    const found = classify(base, st.dev, entries, nowMs);
+    const found = classify({ path: base, dev: st.dev, ino: st.ino }, entries, nowMs);
     warnings.push(...found.warnings);
     const volume = byDev.get(st.dev) ?? { dirs: [], freeBytes: await host.freeBytes(base), leftovers: [], candidates: [] };
     volume.dirs.push(base);
@@ -36,10 +38,20 @@ export async function scanVolumes(host: Host, opts: PurgeOptions, nowMs: number)
   return { volumes, warnings };
 }
 
-/** The configured active paths plus those listed in `active_file` (one per line; a missing file lists none). */
+/**
+ * The configured active paths plus those listed in `active_file` (one per line; a missing file lists none),
+ * each as written (normalised: `//`, `/./`, a trailing `/`) and with symlinks resolved on the host, so a
+ * job naming its dir another way still protects it. The file is the job's: read bounded, never followed.
+ */
 export async function readActive(host: Host, opts: PurgeOptions): Promise<string[]> {
-  if (!opts.active_file) return opts.active;
-  const text = (await host.readFile(opts.active_file)) ?? '';
+  const text = opts.active_file ? ((await host.readFile(opts.active_file, { maxBytes: ACTIVE_FILE_MAX_BYTES })) ?? '') : '';
   const listed = text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/'));
-  return [...opts.active, ...listed];
+  const written = [...new Set([...opts.active, ...listed].map((p) => normalize(p).replace(/(.)\/+$/, '$1')))];
+  if (written.length === 0) return [];
+  const r = await host.run('sh', rawArgsArgv('exec realpath -m -z -- "$@"', written));
+  if (r.exitCode !== 0) throw new Error(`resolving the active paths: ${r.stderr.trim() || `realpath exited ${r.exitCode}`}`);
+  return [...new Set([...written, ...r.stdout.split('\0').filter(Boolean)])];
 }
+
+/** A job lists a handful of dirs; anything bigger is not an active file. */
+const ACTIVE_FILE_MAX_BYTES = 64 * 1024;

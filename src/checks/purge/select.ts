@@ -1,5 +1,5 @@
 import type { Host } from '../../core/types.js';
-import { activeProtection, protection, type Candidate } from './candidates.js';
+import { activeProtection, mountProtection, protection, type Candidate } from './candidates.js';
 import type { PurgeItem, PurgePlan, PurgeReason, PurgeVolume } from './plan.js';
 import type { Volume } from './scan.js';
 import type { PurgeOptions } from './schema.js';
@@ -7,18 +7,18 @@ import type { PurgeOptions } from './schema.js';
 const FIRST_BATCH = 8;
 
 /** Chooses what goes on one filesystem: leftovers, dirs past max_age, then the oldest until the target is met. */
-export async function selectVolume(host: Host, v: Volume, opts: PurgeOptions, active: readonly string[]) {
+export async function selectVolume(host: Host, v: Volume, opts: PurgeOptions, active: readonly string[], mounts: ReadonlySet<string>) {
   const kept: PurgePlan['protected'] = [];
   const deletable: Candidate[] = [];
   for (const c of v.candidates) {
-    const why = protection(c, opts, active);
+    const why = protection(c, opts, active, mounts);
     if (why) kept.push({ path: c.path, why });
     else deletable.push(c);
   }
   const isOld = (c: Candidate) => opts.max_age !== 'off' && c.ageMs > opts.max_age;
   // leftovers are runner's own trash, so keep globs and ages do not apply; an active path still wins
   const leftovers = v.leftovers.filter((c) => {
-    const why = activeProtection(c, active);
+    const why = activeProtection(c, active) ?? mountProtection(c, mounts);
     if (why) kept.push({ path: c.path, why });
     return !why;
   });
@@ -50,8 +50,8 @@ export async function selectVolume(host: Host, v: Volume, opts: PurgeOptions, ac
 }
 
 function item(c: Candidate, sizes: Map<string, number>, reason: PurgeReason): PurgeItem {
-  const { dev, ino, mtimeMs } = c.entry;
-  return { path: c.path, sizeBytes: sizes.get(c.path) ?? 0, mtime: new Date(mtimeMs).toISOString(), reason, dev, ino };
+  const { dev, ino, mtimeMs, name } = c.entry;
+  return { path: c.path, base: c.base, name, sizeBytes: sizes.get(c.path) ?? 0, mtime: new Date(mtimeMs).toISOString(), reason, dev, ino };
 }
 
 export function sum(items: readonly PurgeItem[]): number {

@@ -1,5 +1,7 @@
 import { formatBytes, formatDuration } from '../../config/units.js';
+import { basename } from 'node:path/posix';
 import type { Check, Finding, Host } from '../../core/types.js';
+import { mountPoints, mountUnder } from '../../host/mounts.js';
 import { resolveUsers, userName, type User } from '../../core/users.js';
 import { expand, type Match } from './expand.js';
 import { scanTrees } from './scan.js';
@@ -17,9 +19,11 @@ export const temp: Check<TempOptions, TempPlan> = {
     const warnings: string[] = [];
     const plan: TempPlan = { delete: [], bytes: 0, kept: [] };
     const candidates: Match[] = [];
-    for (const m of outermost(await matchAll(host, opts.paths, warnings))) {
+    const [matches, mounts] = await Promise.all([matchAll(host, opts.paths, warnings), mountPoints(host)]);
+    for (const m of outermost(matches)) {
       if (!rules.uids.includes(m.stat.uid)) continue;
-      const why = heldBack(m, rules);
+      const mount = mountUnder(mounts, m.path);
+      const why = heldBack(m, rules) ?? (mount ? `holds a mount point (${mount})` : undefined);
       if (why) plan.kept.push({ path: m.path, why });
       else candidates.push(m);
     }
@@ -52,7 +56,7 @@ async function matchAll(host: Host, globs: readonly string[], warnings: string[]
 function item(m: Match, bytes: number, users: readonly User[], nowMs: number): TempItem {
   const { type, uid, dev, ino, mtimeMs } = m.stat;
   return {
-    path: m.path, type: type as TempItem['type'], user: userName(users, uid), uid,
+    path: m.path, parent: m.parent, name: basename(m.path), type: type as TempItem['type'], user: userName(users, uid), uid,
     mtime: new Date(mtimeMs).toISOString(), ageMs: Math.max(0, nowMs - mtimeMs), bytes, dev, ino, mtimeMs,
   };
 }

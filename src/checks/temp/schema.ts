@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Duration } from '../../config/units.js';
 import type { FileType } from '../../core/types.js';
 import { UserList } from '../../core/users.js';
+import type { Pin } from '../../host/pinned.js';
 
 /** An absolute path glob; `.`/`..` components are refused so a glob cannot climb out of where it points. */
 const PathGlob = z.string().superRefine((g, ctx) => {
@@ -28,6 +29,9 @@ export type TempOptions = z.output<typeof TempOptions>;
 /** One entry the plan deletes: a file, a symlink (the link only) or a whole dir. */
 export interface TempItem {
   path: string;
+  /** the dir holding it, as probed, and its name there: apply deletes only inside that very dir */
+  parent: Pin;
+  name: string;
   type: Extract<FileType, 'file' | 'dir' | 'symlink'>;
   user: string;
   uid: number;

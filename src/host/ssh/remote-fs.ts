@@ -85,10 +85,28 @@ export function removeCommand(path: string): string {
   return subshell(script);
 }
 
-/** A file's contents; exit 3 when it does not exist (a dangling symlink, a missing dir on the way included). */
-export function readFileCommand(path: string): string {
-  return subshell(`p=${quoteArg(path)}; [ -e "$p" ] || exit 3; exec cat -- "$p"`);
+/**
+ * At most `max + 1` bytes of a regular file, never through a symlink (last component: `iflag=nofollow`; on the
+ * way: `pwd -P` must be the dir itself) and never waiting on a FIFO (`nonblock`). Exit 3: it does not exist;
+ * 4: a symlink on the way; 5: it is a symlink; 6: not a regular file (its type on stderr).
+ */
+export function readFileCommand(path: string, max: number): string {
+  return subshell([
+    `p=${quoteArg(path)}; d=\${p%/*}; d=\${d:-/}`,
+    `{ [ -e "$p" ] || [ -h "$p" ]; } || exit 3`,
+    `[ "$(cd -P -- "$d" 2>/dev/null && pwd -P)" = "$d" ] || exit 4`,
+    `[ ! -h "$p" ] || exit 5`,
+    `[ -f "$p" ] || { stat -c %F -- "$p" >&2; exit 6; }`,
+    `exec dd if="$p" iflag=nofollow,nonblock,count_bytes,fullblock bs=65536 count=${max + 1} status=none`,
+  ].join('\n'));
 }
+
+/** What an exit of readFileCommand means, as LocalHost says it. */
+export const READ_REFUSALS: Record<number, (path: string, stderr: string) => string> = {
+  4: (p) => `${p}: a directory on the way is a symlink: runner never follows one here`,
+  5: (p) => `${p} is a symlink: runner never follows one here`,
+  6: (p, stderr) => `${p} is ${stderr.trim() || 'not a regular file'}, not a regular file: not read`,
+};
 
 /** statfs of the filesystem holding `path`: f_bavail and f_bsize, as LocalHost.freeBytes multiplies them. */
 export function freeBytesCommand(path: string): string {
