@@ -6,6 +6,7 @@ import { runLocal } from './commands/run.js';
 import { parseDuration } from './config/units.js';
 import { RunnerError, describeError } from './core/errors.js';
 import { FORMATS, type Format } from './report/index.js';
+import { printable } from './core/text.js';
 
 // audit, daemon, inventory and lock load on first use: check and apply start without ssh2 and the daemon
 
@@ -128,7 +129,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
-    io.stderr.write(`runner: ${err instanceof RunnerError ? err.message : describeError(err)}\n`);
+    const message = err instanceof RunnerError ? err.message : describeError(err);
+    io.stderr.write(`runner: ${message.split('\n').map(printable).join('\n')}\n`);
     return 1;
   }
 }

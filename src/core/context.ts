@@ -1,4 +1,5 @@
 import { cachedFetch } from '../host/http.js';
+import { printable } from './text.js';
 import type { Context, Mode } from './types.js';
 
 /** What a run needs from its process: the interrupt signal and somewhere to log. */
@@ -14,7 +15,7 @@ export function makeContext(mode: Mode, env: RunEnv, extra: Pick<Context, 'rebas
     mode,
     now: () => new Date(),
     signal: env.signal,
-    log: (line) => env.stderr.write(`runner: ${line}\n`),
+    log: (line) => env.stderr.write(`runner: ${printable(line)}\n`),
     fetchText: cachedFetch(),
   };
 }

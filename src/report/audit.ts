@@ -1,5 +1,6 @@
 import type { HostReport, Result, Status } from '../core/types.js';
 import type { ReportDocument } from './document.js';
+import { printable } from '../core/text.js';
 
 /** How a status word is painted (colour on a terminal). */
 export type Paint = (status: Status, text: string) => string;
@@ -13,7 +14,7 @@ export function auditTable(doc: ReportDocument, paint: Paint): string[] {
   for (const h of doc.hosts) {
     const only = spanning(h);
     if (only) {
-      const text = only.status === 'unreachable' ? `unreachable: ${reasonOf(h)}` : `${only.status}: ${only.summary.split('\n')[0]}`;
+      const text = printable(only.status === 'unreachable' ? `unreachable: ${reasonOf(h)}` : `${only.status}: ${only.summary.split('\n')[0]}`);
       lines.push(`${h.host.padEnd(hostWidth)}  ${paint(only.status, text)}`);
       continue;
     }

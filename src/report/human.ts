@@ -2,6 +2,7 @@ import { checks } from '../checks/api.js';
 import type { Result, Status } from '../core/types.js';
 import { auditTable, recap } from './audit.js';
 import type { ReportDocument } from './document.js';
+import { printable } from '../core/text.js';
 
 const COLOURS: Record<Status, string> = {
   ok: '32', changed: '33', drift: '33', failed: '31', skipped: '90', unreachable: '35',
@@ -21,11 +22,12 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   const lines: string[] = audit ? [...auditTable(doc, paint), ''] : [];
   for (const host of doc.hosts) {
     const why = host.unreachable !== undefined && !host.results.some((r) => r.status === 'unreachable') ? `: ${host.unreachable}` : '';
-    if (doc.hosts.length > 1 || why) lines.push(`${host.host}${why}`);
-    if (host.lock) lines.push(`note: ${host.lock.summary}`);
+    if (doc.hosts.length > 1 || why) lines.push(printable(`${host.host}${why}`));
+    if (host.lock) lines.push(`note: ${printable(host.lock.summary)}`);
     for (const r of host.results) {
-      lines.push(`${paint(r.status, r.status.padEnd(11))} ${r.check.padEnd(width)}  ${r.summary}`);
-      lines.push(...details(r, opts).map((l) => `${' '.repeat(14 + width)}${l}`));
+      // names, command lines and file contents in summaries are the build user's bytes: never raw on a terminal
+      lines.push(`${paint(r.status, r.status.padEnd(11))} ${r.check.padEnd(width)}  ${printable(r.summary)}`);
+      lines.push(...details(r, opts).map((l) => `${' '.repeat(14 + width)}${printable(l)}`));
     }
   }
   if (audit) lines.push('', ...recap(doc, paint));
