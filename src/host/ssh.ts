@@ -10,6 +10,7 @@ import { connect, type SshOptions, type SshTarget } from './ssh/connect.js';
 import { exec, type ExecOptions } from './ssh/exec.js';
 import { freeBytesCommand, lstatCommand, parseFreeBytes, parseRecords, READ_REFUSALS, readdirCommand, readFileCommand, removeCommand, runCommand } from './ssh/remote-fs.js';
 import { DEFAULT_MAX_BYTES } from './read-bounded.js';
+import { mountPoints, mountUnder } from './mounts.js';
 import { sftpRename, sftpWriteFile } from './ssh/sftp.js';
 import { RemoteShell } from './ssh/shell.js';
 import { ShellPool } from './ssh/shells.js';
@@ -190,6 +191,10 @@ export class SshHost implements Host {
   }
 
   async remove(path: string): Promise<RemoveResult> {
+    return (await this.removeAll([path]))[0] as RemoveResult;
+  }
+
+  private async removeOne(path: string): Promise<RemoveResult> {
     const r = await this.shellRun(removeCommand(path));
     const verdict = r.stdout.trim();
     if (verdict === '') return { removed: false };
@@ -200,7 +205,13 @@ export class SshHost implements Host {
 
   /** One remote command per path, pipelined on the one shell: a round trip for all of them. */
   async removeAll(paths: readonly string[]): Promise<RemoveResult[]> {
-    return Promise.all(paths.map((p) => this.remove(p)));
+    // a bind mount of the same filesystem has its parent's device number: only mountinfo tells
+    const mounts = paths.length ? await mountPoints(this) : new Set<string>();
+    return Promise.all(paths.map((p) => {
+      const m = mountUnder(mounts, p);
+      if (m) return { removed: false, error: `${m === p ? `${p} is a mount point` : `${p} holds a mount point (${m})`}: not removed` };
+      return this.removeOne(p);
+    }));
   }
 
   async diskUsage(paths: readonly string[]): Promise<Map<string, number>> {
