@@ -1,4 +1,6 @@
+import { join } from 'node:path/posix';
 import { MARKER } from '../checks/clobber/index.js';
+import { unsafeName } from '../core/paths.js';
 import type { ClobberAction, ClobberOptions, ClobberPlan } from '../checks/clobber/schema.js';
 import { RunnerError, describeError } from '../core/errors.js';
 import { count, printable } from '../core/text.js';
@@ -9,10 +11,14 @@ import { retireEntries } from './retire.js';
 
 export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
   id: 'clobber',
-  async apply(host, plan) {
+  async apply(host, plan, opts) {
     const mounts = await mountPoints(host);
     const failures: string[] = [];
     for (const action of plan.actions) {
+      // the plan is data: it acts only on a build dir directly under clobber.dir
+      if (action.pin.path !== join(opts.dir, action.builddir) || unsafeName(action.builddir)) {
+        throw new RunnerError(`the plan names ${action.pin.path}, which is not a build dir of ${opts.dir}: refused`);
+      }
       const errors = action.kind === 'clobber' ? await retireEntries(host, action.pin, action.entries, mounts) : [];
       // the marker moves only after a complete clobber, so an interrupted one is simply redone
       if (errors.length === 0) errors.push(...(await mark(host, action)));

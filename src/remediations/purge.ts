@@ -9,11 +9,13 @@ import { retireEntries } from './retire.js';
 
 export const purge: Remediation<PurgeOptions, PurgePlan> = {
   id: 'purge',
-  async apply(host, plan) {
+  async apply(host, plan, opts) {
     const mounts = await mountPoints(host);
     const failures: string[] = [];
     for (const items of byBase(plan.delete).values()) {
       const pin = (items[0] as PurgeItem).base;
+      // the plan is data: it acts only in a configured base dir
+      if (!opts.dirs.includes(pin.path)) throw new RunnerError(`the plan names ${pin.path}, which is not one of purge.dirs: refused`);
       failures.push(...(await retireEntries(host, pin, items.map((i) => ({ name: i.name, dev: i.dev, ino: i.ino })), mounts)));
     }
     const failed = (path: string) => failures.some((f) => f.startsWith(`${path}: `));

@@ -1,5 +1,5 @@
 import { join } from 'node:path/posix';
-import { LEFTOVER_SUFFIX, trashName } from '../core/paths.js';
+import { LEFTOVER_SUFFIX, trashName, unsafeName } from '../core/paths.js';
 import { printable } from '../core/text.js';
 import type { Host } from '../core/types.js';
 import { mountUnder } from '../host/mounts.js';
@@ -20,9 +20,11 @@ export interface Doomed extends PinnedEntry {
 export async function retireEntries(host: Host, pin: Pin, doomed: readonly Doomed[], mounts: ReadonlySet<string>): Promise<string[]> {
   const errors: string[] = [];
   const safe = doomed.filter((d) => {
-    const mount = mountUnder(mounts, join(pin.path, d.name));
-    if (mount) errors.push(`${join(pin.path, d.name)}: holds a mount point (${mount}): left alone`);
-    return !mount;
+    const bad = unsafeName(d.name);
+    const mount = bad ? undefined : mountUnder(mounts, join(pin.path, d.name));
+    if (bad) errors.push(`${pin.path}: entry name ${JSON.stringify(d.name)} ${bad}: refused`);
+    else if (mount) errors.push(`${join(pin.path, d.name)}: holds a mount point (${mount}): left alone`);
+    return !bad && !mount;
   });
   const leftovers = safe.filter((d) => d.name.endsWith(LEFTOVER_SUFFIX));
   const entries = safe.filter((d) => !d.name.endsWith(LEFTOVER_SUFFIX));
