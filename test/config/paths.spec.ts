@@ -123,3 +123,23 @@ describe('config: protective options it cannot read are errors', () => {
     expect(problems('checks:\n  - clobber: { feed: /f.json }\n')).toEqual(['runner.yaml:2:14: checks[0].clobber.dir: required (string)']);
   });
 });
+
+describe("config: runner's own files stay out of the build trees", () => {
+  const checks = 'checks:\n  - purge: { dirs: [/builds/worker] }\n  - processes: { users: [cltbld], baseline: /builds/worker/.baseline }\n';
+
+  it('refuses a state dir, lock, pid file or baseline inside a base dir or the worker basedir, naming both', () => {
+    const text = `${checks}lifecycle:\n  worker: { basedir: /home/cltbld/worker, pid_file: /home/cltbld/worker/w.pid }\n  state_dir: /builds/worker/.runner\n  lock: /home/cltbld/worker/off.json\n`;
+    const why = "runner's own files must stay out of the build trees";
+    expect(problems(text)).toEqual([
+      `runner.yaml:3:45: checks[1].processes.baseline: "/builds/worker/.baseline" lies inside checks[0].purge.dirs[0] "/builds/worker": ${why}`,
+      `runner.yaml:6:14: lifecycle.state_dir: "/builds/worker/.runner" lies inside checks[0].purge.dirs[0] "/builds/worker": ${why}`,
+      `runner.yaml:7:9: lifecycle.lock: "/home/cltbld/worker/off.json" lies inside lifecycle.worker.basedir "/home/cltbld/worker": ${why}`,
+      `runner.yaml:5:53: lifecycle.worker.pid_file: "/home/cltbld/worker/w.pid" lies inside lifecycle.worker.basedir "/home/cltbld/worker": ${why}`,
+    ]);
+  });
+
+  it('takes them beside the build trees, and a worker basedir that is the base dir', () => {
+    const text = 'checks:\n  - purge: { dirs: [/builds/worker] }\n  - processes: { users: [cltbld] }\nlifecycle:\n  worker: { basedir: /builds/worker }\n  state_dir: /var/lib/runner\n';
+    expect(parseConfig(text, 'runner.yaml').lifecycle?.state_dir).toBe('/var/lib/runner');
+  });
+});
