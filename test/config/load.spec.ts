@@ -62,6 +62,7 @@ const EXPECTED: Record<string, [where: string, says: string]> = {
   'tools-nested-checkouts.yaml': ['5:19', 'checks[0].tools.checkouts[1].path: "/builds/tools/mozharness" lies inside checkouts[0] "/builds/tools"'],
   'lifecycle-basedir-tmp.yaml': ['4:22', `lifecycle.worker.basedir: ${DIR} "/tmp": it is a system dir`],
   'lifecycle-state-dir-dotdot.yaml': ['5:14', `lifecycle.state_dir: ${PATH} "/var/lib/runner/../../../etc": it has a '..' component`],
+  'lifecycle-state-in-builds.yaml': ['5:14', `lifecycle.state_dir: "/builds/worker/.runner" lies inside checks[0].purge.dirs[0] "/builds/worker": runner's own files must stay out of the build trees`],
   'temp-keep-with-age.yaml': ['2:56', `checks[0].temp.keep[0]: expected an absolute path glob like /tmp/* (no '.', '..' or empty components, no trailing '/'), got "/tmp/pulse-*:1d": ":1d" looks like an age, and temp keeps have none`],
 };
 
