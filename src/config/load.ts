@@ -4,6 +4,7 @@ import { checks as registry } from '../checks/api.js';
 import { ConfigError } from '../core/errors.js';
 import { LifecycleOptions, type Lifecycle } from '../lifecycle/schema.js';
 import { SourceMap, formatPath } from './errors.js';
+import { ownFilesInBuildTrees } from './own-files.js';
 
 export const DEFAULT_CONFIG = '/etc/runner/runner.yaml';
 
@@ -56,6 +57,7 @@ export function parseConfig(text: string, file: string): RunnerConfig {
   }
   const lifecycle = top.data.lifecycle;
   if (lifecycle) found.push(...unknownPhaseChecks(src, lifecycle, configured));
+  if (configured.length === top.data.checks.length) found.push(...ownFilesInBuildTrees(src, configured, lifecycle));
   if (found.length) throw problems(file, found);
   return lifecycle ? { file, checks: configured, lifecycle } : { file, checks: configured };
 }

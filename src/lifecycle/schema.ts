@@ -1,17 +1,17 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { AbsolutePath, BaseDir } from '../config/paths.js';
 import { Duration } from '../config/units.js';
 import { LOG_FORMATS } from './log-patterns.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/runner';
 
-const AbsolutePath = z.string().refine((p) => p.startsWith('/'), { message: 'expected an absolute path' });
 const Argv = z.array(z.string().min(1)).min(1);
 const CheckIds = z.union([z.literal('all'), z.array(z.string().min(1))]);
 
 const Worker = z
   .object({
-    basedir: AbsolutePath.describe('the buildbot worker directory (holds buildbot.tac, twistd.log, shutdown.stamp)'),
+    basedir: BaseDir.describe('the buildbot worker directory (holds buildbot.tac, twistd.log, shutdown.stamp)'),
     user: z.string().min(1).optional().describe('run the worker as this user (setpriv with its groups); default: as runner'),
     command: Argv.optional().describe('argv that runs the worker in the foreground; default buildbot-worker start --nodaemon BASEDIR'),
     env: z.record(z.string(), z.string()).default({}).describe('extra environment; the worker otherwise gets only PATH, HOME, USER, LOGNAME, LANG'),
@@ -51,7 +51,7 @@ export const LifecycleOptions = z
     iterations: z.number().int().min(1).optional().describe('halt after this many worker sessions; default: never'),
     retry: Retry.prefault({}).describe('capped exponential backoff with jitter; resumes at the failing check'),
     halt: Argv.optional().describe('argv run to halt, e.g. [systemctl, reboot]; without it the daemon exits 16'),
-    state_dir: AbsolutePath.default(DEFAULT_STATE_DIR).describe('holds last_run.json, events.jsonl, worker.pid and the disable lock'),
+    state_dir: BaseDir.default(DEFAULT_STATE_DIR).describe('holds last_run.json, events.jsonl, worker.pid and the disable lock'),
     lock: AbsolutePath.optional().describe('the disable lock file; default STATE_DIR/disabled.json'),
     lock_poll: Duration.prefault('30s').describe('how often a disabled daemon re-reads the lock'),
     events_stdout: z.boolean().default(false).describe('also write each JSONL event to stdout'),

@@ -117,7 +117,7 @@ describe('checks/tools options', () => {
       'checkouts.0: give at most one of branch, revision and tag',
     ]);
     const twice = { path: '/t', vcs: 'hg', repo: 'r' };
-    expect(parseIssues({ checkouts: [twice, twice] })).toEqual(['checkouts: two checkouts have the same path']);
+    expect(parseIssues({ checkouts: [twice, twice] })).toEqual(['checkouts.1.path: "/t" is listed twice (also checkouts[0]): a clean or reclone of one would delete the other']);
   });
 
   it('names the file, line and field of a bad range in runner.yaml', () => {

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,31 @@ describe('faults: bad input corpora through the real CLI', () => {
     expect(c.out()).toBe('');
     expect(hashTree(victim)).toBe(before);
     rejected.configs += 1;
+  });
+
+  // configs that main accepted and that would have deleted the victim's 30-day-old build dir, or more
+  it.each([
+    ['a keep it cannot read ("old:10days" protected nothing)', 'dirs: [$B]\n      keep: ["old:10days"]', '4:14: checks[0].purge.keep[0]: expected NAME-GLOB or NAME-GLOB:DURATION'],
+    ['nested base dirs', 'dirs: [$V, $B]', '3:COL: checks[0].purge.dirs[1]: "$B" lies inside dirs[0] "$V"'],
+    ["a '..' component (the same dir, spelled another way)", 'dirs: [$B/../b]', "3:14: checks[0].purge.dirs[0]: expected an absolute path like /builds/worker (no '.', '..' or empty components, no trailing '/'), got \"$B/../b\": it has a '..' component"],
+  ])('purge with %s: apply exits 1 naming file, line and field; the tree is untouched', async (_what, options, says) => {
+    const fill = (t: string) => t.replaceAll('$B', join(victim, 'b')).replaceAll('$V', victim).replace('COL', String(16 + victim.length));
+    const config = join(root, 'unsafe.yaml');
+    writeFileSync(config, fill(`checks:\n  - purge:\n      ${options}\n      max_age: 1d\n      min_age: 1s\n`));
+    const c = capture({ RUNNER_CONFIG: config });
+    expect(await runCli(['apply'], c.io)).toBe(1);
+    expect(c.err()).toContain(`${config}:${fill(says)}`);
+    expect(c.out()).toBe('');
+    expect(hashTree(victim)).toBe(before);
+  });
+
+  it('the same purge with a keep it can read validates, and check (read-only) reports the victim kept', async () => {
+    const config = join(root, 'honest.yaml');
+    writeFileSync(config, `checks:\n  - purge:\n      dirs: [${join(victim, 'b')}]\n      keep: ["old"]\n      max_age: 1d\n      min_age: 1s\n`);
+    const c = capture({ RUNNER_CONFIG: config });
+    expect(await runCli(['check'], c.io)).toBe(0);
+    expect(c.err()).toBe('');
+    expect(hashTree(victim)).toBe(before);
   });
 
   it.each(readdirSync(INVENTORIES))('inventory %s: audit exits 1, names file and line, connects to nothing', async (file) => {

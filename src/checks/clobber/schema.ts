@@ -1,18 +1,22 @@
 import { z } from 'zod';
+import { NameGlob } from '../../config/globs.js';
+import { BaseDir, pathProblem } from '../../config/paths.js';
 import { Duration } from '../../config/units.js';
 import type { Pin } from '../../host/pinned.js';
 
-const Feed = z
-  .string()
-  .refine((f) => /^https?:\/\//.test(f) || f.startsWith('/'), { message: 'expected an http(s) URL or an absolute file path' });
+const Feed = z.string().superRefine((f, ctx) => {
+  if (/^https?:\/\//.test(f)) return;
+  const why = f.startsWith('/') ? pathProblem(f) : `expected an http(s) URL or an absolute file path, got ${JSON.stringify(f)}`;
+  if (why) ctx.addIssue({ code: 'custom', input: f, message: why });
+});
 
 export const ClobberOptions = z
   .object({
-    dir: z.string().refine((p) => p.startsWith('/'), { message: 'expected an absolute path' }).describe('the build root holding one dir per builddir'),
+    dir: BaseDir.describe('the build root holding one dir per builddir'),
     feed: Feed.describe("clobberer's lastclobber/all JSON: an http(s) URL, or a file on the host"),
     host: z.string().min(1).optional().describe("this worker's name in per-host rows; default its short hostname"),
     skip: z
-      .array(z.string().min(1))
+      .array(NameGlob)
       .default(['scripts', 'buildprops.json'])
       .describe('entries of a build dir never deleted (globs); last-clobber is always kept'),
     timeout: Duration.prefault('30s').describe('how long to wait for the feed'),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { AbsolutePath } from '../../config/paths.js';
 import { Duration } from '../../config/units.js';
 
 /** Where an image id comes from: exactly one of a file, a command's stdout, or an http(s) URL. */
 export const Source = z
   .object({
-    file: z.string().refine((p) => p.startsWith('/'), { message: 'expected an absolute path' }).optional().describe('a file holding the id'),
+    file: AbsolutePath.optional().describe('a file holding the id'),
     command: z.array(z.string()).min(1).optional().describe('argv of a command printing the id'),
     url: z.string().regex(/^https?:\/\//, { message: 'expected an http(s) URL' }).optional().describe('an http(s) URL returning the id'),
     field: z

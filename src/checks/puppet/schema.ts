@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { AbsolutePath } from '../../config/paths.js';
 import { Duration } from '../../config/units.js';
-
-const AbsolutePath = z.string().refine((p) => p.startsWith('/'), { message: 'expected an absolute path' });
 
 /** Where puppet 7 (the puppetlabs AIO packages) keeps its state; Debian's own package writes elsewhere. */
 export const AIO = {

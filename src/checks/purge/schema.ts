@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { notA } from '../../config/errors.js';
+import { nameGlobProblem } from '../../config/globs.js';
+import { AbsolutePath, BaseDir, overlaps } from '../../config/paths.js';
 import { Duration, DurationOrOff, Size, parseDuration } from '../../config/units.js';
-
-const AbsolutePath = z.string().refine((p) => p.startsWith('/'), { message: 'expected an absolute path' });
 
 export interface KeepRule {
   /** glob matched against a build dir's name */
@@ -10,22 +11,36 @@ export interface KeepRule {
   maxAgeMs?: number;
 }
 
+const KEEP_FORM = 'expected NAME-GLOB or NAME-GLOB:DURATION (s, m, h, d, w), like info or rel-*:10d';
+
+/** Why `text` is no keep pattern, or its rule: a colon always starts the age, so a typo in it cannot widen the glob. */
+function parseKeep(text: string): KeepRule | string {
+  const [glob = '', age, ...more] = text.split(':');
+  if (more.length) return "it has more than one ':' (match a ':' in a name with ?)";
+  const globWhy = nameGlobProblem(glob);
+  if (globWhy) return globWhy;
+  if (age === undefined) return { glob };
+  const maxAgeMs = parseDuration(age);
+  if (maxAgeMs === undefined) return `${JSON.stringify(age)} after the ':' is not a duration`;
+  if (maxAgeMs <= 0) return `the age ${JSON.stringify(age)} protects nothing`;
+  return { glob, maxAgeMs };
+}
+
 /** `info` or `rel-*:10d`: a name glob with an optional age after which the protection ends. */
-const KeepPattern = z.string().transform((text, ctx): KeepRule => {
-  const colon = text.lastIndexOf(':');
-  const age = colon > 0 ? parseDuration(text.slice(colon + 1)) : undefined;
-  const glob = age === undefined ? text : text.slice(0, colon);
-  if (glob === '' || glob.includes('/')) {
-    const why = glob === '' ? 'is empty' : "contains '/': keep globs match a build dir's name, not a path";
-    ctx.issues.push({ code: 'custom', input: text, message: `keep pattern ${JSON.stringify(text)} ${why}` });
-    return z.NEVER;
-  }
-  return age === undefined ? { glob } : { glob, maxAgeMs: age };
+const KeepPattern = z.string({ error: notA(KEEP_FORM) }).transform((text, ctx): KeepRule => {
+  const rule = parseKeep(text);
+  if (typeof rule !== 'string') return rule;
+  ctx.issues.push({ code: 'custom', input: text, message: `${KEEP_FORM}, got ${JSON.stringify(text)}: ${rule}` });
+  return z.NEVER;
+});
+
+const BaseDirs = z.array(BaseDir).min(1).superRefine((dirs, ctx) => {
+  for (const o of overlaps(dirs, 'dirs')) ctx.addIssue({ code: 'custom', path: [o.at], message: `${o.message}: list each base dir once, none inside another` });
 });
 
 export const PurgeOptions = z
   .object({
-    dirs: z.array(AbsolutePath).min(1).describe('base dirs whose immediate subdirectories are build dirs'),
+    dirs: BaseDirs.describe('base dirs whose immediate subdirectories are build dirs'),
     free: Size.optional().describe('target free space on each base dir\'s filesystem, e.g. 20GB'),
     max_age: DurationOrOff.prefault('14d')
       .describe('build dirs older than this are deleted whatever the free space; off disables'),

@@ -1,18 +1,36 @@
 import { z } from 'zod';
-import { Duration } from '../../config/units.js';
+import { notA } from '../../config/errors.js';
+import { unclosedClass } from '../../config/globs.js';
+import { componentProblem } from '../../config/paths.js';
+import { Duration, parseDuration } from '../../config/units.js';
 import type { FileType } from '../../core/types.js';
 import { UserList } from '../../core/users.js';
 import type { Pin } from '../../host/pinned.js';
 
-/** An absolute path glob; `.`/`..` components are refused so a glob cannot climb out of where it points. */
-const PathGlob = z.string().superRefine((g, ctx) => {
-  const parts = g.split('/').slice(1);
-  if (!g.startsWith('/')) ctx.addIssue({ code: 'custom', message: `expected an absolute path glob, got ${JSON.stringify(g)}` });
-  else if (parts.some((p) => p === '.' || p === '..' || p === '')) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(g)} has an empty, '.' or '..' component` });
-});
+const GLOB_FORM = "expected an absolute path glob like /tmp/* (no '.', '..' or empty components, no trailing '/')";
 
-const CleanGlob = PathGlob.refine((g) => g.split('/').length >= 3, {
-  message: 'a path to clean must be at least two levels deep, e.g. /tmp/*',
+/** Why `g` is no absolute path glob; `.`/`..` components are refused so a glob cannot climb out of where it points. */
+function pathGlobProblem(g: string): string | undefined {
+  if (!g.startsWith('/')) return `${GLOB_FORM}, got ${JSON.stringify(g)}`;
+  const why = componentProblem(g) ?? g.split('/').map(unclosedClass).find((w) => w !== undefined);
+  return why === undefined ? undefined : `${GLOB_FORM}, got ${JSON.stringify(g)}: ${why}`;
+}
+
+/** A path glob, also refused when `extra` says why. */
+function pathGlob(extra: (g: string) => string | undefined = () => undefined) {
+  return z.string({ error: notA(GLOB_FORM) }).superRefine((g, ctx) => {
+    const why = pathGlobProblem(g) ?? extra(g);
+    if (why) ctx.addIssue({ code: 'custom', input: g, message: why });
+  });
+}
+
+const CleanGlob = pathGlob((g) => (g.split('/').length >= 3 ? undefined : 'a path to clean must be at least two levels deep, e.g. /tmp/*'));
+
+/** A keep glob; `/tmp/x:1d` (purge's keep syntax) would silently protect nothing, since temp's keep has no age. */
+const KeepGlob = pathGlob((g) => {
+  const age = /:([^:/]*)$/.exec(g)?.[1];
+  if (age === undefined || parseDuration(age) === undefined) return undefined;
+  return `${GLOB_FORM}, got ${JSON.stringify(g)}: ":${age}" looks like an age, and temp keeps have none (write the glob alone)`;
 });
 
 export const TempOptions = z
@@ -20,7 +38,7 @@ export const TempOptions = z
     paths: z.array(CleanGlob).min(1).describe('globs of the entries to clean, e.g. /tmp/* (a * also matches names starting with a dot)'),
     users: UserList.describe('only entries owned by these users are deleted (never root)'),
     older_than: Duration.prefault('15m').describe('only entries (and, in a dir, everything in it) last modified longer ago than this'),
-    keep: z.array(PathGlob).default([]).describe('path globs never touched, nor anything under them, e.g. /tmp/pulse-*'),
+    keep: z.array(KeepGlob).default([]).describe('path globs never touched, nor anything under them, e.g. /tmp/pulse-*'),
   })
   .strict();
 

@@ -1,12 +1,11 @@
 import semver from 'semver';
 import { z } from 'zod';
+import { BaseDir, isWithin, overlaps, pathProblem, systemDirProblem } from '../../config/paths.js';
 import { Duration } from '../../config/units.js';
-
-const AbsolutePath = z.string().refine((p) => p.startsWith('/') && p !== '/', { message: 'expected an absolute path' });
 
 export const Checkout = z
   .object({
-    path: AbsolutePath.describe('where the checkout lives'),
+    path: BaseDir.describe('where the checkout lives'),
     vcs: z.enum(['hg', 'git']).describe('hg or git'),
     repo: z.string().min(1).describe('the remote (URL or path) it is cloned from and kept at'),
     branch: z.string().min(1).optional().describe("follow this branch's head (default: hg `default`, git the remote HEAD)"),
@@ -31,15 +30,27 @@ export type Checkout = z.output<typeof Checkout>;
 export const ToolsOptions = z
   .object({
     checkouts: z.array(Checkout).min(1).describe('the checkouts to keep at their wanted revision'),
-    share: AbsolutePath.optional().describe('a dir of shared stores, so clones of one repo share history (hg share pool, git --reference)'),
+    share: BaseDir.optional().describe('a dir of shared stores, so clones of one repo share history (hg share pool, git --reference)'),
     timeout: Duration.prefault('10m').describe('how long one vcs command may take'),
   })
   .strict()
-  .refine((o) => new Set(o.checkouts.map((c) => c.path)).size === o.checkouts.length, {
-    message: 'two checkouts have the same path',
-    path: ['checkouts'],
+  .superRefine((o, ctx) => {
+    for (const problem of nesting(o.checkouts.map((c) => c.path), o.share)) ctx.addIssue({ code: 'custom', ...problem });
   });
 export type ToolsOptions = z.output<typeof ToolsOptions>;
+
+/** Checkouts and the share must not hold one another: cleaning or recloning one would delete the other. */
+function nesting(paths: readonly string[], share: string | undefined): { path: PropertyKey[]; message: string }[] {
+  const why = 'a clean or reclone of one would delete the other';
+  const found = overlaps(paths, 'checkouts').map((o) => ({ path: ['checkouts', o.at, 'path'], message: `${o.message}: ${why}` }));
+  if (share === undefined || pathProblem(share) || systemDirProblem(share)) return found;
+  paths.forEach((p, i) => {
+    if (pathProblem(p) || systemDirProblem(p)) return;
+    if (isWithin(p, share)) found.push({ path: ['checkouts', i, 'path'], message: `${JSON.stringify(p)} lies inside share ${JSON.stringify(share)}: ${why}` });
+    else if (isWithin(share, p)) found.push({ path: ['share'], message: `${JSON.stringify(share)} lies inside checkouts[${i}] ${JSON.stringify(p)}: ${why}` });
+  });
+  return found;
+}
 
 /** The revision a checkout should be at. */
 export interface Target {
