@@ -49,7 +49,8 @@ describe('faults: a hostile host in an audit', () => {
     mkdirSync(join(root, 'home'), { recursive: true });
     const before = pool.hosts.map((h) => hashTree(h.worker.root));
 
-    const r = await runner(['audit', '-i', inventory, '--config', config, '--known-hosts', knownHosts, '--connect-timeout', '4', '--timeout', '60', '--format', 'json'], {
+    // two at a time: the healthy hosts after the first connect while the flood is under way
+    const r = await runner(['audit', '-i', inventory, '--config', config, '--known-hosts', knownHosts, '--forks', '2', '--connect-timeout', '4', '--timeout', '60', '--format', 'json'], {
       env: { HOME: join(root, 'home'), SSH_AUTH_SOCK: '' },
     });
     const doc = JSON.parse(r.stdout) as ReportDocument;
