@@ -13,34 +13,67 @@ export function decodeBytes(buf: Uint8Array): string {
   }
 }
 
+/** One pass: each valid sequence as its code point, each other byte as U+DC80–DCFF, in UTF-16 units flushed 8 K at a time. */
 function decodeSlow(b: Uint8Array): string {
-  let out = '';
+  const parts: string[] = [];
+  const units = new Uint16Array(8192);
+  let n = 0;
   for (let i = 0; i < b.length; ) {
-    const n = sequenceLength(b, i);
-    if (n === 0) {
-      out += String.fromCharCode(0xdc00 + (b[i] as number));
-      i += 1;
-    } else {
-      out += fatal.decode(b.subarray(i, i + n));
-      i += n;
+    if (n > units.length - 2) {
+      parts.push(fromUnits(units.subarray(0, n)));
+      n = 0;
     }
+    const c = b[i] as number;
+    if (c < 0x80) {
+      units[n++] = c;
+      i += 1;
+      continue;
+    }
+    const len = sequenceLength(b, i);
+    if (len === 0) {
+      units[n++] = 0xdc00 + c;
+      i += 1;
+      continue;
+    }
+    const cp = codePoint(b, i, len);
+    if (cp < 0x10000) units[n++] = cp;
+    else {
+      units[n++] = 0xd800 + ((cp - 0x10000) >> 10);
+      units[n++] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+    }
+    i += len;
   }
-  return out;
+  parts.push(fromUnits(units.subarray(0, n)));
+  return parts.join('');
+}
+
+function fromUnits(units: Uint16Array): string {
+  return String.fromCharCode.apply(null, units as unknown as number[]);
+}
+
+/** The code point of the valid multi-byte sequence of `len` bytes at `i`. */
+function codePoint(b: Uint8Array, i: number, len: number): number {
+  let cp = (b[i] as number) & (0xff >> (len + 1));
+  for (let k = 1; k < len; k++) cp = (cp << 6) | ((b[i + k] as number) & 0x3f);
+  return cp;
 }
 
 /** Length of the valid UTF-8 sequence starting at `i` (1–4), or 0 when the byte there does not start one. */
 function sequenceLength(b: Uint8Array, i: number): number {
   const c = b[i] as number;
-  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < b.length && (b[i + k] as number) >= lo && (b[i + k] as number) <= hi;
   if (c < 0x80) return 1;
-  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
-  if (c === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
-  if (c === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0; // U+D800–DFFF are not UTF-8
-  if (c >= 0xe1 && c <= 0xef) return cont(1) && cont(2) ? 3 : 0;
-  if (c === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xf1 && c <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xc2 && c <= 0xdf) return cont(b, i + 1) ? 2 : 0;
+  if (c === 0xe0) return cont(b, i + 1, 0xa0) && cont(b, i + 2) ? 3 : 0;
+  if (c === 0xed) return cont(b, i + 1, 0x80, 0x9f) && cont(b, i + 2) ? 3 : 0; // U+D800–DFFF are not UTF-8
+  if (c >= 0xe1 && c <= 0xef) return cont(b, i + 1) && cont(b, i + 2) ? 3 : 0;
+  if (c === 0xf0) return cont(b, i + 1, 0x90) && cont(b, i + 2) && cont(b, i + 3) ? 4 : 0;
+  if (c >= 0xf1 && c <= 0xf3) return cont(b, i + 1) && cont(b, i + 2) && cont(b, i + 3) ? 4 : 0;
+  if (c === 0xf4) return cont(b, i + 1, 0x80, 0x8f) && cont(b, i + 2) && cont(b, i + 3) ? 4 : 0;
   return 0;
+}
+
+function cont(b: Uint8Array, j: number, lo = 0x80, hi = 0xbf): boolean {
+  return j < b.length && (b[j] as number) >= lo && (b[j] as number) <= hi;
 }
 
 const ESCAPED = /[\udc80-\udcff]/;

@@ -75,6 +75,8 @@ export interface CommandResult {
   stderr: string;
   timedOut: boolean;
   signal?: string;
+  /** output past the request's cap was dropped: a failure (exitCode undefined), stderr says which stream and the cap */
+  truncated?: true;
 }
 
 export interface RunOptions {

@@ -1,8 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorker } from '../../fixtures/worker.js';
+import { decodeBytes, encodeBytes } from '../../src/core/bytes.js';
 import { HostUnreachableError } from '../../src/core/errors.js';
 import { LocalHost } from '../../src/host/local.js';
 import { SshHost } from '../../src/host/ssh.js';
@@ -194,5 +196,64 @@ describe('SshHost', () => {
     const other = knownHostsLine({ ...sshd, hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE1s1P0kCDWeYhXq6QRIqZl0tF2JBv4Qh4rW7KMYdB3a' });
     const err = await SshHost.connect(target, { ...options, knownHosts: parseKnownHosts(other), acceptNew: true }).catch((e: unknown) => e);
     expect((err as HostUnreachableError).reason).toBe('hostkey-changed');
+  });
+});
+
+describe('SshHost output: bytes as they are, and caps', () => {
+  it('answers 40 pipelined requests of random bytes (NULs, 0xff, up to 300 KB) exactly, whatever the chunking', async () => {
+    const dir = join(root, 'random');
+    mkdirSync(dir);
+    const files = Array.from({ length: 40 }, (_, i) => {
+      const path = join(dir, `f${i}`);
+      writeFileSync(path, randomBytes(i % 4 === 0 ? i : (i * 7919) % 300_000));
+      return path;
+    });
+    const answers = await Promise.all(files.map((f) => host.readFile(f)));
+    // decodeBytes is one-to-one: equal strings are equal bytes
+    answers.forEach((text, i) => expect(text === decodeBytes(readFileSync(files[i] as string)), files[i]).toBe(true));
+  });
+
+  it('round-trips a file name that is not UTF-8: listed, stat-ed, echoed, removed', async () => {
+    const dir = join(root, 'bytes');
+    mkdirSync(dir, { mode: 0o777 });
+    chmodSync(dir, 0o777);
+    const raw = Buffer.concat([Buffer.from(dir), Buffer.from([0x2f, 0x66, 0xff, 0x2e, 0xc3, 0x28])]);
+    writeFileSync(raw, 'x');
+    execFileSync('chown', ['-R', 'rtest-ssh', dir]);
+    const names = (await host.readdir(dir))?.map((e) => e.name) ?? [];
+    expect(names.map((n) => [...encodeBytes(n)])).toEqual([[0x66, 0xff, 0x2e, 0xc3, 0x28]]);
+    const path = join(dir, names[0] as string);
+    expect((await host.lstat(path))?.type).toBe('file');
+    expect(encodeBytes((await host.run('printf', ['%s', path])).stdout).equals(raw)).toBe(true);
+    // an exec channel (stdin given): the command line itself carries the bytes
+    expect((await host.run('cat', [path], { input: '' })).stdout).toBe('x');
+    expect(await host.remove(path)).toEqual({ removed: true });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('fails a request whose stdout passes 64 MiB, and the same shell answers the requests queued behind it', async () => {
+    const [flood, after, stat] = await Promise.all([
+      host.run('head', ['-c', '70000000', '/dev/zero']),
+      host.run('echo', ['still here']),
+      host.lstat('/etc'),
+    ]);
+    expect(flood).toMatchObject({ exitCode: undefined, stdout: '', stderr: 'stdout: output larger than 67108864 bytes: dropped', truncated: true });
+    expect(after).toMatchObject({ exitCode: 0, stdout: 'still here\n' });
+    expect(stat).toEqual(await local.lstat('/etc'));
+    const big = join(root, 'big');
+    writeFileSync(big, Buffer.alloc(70_000_000, 0x61));
+    await expect(host.readFile(big)).rejects.toThrow(`reading ${big} on h1: stdout: output larger than 67108864 bytes: dropped`);
+  });
+
+  it('fails a request whose stderr passes 1 MiB, keeping its stdout', async () => {
+    const r = await host.run('sh', ['-c', 'head -c 2000000 /dev/zero >&2; echo out']);
+    expect(r).toMatchObject({ exitCode: undefined, stdout: 'out\n', stderr: 'stderr: output larger than 1048576 bytes: dropped', truncated: true });
+    expect((await host.run('true')).exitCode).toBe(0);
+  });
+
+  it('fails an exec channel (stdin given) past its cap, closing it: an endless stream ends', async () => {
+    const r = await host.run('sh', ['-c', 'cat >/dev/null; cat /dev/zero'], { input: 'x' });
+    expect(r).toMatchObject({ exitCode: undefined, stderr: 'stdout: output larger than 67108864 bytes: dropped', truncated: true });
+    expect((await host.run('cat', [], { input: 'again' })).stdout).toBe('again');
   });
 });

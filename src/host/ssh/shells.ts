@@ -1,5 +1,5 @@
 import type { CommandResult } from '../../core/types.js';
-import type { RemoteShell } from './shell.js';
+import type { RemoteShell, RequestOptions } from './shell.js';
 
 interface Slot {
   shell: Promise<RemoteShell>;
@@ -21,11 +21,13 @@ export class ShellPool {
     private readonly max: number,
   ) {}
 
-  async request(line: string, opts: { slow?: boolean; waitMs?: number } = {}): Promise<CommandResult> {
+  /** `slow` for commands, which may take long; the rest of `opts` (timeout, output caps) goes to the shell. */
+  async request(line: string, opts: RequestOptions & { slow?: boolean } = {}): Promise<CommandResult> {
     const slot = this.pick(opts.slow === true);
     if (opts.slow) slot.slow += 1;
     try {
-      return await (await slot.shell).request(line, opts.waitMs);
+      const { slow: _slow, ...rest } = opts;
+      return await (await slot.shell).request(line, rest);
     } finally {
       if (opts.slow) slot.slow -= 1;
     }
