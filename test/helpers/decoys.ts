@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 
@@ -14,7 +14,7 @@ export interface Decoys {
 }
 
 /** Plants the decoys in `root` (root-owned, outside every base dir): the names (build, log.txt, cache, obj) are those the attacks point runner at. */
-export function plantDecoys(root: string): Decoys {
+export function plantDecoys(root: string, ageMs = 0): Decoys {
   const dir = join(root, 'decoy');
   const file = join(root, 'decoy-file');
   for (const d of ['', 'build', 'build/obj', 'cache', 'cache/deep', 'obj', 'scripts']) mkdirSync(join(dir, d), { recursive: true });
@@ -23,6 +23,9 @@ export function plantDecoys(root: string): Decoys {
   writeFileSync(file, 'decoy file\n');
   chownSync(file, 0, 0);
   chmodSync(file, 0o644);
+  // an old decoy can pass for an old build dir (a bind mount of it at a build dir's name)
+  const t = (Date.now() - ageMs) / 1000;
+  utimesSync(dir, t, t);
   const snapshot = () => [...describeTree(dir), ...describeTree(file)];
   const before = snapshot();
   return {

@@ -14,20 +14,20 @@ export interface Setting {
   build: Owner;
   other: Owner;
   /** fresh decoys for one test, so one test's damage never fails another */
-  decoys(name: string): Decoys;
+  decoys(name: string, ageMs?: number): Decoys;
 }
 
 export function hostileSetting(prefix: string): Setting {
   const root = sandbox(prefix);
   // the build user must reach its own dirs inside the sandbox
   chmodSync(root, 0o755);
-  return { root, build: ensureUser('rtest-build'), other: ensureUser('rtest-other'), decoys: (name) => plantDecoys(ownedDir(join(root, name), ROOT)) };
+  return { root, build: ensureUser('rtest-build'), other: ensureUser('rtest-other'), decoys: (name, ageMs) => plantDecoys(ownedDir(join(root, name), ROOT), ageMs) };
 }
 
 const ROOT = { uid: 0, gid: 0 };
 
 /** A dir (and its parents) created as root, then owned by `owner`. */
-export function ownedDir(path: string, owner: Owner, mode = 0o755): string {
+export function ownedDir<P extends string | Buffer>(path: P, owner: Owner, mode = 0o755): P {
   mkdirSync(path, { recursive: true });
   chownSync(path, owner.uid, owner.gid);
   chmodSync(path, mode);
