@@ -53,9 +53,11 @@ function valueOf<T>(r: PromiseSettledResult<T>): T {
 }
 
 async function readFacts(host: Host, co: Checkout, timeoutMs: number): Promise<Facts> {
-  const r = await host.run('sh', factsArgv(co.path, co.vcs), { cwd: '/', env: VCS_ENV, timeoutMs, ...(co.user ? { user: co.user } : {}) });
+  // timeout(1) kills the script's whole process group: a killed runuser alone would leave it holding stdout open
+  const argv = ['-s', 'KILL', `${Math.ceil(timeoutMs / 1000)}s`, 'sh', ...factsArgv(co.path, co.vcs)];
+  const r = await host.run('timeout', argv, { cwd: '/', env: VCS_ENV, timeoutMs: timeoutMs + 5000, ...(co.user ? { user: co.user } : {}) });
   if (r.exitCode !== 0) {
-    const why = r.timedOut ? 'timed out' : vcsMessage(r.stderr) || `exit ${r.exitCode}`;
+    const why = r.timedOut || r.exitCode === 137 ? 'timed out' : vcsMessage(r.stderr) || `exit ${r.exitCode}`;
     throw new RunnerError(`reading ${co.vcs} checkout ${co.path}${as(co)}: ${why}`);
   }
   let facts: Facts;
