@@ -10,6 +10,7 @@ import {
   parseHgTags,
   parseLsRemote,
 } from '../../src/checks/tools/parse.js';
+import { leftoverProblem } from '../../src/checks/tools/commands.js';
 import { parseFacts } from '../../src/checks/tools/facts.js';
 import { decide, explainCheckout } from '../../src/checks/tools/plan.js';
 import { Checkout, ToolsOptions } from '../../src/checks/tools/schema.js';
@@ -60,6 +61,13 @@ describe('checks/tools parse', () => {
     expect(parseFacts(out, 'hg')).toEqual({ state: 'repository', leftovers: [], node: '0'.repeat(40), remote: '/src', dirty: ['M keep'] });
     const git = records(['leftover', '/w/.t.runner-clone-1\nleftover /etc'], ['state', 'repository'], ['origin', '/src\nstate x\n']) + 'status\n';
     expect(parseFacts(git, 'git')).toMatchObject({ leftovers: ['/w/.t.runner-clone-1\nleftover /etc'], remote: '/src\nstate x' });
+  });
+
+  it("takes as leftovers only runner's own names directly beside the checkout", () => {
+    for (const ok of ['/w/.tools.runner-clone-1a2b3c4d', '/w/tools.deleteme']) expect(leftoverProblem('/w/tools', ok)).toBeUndefined();
+    for (const bad of ['/etc/passwd', '/w/.tools.runner-clone-', '/w/x/.tools.runner-clone-1', '/w/.tools.runner-clone-1/../../etc', '/w/tools', '/w/other.deleteme', '/w/tools.deleteme/']) {
+      expect(leftoverProblem('/w/tools', bad)).toBe(`${JSON.stringify(bad)} is not a temp clone or .deleteme dir of /w/tools: not removed`);
+    }
   });
 
   it('fails on anything that does not fit the framing, without quoting it', () => {

@@ -80,6 +80,15 @@ describe('tools against a hostile build user', () => {
     expect(decoys()).toBe(before);
   });
 
+  it('apply re-checks every leftover of a plan: a path that is not a temp clone or .deleteme beside the checkout is refused', async () => {
+    const before = decoys();
+    const options = ToolsOptions.parse({ checkouts: [{ path: join(T, 'w', 'tools'), vcs: 'hg', repo: src.hg }] });
+    const plan = { path: join(T, 'w', 'tools'), vcs: 'hg' as const, action: 'update' as const, reasons: [], to: { spec: 'branch default' }, pull: false, clean: [], dirty: 0 };
+    const applied = fix.apply(host, { checkouts: [{ ...plan, leftovers: [DECOY, `${T}/w/.tools.runner-clone-1/../../decoys/precious`] }] }, options, testContext('apply'));
+    await expect(applied).rejects.toThrow(`refusing to remove leftovers: "${DECOY}" is not a temp clone or .deleteme dir of ${T}/w/tools: not removed`);
+    expect(decoys()).toBe(before);
+  });
+
   it('git: a remote URL and file names planting newline-framed records remove nothing and plan no leftover', async () => {
     const before = decoys();
     const path = userCheckout('plant-git', 'git');
