@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path/posix';
-import { tempPrefix } from '../checks/tools/commands.js';
+import { leftoverProblem, tempPrefix } from '../checks/tools/commands.js';
 import { DRIVERS } from '../checks/tools/index.js';
 import { updatesWorkingCopy } from '../checks/tools/plan.js';
 import type { Checkout, CheckoutPlan, Target, ToolsOptions, ToolsPlan } from '../checks/tools/schema.js';
 import { describeTarget, resolveRange, short } from '../checks/tools/target.js';
 import { vcsRunner, type VcsRun } from '../checks/tools/vcs.js';
-import { CommandError, RunnerError, describeError } from '../core/errors.js';
+import { RunnerError, describeError } from '../core/errors.js';
 import { LEFTOVER_SUFFIX } from '../core/paths.js';
 import type { Host, Remediation } from '../core/types.js';
+import { makeDir } from './tools-dirs.js';
 
 export const tools: Remediation<ToolsOptions, ToolsPlan> = {
   id: 'tools',
@@ -29,6 +30,9 @@ export const tools: Remediation<ToolsOptions, ToolsPlan> = {
 };
 
 async function fix(host: Host, co: Checkout, p: CheckoutPlan, opts: ToolsOptions): Promise<string> {
+  // the names came from a listing the checkout's owner controls: only runner's own leftover names go
+  const alien = p.leftovers.map((l) => leftoverProblem(co.path, l)).filter((why) => why !== undefined);
+  if (alien.length) throw new RunnerError(`refusing to remove leftovers: ${alien.join('; ')}`);
   const stuck = (await host.removeAll(p.leftovers)).flatMap((r, i) => (r.error ? [`${p.leftovers[i]}: ${r.error}`] : []));
   if (stuck.length) throw new RunnerError(`could not remove leftovers: ${stuck.join('; ')}`);
   if (p.action !== 'update') return replaceWithClone(host, co, p, opts);
@@ -45,9 +49,9 @@ async function fix(host: Host, co: Checkout, p: CheckoutPlan, opts: ToolsOptions
 /** Clones into a temp dir beside `path` and moves it into place: `path` never holds a half-made checkout. */
 async function replaceWithClone(host: Host, co: Checkout, p: CheckoutPlan, opts: ToolsOptions): Promise<string> {
   const temp = `${tempPrefix(co.path)}${randomBytes(4).toString('hex')}`;
-  await makeDir(host, dirname(co.path), undefined, true);
-  if (opts.share !== undefined) await makeDir(host, opts.share, co.user, true);
-  await makeDir(host, temp, co.user, false);
+  await makeDir(host, dirname(co.path), co.user, { parents: true, handOver: false });
+  if (opts.share !== undefined) await makeDir(host, opts.share, co.user, { parents: true, handOver: true });
+  await makeDir(host, temp, co.user, { parents: false, handOver: true });
   const to = await cloneInto(host, co, temp, p.to, opts).catch(async (err: unknown) => {
     await host.remove(temp);
     throw err;
@@ -76,15 +80,4 @@ async function settle(run: VcsRun, co: Checkout, cwd: string, to: Target): Promi
   if (to.rev !== undefined || co.tag === undefined) return to;
   const { tag, node } = resolveRange(await DRIVERS[co.vcs].localTags(run, cwd), co.tag);
   return { ...to, rev: node, tag };
-}
-
-/** A dir for the vcs user; `parents`: create missing parents too and leave an existing dir alone. */
-async function makeDir(host: Host, dir: string, user: string | undefined, parents: boolean): Promise<void> {
-  if (parents && (await host.lstat(dir))) return;
-  const argv = parents ? ['-p', '--', dir] : ['-m', '0755', '--', dir];
-  const made = await host.run('mkdir', argv);
-  if (made.exitCode !== 0) throw new CommandError(['mkdir', ...argv], made.exitCode, made.stderr, `creating ${dir}`);
-  if (user === undefined) return;
-  const owned = await host.run('chown', [`${user}:`, '--', dir]);
-  if (owned.exitCode !== 0) throw new CommandError(['chown', `${user}:`, dir], owned.exitCode, owned.stderr, `handing ${dir} to ${user}`);
 }

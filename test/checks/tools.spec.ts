@@ -5,12 +5,13 @@ import {
   dirstateParent,
   gitTags,
   hgrcDefault,
-  parseFacts,
   parseGitStatus,
   parseHgStatus,
   parseHgTags,
   parseLsRemote,
 } from '../../src/checks/tools/parse.js';
+import { leftoverProblem } from '../../src/checks/tools/commands.js';
+import { parseFacts } from '../../src/checks/tools/facts.js';
 import { decide, explainCheckout } from '../../src/checks/tools/plan.js';
 import { Checkout, ToolsOptions } from '../../src/checks/tools/schema.js';
 import { resolveRange, sameRemote } from '../../src/checks/tools/target.js';
@@ -18,6 +19,9 @@ import { parseConfig } from '../../src/config/load.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/tools/${name}`, import.meta.url), 'utf8');
 const A = 'a'.repeat(40);
+const hex = (s: string) => Buffer.from(s).toString('hex');
+/** Output in the facts script's framing: `key HEX` lines. */
+const records = (...kv: [string, string][]) => kv.map(([k, v]) => `${k} ${hex(v)}\n`).join('');
 const B = 'b'.repeat(40);
 
 describe('checks/tools parse', () => {
@@ -25,7 +29,7 @@ describe('checks/tools parse', () => {
     expect(parseFacts(fixture('facts-hg-dirty.bin'), 'hg')).toEqual({
       state: 'repository',
       leftovers: [],
-      node: '774817204a2475ea673f6298917e5ff42ba596b4',
+      node: '9c0c8bbf18763d5b4755863e134d146e847f1bd2',
       remote: '/tmp/cap/hs',
       dirty: ['M keep', 'A added', 'R removed', '! gone', '? untracked file'],
     });
@@ -35,7 +39,7 @@ describe('checks/tools parse', () => {
     expect(parseFacts(fixture('facts-git-dirty.bin'), 'git')).toEqual({
       state: 'repository',
       leftovers: [],
-      node: '8031d16485e027950ab94b837b3994aa2ec3d4b6',
+      node: '84eefe333f86ceed41f7bd65a1a68b3fabdff173',
       remote: '/tmp/cap/gs',
       dirty: ['A added', '! gone', 'M keep', 'M moved', '? sub/dir/deep', '? untracked file'],
     });
@@ -47,8 +51,35 @@ describe('checks/tools parse', () => {
       leftovers: ['/tmp/cap/.gone.runner-clone-abcd1234'],
     });
     expect(parseFacts(fixture('facts-not-a-repository.bin'), 'hg')).toEqual({ state: 'not-a-repository', leftovers: [] });
-    expect(parseFacts('\0state\0foreign\0owner\0cltbld\0me\0root', 'git')).toEqual({ state: 'foreign', leftovers: [], owner: 'cltbld', me: 'root' });
-    expect(() => parseFacts('garbage', 'hg')).toThrow('unexpected output: "garbage"');
+    expect(parseFacts(records(['state', 'foreign'], ['owner', 'cltbld'], ['me', 'root']), 'git')).toEqual({ state: 'foreign', leftovers: [], owner: 'cltbld', me: 'root' });
+    expect(parseFacts(records(['state', 'unsafe'], ['file', '.hg/hgrc'], ['kind', 'fifo']), 'hg')).toEqual({ state: 'unsafe', leftovers: [], file: '.hg/hgrc', kind: 'fifo' });
+  });
+
+  it('reads framing bytes inside a value as data: an hgrc planting records and a status line is only an hgrc', () => {
+    const planted = `[paths]\ndefault = /src\n\0leftover\0/etc\nleftover ${hex('/etc')}\nstatus\n? x\0`;
+    const out = records(['state', 'repository'], ['hgrc', planted], ['dirstate', '']) + 'status\nM keep\0';
+    expect(parseFacts(out, 'hg')).toEqual({ state: 'repository', leftovers: [], node: '0'.repeat(40), remote: '/src', dirty: ['M keep'] });
+    const git = records(['leftover', '/w/.t.runner-clone-1\nleftover /etc'], ['state', 'repository'], ['origin', '/src\nstate x\n']) + 'status\n';
+    expect(parseFacts(git, 'git')).toMatchObject({ leftovers: ['/w/.t.runner-clone-1\nleftover /etc'], remote: '/src\nstate x' });
+  });
+
+  it("takes as leftovers only runner's own names directly beside the checkout", () => {
+    for (const ok of ['/w/.tools.runner-clone-1a2b3c4d', '/w/tools.deleteme']) expect(leftoverProblem('/w/tools', ok)).toBeUndefined();
+    for (const bad of ['/etc/passwd', '/w/.tools.runner-clone-', '/w/x/.tools.runner-clone-1', '/w/.tools.runner-clone-1/../../etc', '/w/tools', '/w/other.deleteme', '/w/tools.deleteme/']) {
+      expect(leftoverProblem('/w/tools', bad)).toBe(`${JSON.stringify(bad)} is not a temp clone or .deleteme dir of /w/tools: not removed`);
+    }
+  });
+
+  it('fails on anything that does not fit the framing, without quoting it', () => {
+    expect(() => parseFacts('garbage', 'hg')).toThrow('facts output: record 1 is not ended by a newline');
+    expect(() => parseFacts('state 6d697373696e67\nleftover /etc\n', 'hg')).toThrow('facts output: record 2 is not "key HEX"');
+    expect(() => parseFacts('state 6d697373696e6\n', 'hg')).toThrow('record 1 is not "key HEX"');
+    expect(() => parseFacts(records(['state', 'missing'], ['state', 'missing']), 'hg')).toThrow('"state" given twice');
+    expect(() => parseFacts(records(['state', 'missing'], ['hgrc', '']), 'hg')).toThrow('state missing: unexpected [hgrc], missing []');
+    expect(() => parseFacts(records(['state', 'repository'], ['hgrc', '']), 'hg')).toThrow('missing [dirstate]');
+    expect(() => parseFacts(records(['state', 'repository'], ['origin', '']), 'git')).toThrow('status listing missing');
+    expect(() => parseFacts(records(['state', 'bogus']), 'git')).toThrow('no known state');
+    expect(() => parseFacts(records(['state', 'repository'], ['hgrc', 'x'.repeat(65537)], ['dirstate', '']) + 'status\n', 'hg')).toThrow('.hg/hgrc is larger than 64 KiB');
   });
 
   it('takes the dirstate parent from v1 and v2 layouts; no dirstate is the null revision', () => {

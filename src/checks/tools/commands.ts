@@ -6,36 +6,62 @@ export function tempPrefix(path: string): string {
   return join(dirname(path), `.${basename(path)}.runner-clone-`);
 }
 
+/** Why `leftover` is not one of the names runner itself leaves beside `path` (and so must not be removed), or undefined. */
+export function leftoverProblem(path: string, leftover: string): string | undefined {
+  const name = basename(leftover);
+  const ours = name === `${basename(path)}${LEFTOVER_SUFFIX}` || (leftover.startsWith(tempPrefix(path)) && leftover.length > tempPrefix(path).length);
+  if (dirname(leftover) !== dirname(path) || leftover.endsWith('/') || !ours) {
+    return `${JSON.stringify(leftover)} is not a temp clone or ${LEFTOVER_SUFFIX} dir of ${path}: not removed`;
+  }
+  return undefined;
+}
+
 /** Environment of every vcs command: stable output, English messages, never a prompt. */
 export const VCS_ENV = { HGPLAIN: '1', LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+
+/** At most this much of `.hg/hgrc` (and of git's remote URL) is read; more is an error. */
+export const CONFIG_CAP = 65536;
 
 /**
  * Every local fact about one checkout in one round trip: leftovers, what `path` is, its owner, and
  * (for a repository owned by the user we run as) its remote, parent revision and local changes.
- * Prints NUL-separated `key value` pairs; the status listing comes last. Args: path, temp prefix, vcs.
- * hg's parent comes from the head of .hg/dirstate (a documented format), which saves one hg start-up
- * (about 0.2 s of CPU): `hg status` is the only hg process.
+ * Output: one line `key HEX` per fact, the value hex-encoded so that no byte of a file or name the build
+ * user controls can read as structure; then a line `status` and the raw status listing to the end.
+ * Files are read with dd iflag=nofollow,nonblock and a byte cap: a symlink, FIFO or device there stops
+ * the script with `state unsafe` (reading it could follow a link to a root-only file or block).
+ * hg's parent comes from the head of .hg/dirstate (a documented format), which saves one hg start-up.
+ * Args: path, temp prefix, vcs.
  */
 const FACTS = `p=$1
+hex() { od -An -v -tx1 | tr -d ' \\n'; }
+put() { printf '%s ' "$1"; printf '%s' "$2" | hex; echo; }
+grab() { printf '%s ' "$1"; dd if="$2" iflag=nofollow,nonblock,count_bytes bs=65537 count="$3" status=none 2>/dev/null | hex; echo; }
+plain() {
+  if [ -h "$1" ] || { [ -e "$1" ] && [ ! -f "$1" ]; }; then
+    put state unsafe; put file "$1"; put kind "$(stat -c %F -- "$1")"; exit 0
+  fi
+}
 for f in "$2"* "$p${LEFTOVER_SUFFIX}"; do
-  if [ -e "$f" ] || [ -L "$f" ]; then printf '\\0leftover\\0%s' "$f"; fi
+  if [ -e "$f" ] || [ -h "$f" ]; then put leftover "$f"; fi
 done
-if [ -L "$p" ]; then printf '\\0state\\0symlink'; exit 0; fi
-if [ ! -e "$p" ]; then printf '\\0state\\0missing'; exit 0; fi
-m="$p/.$3"
-if [ ! -e "$m" ]; then printf '\\0state\\0not-a-repository'; exit 0; fi
-if [ "$(stat -c %u -- "$m")" != "$(id -u)" ]; then
-  printf '\\0state\\0foreign\\0owner\\0%s\\0me\\0%s' "$(stat -c %U -- "$m")" "$(id -un)"; exit 0
-fi
+if [ -h "$p" ]; then put state symlink; exit 0; fi
+if [ ! -e "$p" ]; then put state missing; exit 0; fi
+if [ ! -d "$p" ] || [ ! -e "$p/.$3" ]; then put state not-a-repository; exit 0; fi
 cd -- "$p" || exit
-printf '\\0state\\0repository'
-if [ "$3" = hg ]; then
-  printf '\\0hgrc\\0'; cat .hg/hgrc 2>/dev/null
-  printf '\\0dirstate\\0'; od -An -tx1 -v -N 32 .hg/dirstate 2>/dev/null | tr -d ' \\n'
-  printf '\\0status\\0'; exec hg status -mardu -0
+if [ "$(stat -c %u -- ".$3")" != "$(id -u)" ]; then
+  put state foreign; put owner "$(stat -c %U -- ".$3")"; put me "$(id -un)"; exit 0
 fi
-printf '\\0origin\\0'; git config --get remote.origin.url
-printf '\\0status\\0'; exec git --no-optional-locks status --porcelain=v2 --branch -z --untracked-files=all
+if [ "$3" = hg ]; then
+  plain .hg/hgrc; plain .hg/dirstate
+  put state repository
+  grab hgrc .hg/hgrc ${CONFIG_CAP + 1}
+  grab dirstate .hg/dirstate 32
+  echo status; exec hg status -mardu -0
+fi
+plain .git/config
+put state repository
+printf 'origin '; git config --get remote.origin.url | head -c ${CONFIG_CAP + 1} | hex; echo
+echo status; exec git --no-optional-locks status --porcelain=v2 --branch -z --untracked-files=all
 `;
 
 export function factsArgv(path: string, vcs: 'hg' | 'git'): string[] {

@@ -1,4 +1,5 @@
-import { addIncomingTags, parseHgTags, type Facts } from './parse.js';
+import type { Facts } from './facts.js';
+import { addIncomingTags, parseHgTags } from './parse.js';
 import type { Checkout, Target } from './schema.js';
 import { resolveRange, sameRemote } from './target.js';
 import type { Vcs, VcsRun } from './vcs.js';

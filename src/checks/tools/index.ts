@@ -1,9 +1,9 @@
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Finding, Host } from '../../core/types.js';
-import { factsArgv, VCS_ENV } from './commands.js';
+import { factsArgv, leftoverProblem, VCS_ENV } from './commands.js';
+import { parseFacts, type Facts } from './facts.js';
 import { git } from './git.js';
 import { hg } from './hg.js';
-import { parseFacts, type Facts } from './parse.js';
 import { decide, describeCheckout, explainCheckout } from './plan.js';
 import { ToolsOptions, type Checkout, type CheckoutPlan, type ToolsPlan } from './schema.js';
 import { describeTarget } from './target.js';
@@ -35,6 +35,9 @@ async function inspect(host: Host, co: Checkout, timeoutMs: number): Promise<{ p
   const [read, early] = await Promise.allSettled([readFacts(host, co, timeoutMs), follows ? vcs.target(run, co, undefined) : undefined]);
   const facts = valueOf(read);
   if (facts.state === 'symlink') throw new RunnerError(`${co.path} is a symlink; runner never follows one: point path at the checkout itself`);
+  if (facts.state === 'unsafe') {
+    throw new RunnerError(`${co.path}/${facts.file} is a ${facts.kind}, not a regular file: runner reads no symlink, FIFO or device there; remove it`);
+  }
   if (facts.state === 'foreign') {
     const as = co.user ? `user ${co.user}` : `runner's user (${facts.me})`;
     throw new RunnerError(`${co.path} belongs to ${facts.owner} but ${co.vcs} would run as ${as}: set "user: ${facts.owner}" on this checkout`);
@@ -50,10 +53,25 @@ function valueOf<T>(r: PromiseSettledResult<T>): T {
 }
 
 async function readFacts(host: Host, co: Checkout, timeoutMs: number): Promise<Facts> {
-  const r = await host.run('sh', factsArgv(co.path, co.vcs), { cwd: '/', env: VCS_ENV, timeoutMs, ...(co.user ? { user: co.user } : {}) });
+  // timeout(1) kills the script's whole process group: a killed runuser alone would leave it holding stdout open
+  const argv = ['-s', 'KILL', `${Math.ceil(timeoutMs / 1000)}s`, 'sh', ...factsArgv(co.path, co.vcs)];
+  const r = await host.run('timeout', argv, { cwd: '/', env: VCS_ENV, timeoutMs: timeoutMs + 5000, ...(co.user ? { user: co.user } : {}) });
   if (r.exitCode !== 0) {
-    const why = r.timedOut ? 'timed out' : vcsMessage(r.stderr) || `exit ${r.exitCode}`;
-    throw new RunnerError(`reading ${co.vcs} checkout ${co.path}${co.user ? ` as ${co.user}` : ''}: ${why}`);
+    const why = r.timedOut || r.exitCode === 137 ? 'timed out' : vcsMessage(r.stderr) || `exit ${r.exitCode}`;
+    throw new RunnerError(`reading ${co.vcs} checkout ${co.path}${as(co)}: ${why}`);
   }
-  return parseFacts(r.stdout, co.vcs);
+  let facts: Facts;
+  try {
+    facts = parseFacts(r.stdout, co.vcs);
+  } catch (err) {
+    throw new RunnerError(`reading ${co.vcs} checkout ${co.path}${as(co)}: ${(err as Error).message}`);
+  }
+  // names come from the checkout's owner: only runner's own leftover names may be planned for removal
+  const alien = facts.leftovers.map((l) => leftoverProblem(co.path, l)).filter((why) => why !== undefined);
+  if (alien.length) throw new RunnerError(`reading ${co.vcs} checkout ${co.path}: ${alien.join('; ')}`);
+  return facts;
+}
+
+function as(co: Checkout): string {
+  return co.user ? ` as ${co.user}` : '';
 }

@@ -1,33 +1,6 @@
-/** Pure, lenient parsers of hg and git output for the tools check. */
+/** Pure parsers of hg and git output for the tools check (the facts script's framing: facts.ts). */
 
 const NULL_NODE = '0'.repeat(40);
-
-export type Facts =
-  | { state: 'missing' | 'not-a-repository'; leftovers: string[] }
-  | { state: 'symlink'; leftovers: string[] }
-  | { state: 'foreign'; leftovers: string[]; owner: string; me: string }
-  | { state: 'repository'; leftovers: string[]; node: string; remote: string | undefined; dirty: string[] };
-
-/** The output of the facts script (NUL-separated `key value` pairs, then the status listing). */
-export function parseFacts(out: string, vcs: 'hg' | 'git'): Facts {
-  const at = out.indexOf('\0status\0');
-  const head = (at === -1 ? out : out.slice(0, at)).split('\0').slice(1);
-  const pairs: [string, string][] = [];
-  for (let i = 0; i + 1 < head.length; i += 2) pairs.push([head[i] as string, head[i + 1] as string]);
-  const get = (key: string) => pairs.find(([k]) => k === key)?.[1];
-  const leftovers = pairs.filter(([k]) => k === 'leftover').map(([, v]) => v);
-  const state = get('state');
-  if (state === 'missing' || state === 'not-a-repository') return { state, leftovers };
-  if (state === 'symlink') return { state, leftovers };
-  if (state === 'foreign') return { state, leftovers, owner: get('owner') ?? '?', me: get('me') ?? '?' };
-  if (state !== 'repository' || at === -1) throw new Error(`unexpected output: ${JSON.stringify(out.slice(0, 200))}`);
-  const status = out.slice(at + '\0status\0'.length);
-  if (vcs === 'hg') {
-    return { state, leftovers, node: dirstateParent(get('dirstate') ?? ''), remote: hgrcDefault(get('hgrc') ?? ''), dirty: parseHgStatus(status) };
-  }
-  const git = parseGitStatus(status);
-  return { state, leftovers, node: git.node, remote: get('origin')?.trim() || undefined, dirty: git.dirty };
-}
 
 /** `[paths] default = …` of an hgrc, read as text: hg ignores an untrusted hgrc, and we never trust one. */
 export function hgrcDefault(text: string): string | undefined {

@@ -1,8 +1,9 @@
-import type { Facts } from './parse.js';
+import { printable } from '../../core/text.js';
+import type { Facts } from './facts.js';
 import { CLEAN_LIST, type Checkout, type CheckoutPlan, type Target } from './schema.js';
 import { atTarget, describeTarget, sameRemote, short } from './target.js';
 
-type Usable = Exclude<Facts, { state: 'symlink' | 'foreign' }>;
+type Usable = Exclude<Facts, { state: 'symlink' | 'foreign' | 'unsafe' }>;
 
 /** What apply must do to one checkout, or undefined when it is as wanted. Pure. */
 export function decide(co: Checkout, facts: Usable, to: Target): CheckoutPlan | undefined {
@@ -12,7 +13,7 @@ export function decide(co: Checkout, facts: Usable, to: Target): CheckoutPlan | 
     return { ...base, action: 'clone', reasons: [why] };
   }
   if (!sameRemote(facts.remote, co.repo)) {
-    return { ...base, action: 'reclone', from: facts.node, reasons: [`remote is ${facts.remote ?? '(none)'}, not ${co.repo}`] };
+    return { ...base, action: 'reclone', from: facts.node, reasons: [`remote is ${facts.remote === undefined ? '(none)' : printable(facts.remote)}, not ${co.repo}`] };
   }
   const moving = !atTarget(facts.node, to);
   if (!moving && facts.dirty.length === 0 && facts.leftovers.length === 0) return undefined;
@@ -38,7 +39,7 @@ export function describeCheckout(p: CheckoutPlan): string {
 /** The plan of one checkout as lines for people. */
 export function explainCheckout(p: CheckoutPlan): string[] {
   const lines = [`- ${p.path} (${p.vcs}):`];
-  for (const l of p.leftovers) lines.push(`    remove leftover ${l}`);
+  for (const l of p.leftovers) lines.push(`    remove leftover ${printable(l)}`);
   if (p.action !== 'update') {
     lines.push(`    ${p.action}: ${p.reasons.join('; ')}`);
     lines.push(`    clone into a temp dir beside it, check out ${describeTarget(p.to)}, then move it into place`);
@@ -47,7 +48,7 @@ export function explainCheckout(p: CheckoutPlan): string[] {
   if (p.pull) lines.push(`    pull, then update from ${short(p.from)} to ${describeTarget(p.to)}`);
   if (p.dirty) {
     const more = p.dirty > p.clean.length ? `, … (${p.dirty} in all)` : '';
-    lines.push(`    discard ${p.dirty} local changes: ${p.clean.join(', ')}${more}`);
+    lines.push(`    discard ${p.dirty} local changes: ${p.clean.map(printable).join(', ')}${more}`);
   }
   return lines;
 }

@@ -2,7 +2,7 @@ import { CommandError } from '../../core/errors.js';
 import type { Host } from '../../core/types.js';
 import { formatDuration } from '../../config/units.js';
 import { VCS_ENV } from './commands.js';
-import type { Facts } from './parse.js';
+import type { Facts } from './facts.js';
 import type { Checkout, Target } from './schema.js';
 
 /** Runs one command of a checkout's vcs as its user; resolves stdout, throws with the vcs's own message. */
