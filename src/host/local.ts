@@ -14,17 +14,23 @@ import { readRegularFile } from './read-bounded.js';
 /** Output a command may print before runner stops reading it: a flood is an error, never a full memory. */
 export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
+/** execa's own kill, should timeout(1) itself hang. */
+const TIMEOUT_BACKSTOP_MS = 5000;
+
 /** The machine runner itself runs on: execa for commands, node:fs for files. */
 export class LocalHost implements Host {
   readonly transport = 'local';
   constructor(readonly name = 'localhost') {}
 
   async run(file: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<CommandResult> {
-    const [cmd, ...argv] = opts.user ? asUser(opts.user, isRoot(), [file, ...args]) : [file, ...args];
+    const asked = opts.user ? asUser(opts.user, isRoot(), [file, ...args]) : [file, ...args];
+    // coreutils timeout leads a process group of its own and kills all of it: a child of runuser holding stdout open goes too
+    const [cmd, ...argv] = opts.timeoutMs ? ['timeout', '-s', 'KILL', `${opts.timeoutMs / 1000}s`, ...asked] : asked;
+    const started = performance.now();
     const r = await execa(cmd as string, argv, {
       reject: false,
       cwd: opts.cwd,
-      timeout: opts.timeoutMs,
+      timeout: opts.timeoutMs === undefined ? undefined : opts.timeoutMs + TIMEOUT_BACKSTOP_MS,
       input: opts.input,
       env: opts.env,
       stdin: opts.input === undefined ? 'ignore' : 'pipe',
@@ -37,6 +43,11 @@ export class LocalHost implements Host {
     const said = decodeBytes(r.stderr ?? new Uint8Array());
     if (r.isMaxBuffer) return { exitCode: undefined, stdout: '', stderr: `${file}: output larger than ${MAX_OUTPUT_BYTES} bytes: dropped`, timedOut: false };
     const stderr = said || (r.exitCode === undefined && !r.signal ? (r.originalMessage ?? r.message ?? '') : '');
+    // timeout(1) sends SIGKILL to its whole group, itself included
+    const killedByTimeout = r.signal === 'SIGKILL' || r.exitCode === 124 || r.exitCode === 137;
+    if (opts.timeoutMs && (r.timedOut || (killedByTimeout && performance.now() - started >= opts.timeoutMs))) {
+      return { exitCode: undefined, stdout, stderr, timedOut: true, signal: 'SIGKILL' };
+    }
     return { exitCode: r.exitCode, stdout, stderr, timedOut: r.timedOut, signal: r.signal };
   }
 
