@@ -24,7 +24,7 @@ hit() {
   elif kill -s "$sig" -- "$1"; then echo "sent $1"; fi
 }
 group() {
-  g=$1; told=$2; whole=1
+  g=$1; told=$2; whole=1; [ "$g" -gt 1 ] || whole=
   set +f; set -- /proc/[0-9]*/stat; set -f
   for f; do
     p=\${f#/proc/}; p=\${p%/stat}; look "$p"
@@ -62,10 +62,12 @@ export interface RoundResult {
 /** Signals `pids` alone and `groups` as a whole (with their members), or with sig `-` only looks. */
 export async function signalRound(host: Host, sig: string, pids: readonly Pinned[], groups: readonly number[] = []): Promise<RoundResult> {
   const result: RoundResult = { sent: [], groups: [], moved: [], alive: new Map(), complaints: '' };
-  const inGroup = (p: Pinned) => groups.includes(p.pgid);
+  // never group 0 (the caller's own) or 1
+  const wholes = groups.filter((g) => g > 1);
+  const inGroup = (p: Pinned) => wholes.includes(p.pgid);
   const words = [
     ...pids.filter((p) => !inGroup(p)).map((p) => `${p.pid}:${p.start}`),
-    ...groups.map((g) => `${g}=${pids.filter((p) => p.pgid === g).map((p) => `${p.pid}:${p.start}`).join(',')}`),
+    ...wholes.map((g) => `${g}=${pids.filter((p) => p.pgid === g).map((p) => `${p.pid}:${p.start}`).join(',')}`),
   ];
   if (words.length === 0) return result;
   const r = await host.run('sh', ['-c', SIGNAL_SCRIPT, 'sh', sig, ...words]);

@@ -54,7 +54,7 @@ const strayPids = (plan: unknown) => (plan as Extract<ProcessesPlan, { action: '
 describe('checks/processes (real processes in a pid namespace)', () => {
   const baseline = join(root, 'main.baseline');
   const pidFile = join(root, 'worker.pid');
-  const opts = { baseline, allow: ['sleep 3000[0-9]2'], protect: [pidFile] };
+  const opts = { baseline, allow: ['/usr/bin/sleep 3000[0-9]2'], protect: [pidFile] };
   const keep: Record<string, number[]> = {};
   const stray: Record<string, number[]> = {};
 
@@ -172,7 +172,7 @@ describe('runner apply as the build user (the binary, in the namespace)', () => 
     mkdirSync(dir);
     chownSync(dir, build.uid, build.gid);
     const config = join(dir, 'runner.yaml');
-    writeFileSync(config, `checks:\n  - processes: { users: [${BUILD}], baseline: ${dir}/b, min_age: 0s, grace: 1s, allow: ["sleep 3000[0-9]2"] }\n`);
+    writeFileSync(config, `checks:\n  - processes: { users: [${BUILD}], baseline: ${dir}/b, min_age: 0s, grace: 1s, allow: ["/usr/bin/sleep 3000[0-9]2"] }\n`);
     const chain = (args: string) => ns.exec(['runuser', '-u', BUILD, '--', 'sh', '-c', `sh -c 'node ${RUNNER_BIN} ${args} --config ${config}; echo "exit $?"'; echo outer-alive`]);
     const first = await chain('apply');
     expect(first.stdout).toContain('baseline recorded');
