@@ -1,8 +1,8 @@
 import { CommandError, RunnerError, describeError } from '../../core/errors.js';
 import type { Host } from '../../core/types.js';
 import { matchUsers, parsePasswd } from '../../core/users.js';
-import { PS_FIELDS, parseBaseline, parsePidFile, parsePs, parseSnapshot } from './parse.js';
-import type { Baseline, Proc } from './schema.js';
+import { PS_FIELDS, parseBaseline, parsePidFile, parseSnapshot } from './parse.js';
+import type { Baseline } from './schema.js';
 
 /**
  * One command, in this order: the shell's pid (the probe finds itself in what it reads), the users (getent),
@@ -38,15 +38,6 @@ export async function readSnapshot(host: Host, users: readonly (string | number)
   const { self, passwd, procs, real } = parseSnapshot(r.stdout);
   const exes = new Map(programs.map((p, i) => [p, [...new Set([p, real[i] || p])]]));
   return { self, procs, exes, users: users.length ? matchUsers(parsePasswd(passwd), users) : [] };
-}
-
-/** The given pids that still exist (ps exits 1 when none does). */
-export async function readPids(host: Host, pids: readonly number[]): Promise<Map<number, Proc>> {
-  if (pids.length === 0) return new Map();
-  const argv = ['-ww', '-o', PS_FIELDS, '-p', pids.join(',')];
-  const r = await host.run('ps', argv);
-  if (r.exitCode !== 0 && r.exitCode !== 1) throw new CommandError(['ps', ...argv], r.exitCode, r.stderr, 'reading processes');
-  return new Map(parsePs(r.stdout).map((p) => [p.pid, p]));
 }
 
 /** null when there is no baseline yet; a file that cannot be read or parsed is an error naming it. */
