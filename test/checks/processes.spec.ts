@@ -4,6 +4,7 @@ import { formatBaseline, parseBaseline, parsePidFile, parsePs, parseSnapshot } f
 import { parseExeRecords, parseStatRecords, startTimeOf } from '../../src/checks/processes/procfs.js';
 import { ProcessesOptions, type Proc } from '../../src/checks/processes/schema.js';
 import { allowRules, classify, findStrays, protectedPids, wholeGroups } from '../../src/checks/processes/select.js';
+import { parseConfig } from '../../src/config/load.js';
 import { matchUsers } from '../../src/core/users.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/processes/${name}`, import.meta.url), 'utf8');
@@ -175,6 +176,11 @@ describe('checks/processes options and users', () => {
       users: ['cltbld'], allow: [], baseline: '/run/runner/processes.baseline', min_age: 10_000, grace: 5_000, protect: [],
     });
     expect(ProcessesOptions.safeParse({ users: ['cltbld'], protect: ['relative.pid'] }).success).toBe(false);
+  });
+
+  it('reports a bad allow entry in runner.yaml with its file, line and field', () => {
+    const text = 'checks:\n  - processes:\n      users: [cltbld]\n      allow: ["/usr/bin/Xvfb *", "Xvfb *"]\n';
+    expect(() => parseConfig(text, 'runner.yaml')).toThrow('runner.yaml:4:34: checks[0].processes.allow[1]: expected "/absolute/program [args glob]", got "Xvfb *"');
   });
 
   it('takes allow entries only as "/absolute/program [args glob]", naming the entry', () => {
