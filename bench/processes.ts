@@ -72,8 +72,8 @@ try {
   // a baseline recorded now: every process is in it (the usual case between jobs)
   const first = await processes.probe(host, okOpts, ctx);
   if (first.state === 'drift') await fix.apply(host, first.plan, okOpts, ctx);
-  await measure('command', 'the one command (getent + ps)', () => readSnapshot(host, [USER]));
-  const out = (await host.run('sh', ['-c', SNAPSHOT_SCRIPT, 'sh', USER])).stdout;
+  await measure('command', 'the one command (getent, stat, ps, exe links)', () => readSnapshot(host, [USER]));
+  const out = (await host.run('sh', ['-c', SNAPSHOT_SCRIPT, 'sh', '1', USER])).stdout;
   await measure('parse', 'parse only', async () => parseSnapshot(out));
   await measure('probeOk', 'probe, all in the baseline (ok)', () => processes.probe(host, okOpts, ctx));
   // a baseline that predates them: all 300 are strays, the plan names each

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatBaseline, parseBaseline, parsePidFile, parsePs, parseSnapshot, SNAPSHOT_SEPARATOR } from '../../src/checks/processes/parse.js';
+import { formatBaseline, parseBaseline, parsePidFile, parsePs, parseSnapshot } from '../../src/checks/processes/parse.js';
+import { parseExeRecords, parseStatRecords, startTimeOf } from '../../src/checks/processes/procfs.js';
 import { ProcessesOptions, type Proc } from '../../src/checks/processes/schema.js';
-import { classify, findStrays, protectedPids, wholeGroups } from '../../src/checks/processes/select.js';
+import { allowRules, classify, findStrays, protectedPids, wholeGroups } from '../../src/checks/processes/select.js';
+import { parseConfig } from '../../src/config/load.js';
 import { matchUsers } from '../../src/core/users.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/processes/${name}`, import.meta.url), 'utf8');
@@ -33,12 +35,42 @@ describe('checks/processes parse', () => {
     expect(procs.map((p) => [p.pid, p.args])).toEqual([[2, '[kthreadd]'], [77, '']]);
   });
 
-  it("splits the probe's output: its own pid, the passwd lines, then ps; refuses anything else", () => {
-    const out = `4242\ncltbld:x:1001:1001::/home/cltbld:/bin/sh\n${SNAPSHOT_SEPARATOR}\n 4242  1 4242 4242 1001  0 R    ps -ww\n`;
-    expect(parseSnapshot(out)).toEqual({ self: 4242, passwd: 'cltbld:x:1001:1001::/home/cltbld:/bin/sh\n', procs: [expect.objectContaining({ pid: 4242, args: 'ps -ww' })] });
-    expect(parseSnapshot(`7\n${SNAPSHOT_SEPARATOR}\n`)).toEqual({ self: 7, passwd: '', procs: [] });
+  it("splits the probe's output: its own pid, passwd, stat records, ps, exe records, realpaths; refuses anything else", () => {
+    const stat = (pid: number, comm: string, start: number) => `${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ${start} 0 0`;
+    const grep = (pid: number, text: string) => text.split('\n').map((l) => `/proc/${pid}/stat\x00${l}\n`).join('');
+    const out = [
+      '4242\ncltbld:x:1001:1001::/home/cltbld:/bin/sh\n',
+      `${grep(4242, stat(4242, 'sh', 900))}${grep(77, stat(77, 'x\n/proc/4242/stat', 500))}`,
+      ' 4242  1 4242 4242 1001  0 S    sh -c\n   77  1   77   77 1001  5 S    sleep 9\n',
+      '/proc/4242\t/usr/bin/dash\x00/proc/77\t/usr/bin/sleep\x00real\x00/usr/bin/Xvfb\x00\x00',
+    ].join('\x00\x00');
+    expect(parseSnapshot(out)).toEqual({
+      self: 4242,
+      passwd: 'cltbld:x:1001:1001::/home/cltbld:/bin/sh\n',
+      procs: [expect.objectContaining({ pid: 4242, start: 900, exe: '/usr/bin/dash' }), expect.objectContaining({ pid: 77, start: 500, exe: '/usr/bin/sleep', args: 'sleep 9' })],
+      real: ['/usr/bin/Xvfb', ''],
+    });
+    expect(parseSnapshot('7\n\x00\x00\x00\x00\x00\x00real\x00')).toEqual({ self: 7, passwd: '', procs: [], real: [] });
     expect(() => parseSnapshot('  PID PPID\n')).toThrow(/expected the probe's own pid first, got "PID PPID"/);
     expect(() => parseSnapshot('12\ncltbld:x:1001\n')).toThrow("the probe's output ends before its ps part");
+    expect(() => parseSnapshot('12\n\x00\x00\x00\x00 12 1 12 12 0 0 R ps\n\x00\x00/proc/12\t/bin/ps\x00')).toThrow("the probe's output ends before its exe part");
+  });
+
+  it('reads the start time after the last ")" of /proc/PID/stat, whatever the comm holds', () => {
+    const tail = 'S 1 2 3 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 123456 0 0\n';
+    expect(startTimeOf(`5 (sleep) ${tail}`)).toBe(123456);
+    expect(startTimeOf(`5 (a) b (c) 1 2) ${tail}`)).toBe(123456);
+    expect(startTimeOf(`5 (a\n) S 9 9) ${tail}`)).toBe(123456);
+    expect(startTimeOf('5 (sleep S 1 2')).toBeUndefined();
+    expect(startTimeOf('5 (x) S 1')).toBeUndefined();
+    // grep -Z splits a comm with newlines into records of the same file: they are joined again, the pid from the name
+    expect(parseStatRecords(`/proc/5/stat\x009 (a\n/proc/5/stat\x00) ${tail}/proc/6/stat\x00garbage\n`)).toEqual(new Map([[5, 123456]]));
+  });
+
+  it('reads exe links by the pid in their name; unreadable, deleted or relative ones are left out', () => {
+    expect(parseExeRecords(['/proc/5\t/usr/bin/sleep', '/proc/6\t', '/proc/7\t/usr/bin/Xvfb (deleted)', '/proc/8\t/home/b/x\n/proc/9\t/usr/bin/sleep', '/proc/self\t/bin/sh', '/proc/10\tx'])).toEqual(
+      new Map([[5, '/usr/bin/sleep'], [8, '/home/b/x\n/proc/9\t/usr/bin/sleep']]),
+    );
   });
 
   it('round-trips a baseline with quotes, spaces and backslashes', () => {
@@ -90,15 +122,29 @@ describe('checks/processes selection', () => {
   it('keeps the oldest processes of a command line up to its baseline count; spares the young and the allowed', () => {
     const procs = [
       proc(10, 'Xvfb :0', { etimes: 5000 }), proc(11, 'Xvfb :0', { etimes: 60 }), proc(12, 'Xvfb :0', { etimes: 3 }),
-      proc(20, 'make -j4', { etimes: 60 }), proc(21, '/usr/bin/Xvfb :1', { etimes: 60 }), proc(30, 'sleep 5', { uid: 1002, etimes: 60 }),
+      proc(20, 'make -j4', { etimes: 60 }), proc(21, '/usr/bin/Xvfb :1', { etimes: 60, exe: '/usr/lib/xorg/Xvfb' }), proc(30, 'sleep 5', { uid: 1002, etimes: 60 }),
       proc(40, '[sh] <defunct>', { stat: 'Z' }),
     ];
-    const view = classify(procs, new Set([1]), [1001], ['/usr/bin/Xvfb *']);
+    const view = classify(procs, new Set([1]), [1001], allowRules(['/usr/bin/Xvfb *'], new Map([['/usr/bin/Xvfb', ['/usr/bin/Xvfb', '/usr/lib/xorg/Xvfb']]])));
     expect(view.counted.map((p) => p.pid)).toEqual([10, 11, 12, 20]);
     expect(view.zombies.map((p) => p.pid)).toEqual([40]);
     const baseline = { uids: [1001], entries: [{ uid: 1001, args: 'Xvfb :0', count: 1 }] };
     expect(findStrays(view.counted, baseline, 10_000).map((p) => p.pid)).toEqual([11, 20]);
     expect(findStrays(view.counted, baseline, 0).map((p) => p.pid)).toEqual([11, 12, 20]);
+  });
+
+  it('allows by executable, not by argv[0]: a renamed process is not the program, a program started by another name is', () => {
+    const rules = allowRules(['/usr/bin/Xvfb :9*', '/usr/bin/sleep'], new Map());
+    const procs = [
+      proc(10, '/usr/bin/Xvfb :99', { exe: '/usr/bin/perl' }),
+      proc(11, '/usr/bin/Xvfb :99'),
+      proc(12, '/usr/bin/Xvfb :99', { exe: '/usr/bin/Xvfb (deleted)' }),
+      proc(13, 'Xvfb :99 -screen 0', { exe: '/usr/bin/Xvfb' }),
+      proc(14, '/usr/bin/Xvfb :10', { exe: '/usr/bin/Xvfb' }),
+      proc(15, 'sleep', { exe: '/usr/bin/sleep' }),
+      proc(16, 'sleep 5', { exe: '/usr/bin/sleep' }),
+    ];
+    expect(classify(procs, new Set(), [1001], rules).counted.map((p) => p.pid)).toEqual([10, 11, 12, 14, 16]);
   });
 
   it('signals a group as a whole only when every live member is stray, and never groups 0 or 1', () => {
@@ -130,5 +176,18 @@ describe('checks/processes options and users', () => {
       users: ['cltbld'], allow: [], baseline: '/run/runner/processes.baseline', min_age: 10_000, grace: 5_000, protect: [],
     });
     expect(ProcessesOptions.safeParse({ users: ['cltbld'], protect: ['relative.pid'] }).success).toBe(false);
+  });
+
+  it('reports a bad allow entry in runner.yaml with its file, line and field', () => {
+    const text = 'checks:\n  - processes:\n      users: [cltbld]\n      allow: ["/usr/bin/Xvfb *", "Xvfb *"]\n';
+    expect(() => parseConfig(text, 'runner.yaml')).toThrow('runner.yaml:4:34: checks[0].processes.allow[1]: expected "/absolute/program [args glob]", got "Xvfb *"');
+  });
+
+  it('takes allow entries only as "/absolute/program [args glob]", naming the entry', () => {
+    expect(ProcessesOptions.parse({ users: ['cltbld'], allow: ['/usr/bin/Xvfb *', '/usr/bin/sleep'] }).allow).toEqual(['/usr/bin/Xvfb *', '/usr/bin/sleep']);
+    for (const bad of ['Xvfb *', '/usr/bin/X* :1', '', ' /usr/bin/Xvfb']) {
+      const r = ProcessesOptions.safeParse({ users: ['cltbld'], allow: ['/usr/bin/ok', bad] });
+      expect(r.error?.issues).toEqual([expect.objectContaining({ path: ['allow', 1], message: `expected "/absolute/program [args glob]", got ${JSON.stringify(bad)}` })]);
+    }
   });
 });

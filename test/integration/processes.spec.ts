@@ -1,16 +1,22 @@
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processes } from '../../src/checks/processes/index.js';
+import { readSnapshot } from '../../src/checks/processes/read.js';
 import { descendants } from '../../src/checks/processes/select.js';
 import { ProcessesOptions, type ProcessesPlan } from '../../src/checks/processes/schema.js';
 import { runCheck } from '../../src/core/run-check.js';
 import type { Proc } from '../../src/checks/processes/schema.js';
 import type { Context } from '../../src/core/types.js';
+import { LocalHost } from '../../src/host/local.js';
+import { SshHost } from '../../src/host/ssh.js';
+import { parseKnownHosts } from '../../src/host/ssh/known-hosts.js';
 import { processes as fix } from '../../src/remediations/processes.js';
 import { RUNNER_BIN } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
 import { alive, PidNamespace } from '../helpers/pidns.js';
+import { knownHostsLine, sshClient, startSshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';
 import { ensureUser } from '../helpers/users.js';
 
@@ -54,7 +60,7 @@ const strayPids = (plan: unknown) => (plan as Extract<ProcessesPlan, { action: '
 describe('checks/processes (real processes in a pid namespace)', () => {
   const baseline = join(root, 'main.baseline');
   const pidFile = join(root, 'worker.pid');
-  const opts = { baseline, allow: ['sleep 3000[0-9]2'], protect: [pidFile] };
+  const opts = { baseline, allow: ['/usr/bin/sleep 3000[0-9]2'], protect: [pidFile] };
   const keep: Record<string, number[]> = {};
   const stray: Record<string, number[]> = {};
 
@@ -172,7 +178,7 @@ describe('runner apply as the build user (the binary, in the namespace)', () => 
     mkdirSync(dir);
     chownSync(dir, build.uid, build.gid);
     const config = join(dir, 'runner.yaml');
-    writeFileSync(config, `checks:\n  - processes: { users: [${BUILD}], baseline: ${dir}/b, min_age: 0s, grace: 1s, allow: ["sleep 3000[0-9]2"] }\n`);
+    writeFileSync(config, `checks:\n  - processes: { users: [${BUILD}], baseline: ${dir}/b, min_age: 0s, grace: 1s, allow: ["/usr/bin/sleep 3000[0-9]2"] }\n`);
     const chain = (args: string) => ns.exec(['runuser', '-u', BUILD, '--', 'sh', '-c', `sh -c 'node ${RUNNER_BIN} ${args} --config ${config}; echo "exit $?"'; echo outer-alive`]);
     const first = await chain('apply');
     expect(first.stdout).toContain('baseline recorded');
@@ -185,5 +191,34 @@ describe('runner apply as the build user (the binary, in the namespace)', () => 
     const re = await chain('apply --only processes --rebaseline');
     expect(re.stdout).toMatch(/ok\s+processes\s+baseline .* is up to date/);
     expect(re.stdout).toMatch(/exit 0\nouter-alive$/);
+  });
+});
+
+describe('the probe over SSH reads what it reads locally (as a user that is not root; read only, nothing killed)', () => {
+  it('gives the same start times; exe links only for the ssh user\'s own processes', async () => {
+    const client = sshClient(join(root, 'ssh-client'));
+    const sshd = await startSshd({ dir: join(root, 'sshd'), address: '127.0.0.9', authorizedKeys: client.authorizedKeys });
+    const target = { name: 'h1', address: sshd.address, port: sshd.port, user: client.user, identityFiles: [client.key], explicitIdentity: true, become: false };
+    const ssh = await SshHost.connect(target, { knownHosts: parseKnownHosts(knownHostsLine(sshd)), recordTo: join(root, 'kh'), acceptNew: false, connectTimeoutMs: 20_000 });
+    // a process of the ssh user outside any namespace: this test started it, this test ends it, by its pid
+    const { uid, gid } = ensureUser(client.user);
+    const mine = execa('sleep', ['900001'], { uid, gid, reject: false, stdio: 'ignore' });
+    const pid = mine.pid as number;
+    try {
+      const exeOf = async () => (await readSnapshot(new LocalHost(), [client.user], ['/usr/bin/sleep'])).procs.find((p) => p.pid === pid)?.exe;
+      for (let i = 0; i < 200 && (await exeOf()) !== '/usr/bin/sleep'; i++) await new Promise((res) => setTimeout(res, 25));
+      const [local, remote] = [await readSnapshot(new LocalHost(), [client.user], ['/usr/bin/sleep']), await readSnapshot(ssh, [client.user], ['/usr/bin/sleep'])];
+      expect(remote.procs.find((p) => p.pid === pid)).toMatchObject({ exe: '/usr/bin/sleep', args: 'sleep 900001', start: local.procs.find((p) => p.pid === pid)?.start });
+      expect(remote.exes).toEqual(local.exes);
+      // runner's own process is root's: its start time is world-readable, its exe link is not
+      expect(remote.procs.find((p) => p.pid === process.pid)).toMatchObject({ start: local.procs.find((p) => p.pid === process.pid)?.start });
+      expect(remote.procs.find((p) => p.pid === process.pid)?.exe).toBeUndefined();
+      expect(local.procs.find((p) => p.pid === process.pid)?.exe).toBe(process.execPath);
+    } finally {
+      mine.kill('SIGKILL');
+      await mine;
+      await ssh.close();
+      await sshd.stop();
+    }
   });
 });

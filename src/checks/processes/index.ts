@@ -4,21 +4,21 @@ import { RunnerError } from '../../core/errors.js';
 import type { Check, Finding } from '../../core/types.js';
 import { userName, type User } from '../../core/users.js';
 import { readBaseline, readProtected, readSnapshot } from './read.js';
-import { ProcessesOptions, type Baseline, type ProcessesPlan } from './schema.js';
-import { baselineOf, classify, clip, findStrays, protectedPids, sameBaseline, toStrays, wholeGroups, zombieNotes, type View } from './select.js';
+import { ProcessesOptions, programOf, type Baseline, type ProcessesPlan } from './schema.js';
+import { allowRules, baselineOf, classify, clip, findStrays, pinned, protectedPids, sameBaseline, toStrays, wholeGroups, zombieNotes, type View } from './select.js';
 
 export const processes: Check<ProcessesOptions, ProcessesPlan> = {
   id: 'processes',
   summary: "kills the build users' processes left by the last job: not in the baseline, not allowed, never runner's own",
   options: ProcessesOptions,
   async probe(host, opts, ctx): Promise<Finding<ProcessesPlan>> {
-    const [roots, stored, { self, procs, users }] = await allInOrder([
+    const [roots, stored, { self, procs, exes, users }] = await allInOrder([
       readProtected(host, opts.protect),
       readBaseline(host, opts.baseline),
-      readSnapshot(host, opts.users),
+      readSnapshot(host, opts.users, [...new Set(opts.allow.map(programOf))]),
     ]);
     const uids = users.map((u) => u.uid);
-    const view = classify(procs, protectedPids(procs, self, roots), uids, opts.allow);
+    const view = classify(procs, protectedPids(procs, self, roots), uids, allowRules(opts.allow, exes));
     const who = users.map((u) => u.name).join(', ');
     if (stored === null || ctx.rebaseline) return recordFinding(opts.baseline, stored, view, users, zombieNotes(procs, view.zombies, []));
     const missing = users.filter((u) => !stored.uids.includes(u.uid));
@@ -26,12 +26,12 @@ export const processes: Check<ProcessesOptions, ProcessesPlan> = {
       const names = missing.map((u) => u.name).join(', ');
       throw new RunnerError(`baseline ${opts.baseline} does not cover ${names}: re-record it with 'runner apply --only processes --rebaseline'`);
     }
-    const strays = findStrays(view.counted, stored, opts.min_age);
-    const notes = zombieNotes(procs, view.zombies, strays);
+    const { pinned: strays, late } = pinned(findStrays(view.counted, stored, opts.min_age));
+    const notes = [...zombieNotes(procs, view.zombies, strays), ...late.map((p) => `${p.pid} ${clip(p.args)} started during the probe: left for the next run`)];
     const extra = notes.length ? { warnings: notes } : {};
     if (strays.length === 0) return { state: 'ok', summary: `no stray processes of ${who} (${view.counted.length} running: in the baseline or younger than min_age)`, ...extra };
     const groups = wholeGroups(procs, strays);
-    const plan: ProcessesPlan = { action: 'kill', baseline: opts.baseline, strays: toStrays(strays, groups, users, ctx.now().getTime()), groups };
+    const plan: ProcessesPlan = { action: 'kill', baseline: opts.baseline, strays: toStrays(strays, groups, users), groups };
     const inGroups = groups.length ? `, in ${groups.length} whole process ${groups.length === 1 ? 'group' : 'groups'}` : '';
     return { state: 'drift', summary: `${strays.length} stray processes of ${who}${inGroups}: SIGTERM, then SIGKILL after ${formatDuration(opts.grace)}`, plan, ...extra };
   },

@@ -1,4 +1,5 @@
 import { RunnerError } from '../../core/errors.js';
+import { parseExeRecords, parseStatRecords } from './procfs.js';
 import type { Baseline, BaselineEntry, Proc } from './schema.js';
 
 /** The ps columns every reading asks for, in the order `parsePs` expects. */
@@ -22,20 +23,30 @@ export function parsePs(stdout: string): Proc[] {
   return procs;
 }
 
-/** Ends the passwd lines of the probe's output; ps output follows. */
-export const SNAPSHOT_SEPARATOR = '--- ps ---';
-
 /**
- * The probe's output: the probing shell's pid on the first line (`echo $$`), the passwd lines of the users
- * asked about, the separator, then ps (which the shell exec'd into, keeping its pid).
+ * The probe's output (SNAPSHOT_SCRIPT): its shell's pid on the first line, the passwd lines of the users asked
+ * about, then after `\0\0` each the stat records, ps, and NUL-terminated records: the exe links, `real`, and
+ * one realpath per allowed program. Neither grep -Z, ps nor find ever print two NULs in a row.
  */
-export function parseSnapshot(stdout: string): { self: number; passwd: string; procs: Proc[] } {
+export function parseSnapshot(stdout: string): { self: number; passwd: string; procs: Proc[]; real: string[] } {
   const nl = stdout.indexOf('\n');
   const first = stdout.slice(0, nl === -1 ? undefined : nl).trim();
   if (!/^\d+$/.test(first)) throw new RunnerError(`reading processes: expected the probe's own pid first, got ${JSON.stringify(first.slice(0, 40))}`);
-  const sep = stdout.indexOf(`\n${SNAPSHOT_SEPARATOR}\n`, nl - 1);
-  if (sep === -1) throw new RunnerError('reading processes: the probe\'s output ends before its ps part');
-  return { self: Number(first), passwd: stdout.slice(nl + 1, sep + 1), procs: parsePs(stdout.slice(sep + SNAPSHOT_SEPARATOR.length + 2)) };
+  const seps = [stdout.indexOf('\0\0')];
+  for (let i = 1; i < 3 && (seps[i - 1] as number) !== -1; i++) seps.push(stdout.indexOf('\0\0', (seps[i - 1] as number) + 2));
+  const [a, b, c] = seps as [number, number, number];
+  if (seps.length < 3 || c === -1) throw new RunnerError("reading processes: the probe's output ends before its ps part");
+  const records = stdout.slice(c + 2).split('\0');
+  const realAt = records.indexOf('real');
+  if (realAt === -1) throw new RunnerError("reading processes: the probe's output ends before its exe part");
+  const starts = parseStatRecords(stdout.slice(a + 2, b));
+  const exes = parseExeRecords(records.slice(0, realAt));
+  const procs = parsePs(stdout.slice(b + 2, c)).map((p) => withProcFs(p, starts.get(p.pid), exes.get(p.pid)));
+  return { self: Number(first), passwd: stdout.slice(nl + 1, a), procs, real: records.slice(realAt + 1, -1) };
+}
+
+function withProcFs(p: Proc, start: number | undefined, exe: string | undefined): Proc {
+  return { ...p, ...(start === undefined ? {} : { start }), ...(exe === undefined ? {} : { exe }) };
 }
 
 export function isZombie(p: Proc): boolean {

@@ -4,10 +4,26 @@ import { UserList } from '../../core/users.js';
 
 const AbsolutePath = z.string().refine((p) => p.startsWith('/'), { message: 'expected an absolute path' });
 
+/** `/absolute/program [args glob]`: the program is compared with /proc/PID/exe, so it is a plain path, no glob. */
+const AllowEntry = z.string().superRefine((entry, ctx) => {
+  const program = programOf(entry);
+  if (!program.startsWith('/') || /[*?[]/.test(program)) {
+    ctx.addIssue({ code: 'custom', message: `expected "/absolute/program [args glob]", got ${JSON.stringify(entry)}` });
+  }
+});
+
+/** The first word of an allow entry: the program whose executable a process must run. */
+export function programOf(entry: string): string {
+  return entry.split(' ', 1)[0] as string;
+}
+
 export const ProcessesOptions = z
   .object({
     users: UserList,
-    allow: z.array(z.string().min(1)).default([]).describe('globs on the whole command line never killed, e.g. "/usr/bin/Xvfb *"'),
+    allow: z
+      .array(AllowEntry)
+      .default([])
+      .describe('never killed: "/absolute/program [args glob]", e.g. "/usr/bin/Xvfb *": the executable must be that program, the command line match the glob'),
     baseline: AbsolutePath.default('/run/runner/processes.baseline').describe(
       'the baseline file; under /run it is gone after a reboot, so each boot records a fresh one',
     ),
@@ -34,9 +50,13 @@ export interface Proc {
   /** ps STAT: R, S, D, T, Z, … with modifiers */
   stat: string;
   args: string;
+  /** start time, clock ticks since boot (/proc/PID/stat field 22); absent when it started after the probe read stat */
+  start?: number;
+  /** the /proc/PID/exe link; absent when unreadable (another user's process, a kernel thread) or the file is deleted */
+  exe?: string;
 }
 
-/** A process the kill plan names; `startedAtMs` lets apply refuse a pid reused since the probe. */
+/** A process the kill plan names; `start` lets apply refuse a pid reused since the probe. */
 export interface Stray {
   pid: number;
   ppid: number;
@@ -48,7 +68,8 @@ export interface Stray {
   args: string;
   /** every live process of its group is stray: the group is signalled as a whole */
   wholeGroup: boolean;
-  startedAtMs: number;
+  /** clock ticks since boot: apply signals the pid only while /proc/PID/stat still says this */
+  start: number;
 }
 
 /** `count` processes of `uid` with exactly this command line were running when the baseline was taken. */

@@ -2,7 +2,7 @@ import { matchesGlob } from '../../core/glob.js';
 import { RunnerError } from '../../core/errors.js';
 import { userName, type User } from '../../core/users.js';
 import { isZombie } from './parse.js';
-import type { Baseline, BaselineEntry, Proc, Stray } from './schema.js';
+import { programOf, type Baseline, type BaselineEntry, type Proc, type Stray } from './schema.js';
 
 /** In-scope processes sorted out: `counted` are compared with the baseline; zombies are only reported. */
 export interface View {
@@ -11,7 +11,7 @@ export interface View {
 }
 
 /**
- * Never touched: pid 1, the probe itself and its ancestors (runner, whatever started it), the SSH session
+ * Never touched: pid 1, the probe itself with its children and its ancestors (runner, whatever started it), the SSH session
  * the probe runs in with everything under it (other channels, sftp-server), and each `roots` pid with its descendants.
  */
 export function protectedPids(procs: readonly Proc[], self: number, roots: readonly number[]): Set<number> {
@@ -21,7 +21,8 @@ export function protectedPids(procs: readonly Proc[], self: number, roots: reado
   for (let p = byPid.get(self); p && !chain.includes(p); p = byPid.get(p.ppid)) chain.push(p);
   const session = chain.find((p) => p.args.startsWith('sshd:') && !p.args.includes('[listener]'));
   const shielded = new Set([1, ...chain.map((p) => p.pid)]);
-  for (const pid of descendants(procs, [...roots, ...(session ? [session.pid] : [])])) shielded.add(pid);
+  // the probe's own children (ps, grep, find) too
+  for (const pid of descendants(procs, [self, ...roots, ...(session ? [session.pid] : [])])) shielded.add(pid);
   return shielded;
 }
 
@@ -40,15 +41,39 @@ export function descendants(procs: readonly Proc[], roots: readonly number[]): S
   return found;
 }
 
-export function classify(procs: readonly Proc[], shielded: Set<number>, uids: readonly number[], allow: readonly string[]): View {
+export function classify(procs: readonly Proc[], shielded: Set<number>, uids: readonly number[], allow: readonly AllowRule[]): View {
   const counted: Proc[] = [];
   const zombies: Proc[] = [];
   for (const p of procs) {
     if (!uids.includes(p.uid) || shielded.has(p.pid)) continue;
     if (isZombie(p)) zombies.push(p);
-    else if (!allow.some((glob) => matchesGlob(p.args, glob, { slash: true }))) counted.push(p);
+    else if (!allow.some((rule) => isAllowed(p, rule))) counted.push(p);
   }
   return { counted, zombies };
+}
+
+/** An allow entry with the paths its program's executable may show: as written and as resolved on the host. */
+export interface AllowRule {
+  glob: string;
+  program: string;
+  exes: readonly string[];
+}
+
+export function allowRules(allow: readonly string[], exes: ReadonlyMap<string, readonly string[]>): AllowRule[] {
+  return allow.map((glob) => {
+    const program = programOf(glob);
+    return { glob, program, exes: exes.get(program) ?? [program] };
+  });
+}
+
+/**
+ * The executable decides, not argv[0], which is whatever the process calls itself: the command line is matched
+ * with its first word replaced by the program, and an unreadable exe is never allowed.
+ */
+export function isAllowed(p: Proc, rule: AllowRule): boolean {
+  if (p.exe === undefined || !rule.exes.includes(p.exe)) return false;
+  const space = p.args.indexOf(' ');
+  return matchesGlob(space === -1 ? rule.program : rule.program + p.args.slice(space), rule.glob, { slash: true });
 }
 
 /** The baseline that `counted` would make: a count per user and command line. */
@@ -89,13 +114,19 @@ export function wholeGroups(procs: readonly Proc[], strays: readonly Proc[]): nu
   return [...groups].sort((a, b) => a - b);
 }
 
-export function toStrays(strays: readonly Proc[], groups: readonly number[], users: readonly User[], nowMs: number): Stray[] {
+/** The strays as the plan names them, each pinned by its start time (which every stray has: see `pinned`). */
+export function toStrays(strays: readonly Proc[], groups: readonly number[], users: readonly User[]): Stray[] {
   return strays.map((p) => ({
     pid: p.pid, ppid: p.ppid, pgid: p.pgid, uid: p.uid, user: userName(users, p.uid),
     ageS: p.etimes, stat: p.stat, args: p.args,
     wholeGroup: groups.includes(p.pgid),
-    startedAtMs: nowMs - p.etimes * 1000,
+    start: p.start ?? -1,
   }));
+}
+
+/** Strays the probe read a start time for; one that started between that read and ps waits for the next run. */
+export function pinned(strays: readonly Proc[]): { pinned: Proc[]; late: Proc[] } {
+  return { pinned: strays.filter((p) => p.start !== undefined), late: strays.filter((p) => p.start === undefined) };
 }
 
 /** A zombie cannot be killed: it is reported with its parent, which must reap it (or die, so init does). */

@@ -1,0 +1,54 @@
+/**
+ * What the probe reads from /proc beside ps. Every byte of a comm or an exe path is the build user's: the
+ * framing is NUL (which neither can contain) and the pid always comes from the file name, never the contents.
+ */
+
+const STAT_NAME = /^\/proc\/(\d+)\/stat$/;
+const PROC_DIR = /^\/proc\/(\d+)$/;
+
+/**
+ * `grep -aHZ '' /proc/[0-9]*\/stat`: `NAME\0LINE\n` per line, so a comm holding newlines spans records of
+ * the same NAME. Returns each pid's start time (field 22, clock ticks since boot).
+ */
+export function parseStatRecords(out: string): Map<number, number> {
+  const lines = new Map<number, string[]>();
+  for (let pos = 0; pos < out.length; ) {
+    const nul = out.indexOf('\0', pos);
+    if (nul === -1) break;
+    const nl = out.indexOf('\n', nul);
+    const end = nl === -1 ? out.length : nl;
+    const m = STAT_NAME.exec(out.slice(pos, nul));
+    if (m) lines.set(Number(m[1]), [...(lines.get(Number(m[1])) ?? []), out.slice(nul + 1, end)]);
+    pos = end + 1;
+  }
+  const starts = new Map<number, number>();
+  for (const [pid, parts] of lines) {
+    const start = startTimeOf(parts.join('\n'));
+    if (start !== undefined) starts.set(pid, start);
+  }
+  return starts;
+}
+
+/** Field 22 of /proc/PID/stat; the comm before it may hold `) ` and spaces, so fields count from the last `)`. */
+export function startTimeOf(stat: string): number | undefined {
+  const close = stat.lastIndexOf(')');
+  if (close === -1) return undefined;
+  const word = stat.slice(close + 1).trim().split(' ')[19];
+  return word !== undefined && /^\d+$/.test(word) ? Number(word) : undefined;
+}
+
+/**
+ * `find /proc -mindepth 2 -maxdepth 2 -name exe -printf '%h\t%l\0'`: each pid's executable. An unreadable
+ * link (another user's process, a kernel thread) is empty and left out; so is a deleted file, which is gone.
+ */
+export function parseExeRecords(records: readonly string[]): Map<number, string> {
+  const exes = new Map<number, string>();
+  for (const rec of records) {
+    const tab = rec.indexOf('\t');
+    const m = PROC_DIR.exec(rec.slice(0, tab));
+    const exe = rec.slice(tab + 1);
+    if (tab === -1 || !m || !exe.startsWith('/') || exe.endsWith(' (deleted)')) continue;
+    exes.set(Number(m[1]), exe);
+  }
+  return exes;
+}
