@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, constants, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { makeWorker, type Worker } from '../../fixtures/worker.js';
 import { freePort } from './ports.js';
 import { keygen, sshClient, startSshd, type Sshd } from './sshd.js';
@@ -80,16 +80,27 @@ export function mkfifo(path: string): void {
 }
 
 /** Waits until the remote side has the FIFO open for reading (it blocks there), then drops its connection. */
-export async function dropWhenBlocked(fifo: string, proxy: { cut(): void }): Promise<void> {
+export async function dropWhenStarted(marker: string, proxy: { cut(): void }): Promise<void> {
   for (let i = 0; i < 2400; i++) {
-    try {
-      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    if (existsSync(marker)) {
       proxy.cut();
-      closeSync(fd);
       return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
     }
+    await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`nothing ever opened ${fifo} for reading`);
+  throw new Error(`the stalling command never ran (no ${marker})`);
+}
+
+/**
+ * A dir holding a `realpath` that marks that it ran, then stalls for `seconds`: on a host whose PATH starts
+ * with it, purge's probe (which resolves the active paths with realpath) hangs mid-audit, as a slow disk would.
+ */
+export function stallingBin(dir: string, marker: string, seconds = 60): string {
+  mkdirSync(dir, { recursive: true });
+  // the SSH login user writes the marker
+  mkdirSync(dirname(marker), { recursive: true });
+  chmodSync(dirname(marker), 0o1777);
+  const file = join(dir, 'realpath');
+  writeFileSync(file, `#!/bin/sh\n: > ${JSON.stringify(marker)}\nexec timeout ${seconds} sleep ${seconds}\n`, { mode: 0o755 });
+  return dir;
 }

@@ -43,6 +43,8 @@ export interface SshdOptions {
   inNamespace?: string;
   /** VERBOSE by default (tests read the log); the benches use sshd's own default, INFO */
   logLevel?: string;
+  /** `SetEnv` of the sessions, e.g. a PATH with a command that stalls */
+  setEnv?: readonly string[];
 }
 
 /** Starts sshd in the foreground as our child; resolves once it listens. */
@@ -67,6 +69,7 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
     'StrictModes no',
     'MaxStartups 100:30:200',
     `LogLevel ${opts.logLevel ?? 'VERBOSE'}`,
+    ...(opts.setEnv?.length ? [`SetEnv ${opts.setEnv.join(' ')}`] : []),
     '',
   ].join('\n'));
   const sshd = `exec /usr/sbin/sshd -D -e -f ${cfg}`;

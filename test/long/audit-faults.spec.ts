@@ -5,7 +5,7 @@ import type { HostReport } from '../../src/core/types.js';
 import type { ReportDocument } from '../../src/report/document.js';
 import { runner } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
-import { dropWhenBlocked, mkfifo, poolConfig, startPool, startProxy, startTarpit, strangerKey, type PoolHost } from '../helpers/ssh-pool.js';
+import { dropWhenStarted, poolConfig, stallingBin, startPool, startProxy, startTarpit, strangerKey, type PoolHost } from '../helpers/ssh-pool.js';
 import { knownHostsLine, startSshd, type Sshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';
 
@@ -34,17 +34,24 @@ beforeAll(async () => {
   const keys = pool.client.authorizedKeys;
   strangers = await Promise.all([1, 2, 3].map((i) => startSshd({ dir: join(root, `stranger-${i}`), address: `${NET}.${100 + i}`, authorizedKeys: keys })));
   tarpits = await Promise.all([1, 2].map((i) => startTarpit(`${NET}.${110 + i}`)));
-  proxy = await startProxy(`${NET}.120`, (hosts[0] as PoolHost).sshd);
-  const fifo = join(root, 'active.fifo');
-  mkfifo(fifo);
+  // the first host's tree behind an sshd whose PATH stalls purge's probe, so the proxy can cut it mid-audit
+  const stalled = join(root, 'stall-mark', 'stalled');
+  const stall = await startSshd({
+    dir: join(root, 'stall'), address: `${NET}.121`, authorizedKeys: keys,
+    setEnv: [`PATH=${stallingBin(join(root, 'stall-bin'), stalled)}:/usr/bin:/bin`],
+  });
+  strangers.push(stall);
+  proxy = await startProxy(`${NET}.120`, stall);
+  const activeList = join(root, 'active.list');
+  writeFileSync(activeList, `${join((hosts[0] as PoolHost).worker.base, 'current-job')}\n`);
   const dropConfig = join(root, 'drop.yaml');
-  writeFileSync(dropConfig, poolConfig((hosts[0] as PoolHost).worker, true, fifo));
+  writeFileSync(dropConfig, poolConfig((hosts[0] as PoolHost).worker, true, activeList));
   const [u1, u2, changed] = strangers as [Sshd, Sshd, Sshd];
   knownHosts = join(root, 'known_hosts');
   writeFileSync(knownHosts, [
     ...hosts.map((h) => knownHostsLine(h.sshd)),
     knownHostsLine({ ...changed, hostKey: (hosts[1] as PoolHost).sshd.hostKey }),
-    knownHostsLine({ ...(hosts[0] as PoolHost).sshd, address: `${NET}.120`, port: proxy.port }), '',
+    knownHostsLine({ ...stall, address: `${NET}.120`, port: proxy.port }), '',
   ].join('\n'));
   const at = (s: { address: string; port: number }) => `ansible_host=${s.address} ansible_port=${s.port}`;
   const h1 = (hosts[0] as PoolHost).sshd;
@@ -60,8 +67,8 @@ beforeAll(async () => {
   ];
   inventory = join(root, 'pool.ini');
   writeFileSync(inventory, `[pool]\n${lines.join('\n')}\n[pool:vars]\nansible_user=${pool.client.user}\nansible_ssh_private_key_file=${pool.client.key}\n`);
-  // the dropped host blocks reading its FIFO; the proxy cuts it once it is blocked
-  void dropWhenBlocked(fifo, proxy);
+  // the dropped host stalls in purge's probe; the proxy cuts it once it does
+  void dropWhenStarted(stalled, proxy);
 });
 
 afterAll(async () => {
