@@ -86,6 +86,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** run as this user (sudo -n -u / runuser); undefined = as the host's user */
   user?: string;
+  /** a dir the command cannot write to (a private read-only bind mount); honoured only where runner is root */
+  readOnly?: string;
 }
 
 export type FileType = 'file' | 'dir' | 'symlink' | 'socket' | 'fifo' | 'block' | 'char' | 'unknown';

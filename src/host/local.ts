@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { decodeBytes, encodeBytes } from '../core/bytes.js';
 import { RunnerError } from '../core/errors.js';
 import type { CommandResult, DirEntry, FileStat, FileType, Host, RemoveResult, RunOptions } from '../core/types.js';
-import { asUser } from './become.js';
+import { asUser, readOnlyArgv } from './become.js';
 import { parseDiskUsage, removeArgv, diskUsageArgv, unlockDirsArgv } from './commands.js';
 import { mountPoints, mountUnder } from './mounts.js';
 import { chunkGroups, rawArgsArgv } from './raw-args.js';
@@ -23,7 +23,9 @@ export class LocalHost implements Host {
   constructor(readonly name = 'localhost') {}
 
   async run(file: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<CommandResult> {
-    const asked = opts.user ? asUser(opts.user, isRoot(), [file, ...args]) : [file, ...args];
+    const as = opts.user ? asUser(opts.user, isRoot(), [file, ...args]) : [file, ...args];
+    // only root may make the namespace; anyone else runs the command as is
+    const asked = opts.readOnly !== undefined && isRoot() ? readOnlyArgv(opts.readOnly, as) : as;
     // coreutils timeout leads a process group of its own and kills all of it: a child of runuser holding stdout open goes too
     const [cmd, ...argv] = opts.timeoutMs ? ['timeout', '-s', 'KILL', `${opts.timeoutMs / 1000}s`, ...asked] : asked;
     const started = performance.now();

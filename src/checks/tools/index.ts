@@ -1,5 +1,5 @@
 import { RunnerError } from '../../core/errors.js';
-import type { Check, Finding, Host } from '../../core/types.js';
+import type { Check, Finding, Host, Mode } from '../../core/types.js';
 import { factsArgv, leftoverProblem, VCS_ENV } from './commands.js';
 import { parseFacts, type Facts } from './facts.js';
 import { git } from './git.js';
@@ -15,8 +15,8 @@ export const tools: Check<ToolsOptions, ToolsPlan> = {
   id: 'tools',
   summary: 'keeps hg and git checkouts clean and at the wanted branch head, revision or semver tag',
   options: ToolsOptions,
-  async probe(host, opts): Promise<Finding<ToolsPlan>> {
-    const found = await Promise.all(opts.checkouts.map((co) => inspect(host, co, opts.timeout)));
+  async probe(host, opts, ctx): Promise<Finding<ToolsPlan>> {
+    const found = await Promise.all(opts.checkouts.map((co) => inspect(host, co, opts.timeout, ctx.mode)));
     const checkouts = found.flatMap((f) => (f.plan ? [f.plan] : []));
     if (checkouts.length === 0) return { state: 'ok', summary: found.map((f) => f.ok).join('; ') };
     const of = `${checkouts.length} of ${found.length} checkouts drifted: `;
@@ -27,12 +27,12 @@ export const tools: Check<ToolsOptions, ToolsPlan> = {
   },
 };
 
-async function inspect(host: Host, co: Checkout, timeoutMs: number): Promise<{ plan?: CheckoutPlan; ok: string }> {
+async function inspect(host: Host, co: Checkout, timeoutMs: number, mode: Mode): Promise<{ plan?: CheckoutPlan; ok: string }> {
   const vcs = DRIVERS[co.vcs];
   const run = vcsRunner(host, co, timeoutMs);
   // a branch head is looked up at the remote while the local facts are read; what is wrong locally is said first
   const follows = co.revision === undefined && co.tag === undefined;
-  const [read, early] = await Promise.allSettled([readFacts(host, co, timeoutMs), follows ? vcs.target(run, co, undefined) : undefined]);
+  const [read, early] = await Promise.allSettled([readFacts(host, co, timeoutMs, mode), follows ? vcs.target(run, co, undefined) : undefined]);
   const facts = valueOf(read);
   if (facts.state === 'symlink') throw new RunnerError(`${co.path} is a symlink; runner never follows one: point path at the checkout itself`);
   if (facts.state === 'unsafe') {
@@ -52,10 +52,12 @@ function valueOf<T>(r: PromiseSettledResult<T>): T {
   return r.value;
 }
 
-async function readFacts(host: Host, co: Checkout, timeoutMs: number): Promise<Facts> {
+async function readFacts(host: Host, co: Checkout, timeoutMs: number, mode: Mode): Promise<Facts> {
   // timeout(1) kills the script's whole process group: a killed runuser alone would leave it holding stdout open
   const argv = ['-s', 'KILL', `${Math.ceil(timeoutMs / 1000)}s`, 'sh', ...factsArgv(co.path, co.vcs)];
-  const r = await host.run('timeout', argv, { cwd: '/', env: VCS_ENV, timeoutMs: timeoutMs + 5000, ...(co.user ? { user: co.user } : {}) });
+  // hg status rewrites .hg/dirstate when it can lock it: check mode must write nothing, so the checkout is read-only
+  const ro = mode === 'check' ? { readOnly: co.path } : {};
+  const r = await host.run('timeout', argv, { cwd: '/', env: VCS_ENV, timeoutMs: timeoutMs + 5000, ...ro, ...(co.user ? { user: co.user } : {}) });
   if (r.exitCode !== 0) {
     const why = r.timedOut || r.exitCode === 137 ? 'timed out' : vcsMessage(r.stderr) || `exit ${r.exitCode}`;
     throw new RunnerError(`reading ${co.vcs} checkout ${co.path}${as(co)}: ${why}`);
