@@ -5,7 +5,8 @@
  * It enters DIR with `cd -P`, then requires that `pwd -P` is DIR (no symlink on the way) and that `.` has the
  * probed device and inode; from there on every path is `./NAME`, relative to that directory, so a swap of
  * DIR or of anything above it cannot redirect an action. rm never follows symlinks nor leaves the filesystem;
- * mv -T never moves into a directory; writes create a new file (noclobber: O_EXCL) and rename it into place.
+ * mv -T never moves into a directory; writes create a new file (noclobber: O_EXCL) and rename it into place,
+ * or (`create`) create the file itself only if it does not exist.
  */
 export const PIN_SCRIPT = `
 verb=$1 dir=$2 dev=$3 ino=$4; shift 4
@@ -59,6 +60,9 @@ owned)
     fi
     i=$((i + 1)); shift 3
   done ;;
+create)
+  umask "$1"; shift; set -C
+  if out=$( { printf '%s' "$3" > "./$1"; } 2>&1 ); then echo '0 gone'; else say 0 failed "$out"; fi ;;
 write)
   umask "$1"; shift; set -C
   if out=$( { printf '%s' "$3" > "./$2"; } 2>&1 ) && out=$(mv -f -T -- "./$2" "./$1" 2>&1); then echo '0 gone'

@@ -60,10 +60,14 @@ export async function deleteOwnedIn(host: Host, pin: Pin, entries: readonly Pinn
   return pinned(host, pin, 'owned', [String(owner.uid)], entries.map((e) => [e.name, idOf(e.dev), idOf(e.ino)]), owner.user);
 }
 
-/** Inside `pin`, as `user` when given, writes `name` atomically: a new temp file (O_EXCL), then rename over it. */
-export async function writeIn(host: Host, pin: Pin, name: string, data: string, opts: { user?: string; umask?: string } = {}): Promise<void> {
+/**
+ * Inside `pin`, as `user` when given, writes `name` atomically: a new temp file (O_EXCL), then rename over it;
+ * with `onlyIfAbsent`, creates `name` itself (O_EXCL) and fails when it exists.
+ */
+export async function writeIn(host: Host, pin: Pin, name: string, data: string, opts: { user?: string; umask?: string; onlyIfAbsent?: boolean } = {}): Promise<void> {
   const tmp = `.${name.slice(0, 100)}.runner-${randomBytes(6).toString('hex')}`;
-  const [outcome] = await pinned(host, pin, 'write', [opts.umask ?? '022'], [[name, tmp, data]], opts.user);
+  const verb = opts.onlyIfAbsent ? 'create' : 'write';
+  const [outcome] = await pinned(host, pin, verb, [opts.umask ?? '022'], [[name, tmp, data]], opts.user);
   if (outcome?.status !== 'gone') throw new Error(`writing ${pin.path}/${name}: ${outcome?.detail ?? 'failed'}`);
 }
 

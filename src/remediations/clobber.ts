@@ -33,5 +33,7 @@ export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
 
 /** The marker is written inside the pinned build dir, never through a path someone could have swapped. */
 async function mark(host: Host, action: ClobberAction): Promise<string[]> {
-  return writeIn(host, action.pin, MARKER, `${action.requestedAt}\n`).then(() => [], (err: unknown) => [printable(describeError(err))]);
+  // a first marker only where there still is none: a marker the probe missed (the dir was moved meanwhile) is not overwritten
+  const onlyIfAbsent = action.kind === 'record';
+  return writeIn(host, action.pin, MARKER, `${action.requestedAt}\n`, { onlyIfAbsent }).then(() => [], (err: unknown) => [printable(describeError(err))]);
 }

@@ -77,17 +77,18 @@ describe('checks/clobber', () => {
     expect((await runCheck(host, entry({ dir, feed: feedFile }), testContext('apply'))).status).toBe('ok');
   });
 
-  it('records the first marker of a dir without one and deletes nothing', async () => {
+  it('records the first marker of a dir without one and deletes nothing; a junk marker does not hide a request', async () => {
     const dir = buildRoot('first', { fresh: null, junk: null });
     writeFileSync(join(dir, 'junk', 'last-clobber'), 'not a number\n');
     const feedFile = join(root, 'first.json');
     writeFileSync(feedFile, feed([{ builddir: 'fresh', lastclobber: 1234, slave: null }, { builddir: 'junk', lastclobber: 99, slave: null }]));
     const r = await runCheck(host, entry({ dir, feed: feedFile }), testContext('apply'));
     expect(r.status).toBe('changed');
+    expect(r.warnings?.join('\n')).toContain(`${join(dir, 'junk', 'last-clobber')} does not hold a time: ignored`);
     expect(readFileSync(join(dir, 'fresh', 'last-clobber'), 'utf8')).toBe('1234\n');
     expect(readFileSync(join(dir, 'junk', 'last-clobber'), 'utf8')).toBe('99\n');
     expect(existsSync(join(dir, 'fresh', 'build', 'obj', 'a.o'))).toBe(true);
-    expect(existsSync(join(dir, 'junk', 'log.txt'))).toBe(true);
+    expect(existsSync(join(dir, 'junk', 'log.txt'))).toBe(false);
   });
 
   it('never acts on hostile builddir names, other hosts\' rows or symlinked build dirs', async () => {

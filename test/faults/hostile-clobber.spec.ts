@@ -56,10 +56,10 @@ async function attempt(at: number, attack: () => Promise<Racer>): Promise<{ swap
   const [attacked, stats] = await underAttack(racer, () => apply(config));
   decoys.expectIntact(`request ${at}`);
   expect(existsSync(join(decoys.dir, 'last-clobber')), 'last-clobber written into the decoy').toBe(false);
-  expectClobbered(HONEST, at, `${attacked.stdout}${attacked.stderr}`);
+  expectClobbered(HONEST, at, `exit ${attacked.code}: ${attacked.stdout}${attacked.stderr}`);
   restore();
-  await apply(config);
-  expectClobbered(target, at);
+  const after = await apply(config);
+  expectClobbered(target, at, `exit ${after.code}: ${after.stdout}${after.stderr}`);
   expect((await apply(config)).code, 'a second apply changes nothing').toBe(0);
   return stats;
 }

@@ -34,8 +34,8 @@ describe('hostile configs are refused through the CLI (exit 1, the field named, 
     ['keep: ["rel-*:10days"]', 'apply', (w: World) => ({ purge: { dirs: [w.base], keep: ['rel-*:10days'] } }), 'purge.keep'],
   ])('%s', async (name, cmd, check, field) => {
     const w = world(name.replace(/\W+/g, '-'));
-    const before = hashTree(w.dir);
     const cfg = writeConfig(w.dir, 'runner', [check(w)]);
+    const before = hashTree(w.dir);
     const r = await runWithin([cmd, '--config', cfg]);
     const text = expectEnded(r);
     expect(r.code, text).toBe(1);

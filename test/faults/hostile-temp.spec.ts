@@ -76,7 +76,7 @@ describe('hostile build user vs temp: a dir above the matched entry swapped duri
       }));
       fired += s.fired;
     }
-    expect(fired, 'the attacker never got its cue').toBeGreaterThan(0);
+    expect(fired, 'the attacker never wrote its file in time').toBeGreaterThan(0);
   }, 240_000);
 });
 
@@ -115,12 +115,14 @@ describe('hostile build user vs temp: another user\'s file in a matched dir afte
         actions: [{ op: 'write', path: theirs, data: 'theirs\n', ...other }, { op: 'utime', path: shared, ns, ...build }],
       });
       const [r, stats] = await underAttack(racer, () => apply(cfg));
-      fired += stats.fired;
-      if (stats.fired) expect(readFileSync(theirs, 'utf8'), `try ${i}: the other user's file was deleted:\n${output(r)}`).toBe('theirs\n');
+      // a cue taken from the delete itself comes too late: the write then fails (no dir) and proves nothing
+      const landed = stats.fired && !stats.errors;
+      if (landed) fired += 1;
+      if (landed) expect(existsSync(theirs) && readFileSync(theirs, 'utf8'), `try ${i}: the other user's file was deleted:\n${output(r)}`).toBe('theirs\n');
       expect(existsSync(join(tmp, 'solo')), `try ${i}: solo not deleted:\n${output(r)}`).toBe(false);
       expect((await apply(cfg)).code, `try ${i}: a second apply changes nothing`).toBe(0);
     }
-    expect(fired, 'the attacker never got its cue').toBeGreaterThan(0);
+    expect(fired, 'the attacker never wrote its file in time').toBeGreaterThan(0);
     decoys.expectIntact('other user mid-apply');
   }, 240_000);
 });

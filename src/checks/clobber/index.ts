@@ -57,24 +57,34 @@ async function actionFor(host: Host, opts: ClobberOptions, req: Request, nowS: n
   const path = join(opts.dir, req.builddir);
   const [st, marker] = await allInOrder([host.lstat(path), readMarker(host, join(path, MARKER))]);
   if (st === null || st.type !== 'dir') return undefined;
-  if (marker.warning) warnings.push(marker.warning);
   const markerBefore = parseMarker(marker.text);
   const pin = { path, dev: st.dev, ino: st.ino };
   const base = { builddir: req.builddir, path, requestedAt: req.lastclobber, markerBefore, pin, ...(req.who ? { who: req.who } : {}) };
-  if (markerBefore === null) return { ...base, kind: 'record', delete: [], entries: [] };
-  const future = markerBefore > nowS + FUTURE_SLACK_S;
+  if (marker.text === null && !marker.warning) return { ...base, kind: 'record', delete: [], entries: [] };
+  // a marker that is there but is no marker (a FIFO, a link, junk) was planted: it must not hide the request
+  const planted = markerBefore === null;
+  if (planted) warnings.push(marker.warning ?? `${join(path, MARKER)} does not hold a time: ignored, so it cannot hide requests`);
+  if (planted) return { ...base, kind: 'clobber', ...(await doomedIn(host, path, opts)) };
+  if (req.lastclobber === markerBefore) return undefined;
+  // a marker ahead of the clock and of the request was not written by a clobber of it: it must not hide the request
+  const future = markerBefore > nowS + FUTURE_SLACK_S && markerBefore > req.lastclobber;
   if (future) warnings.push(`${join(path, MARKER)} is in the future (${new Date(markerBefore * 1000).toISOString()}): ignored, so it cannot hide requests`);
-  if (!future && req.lastclobber <= markerBefore) return undefined;
+  if (!future && req.lastclobber < markerBefore) return undefined;
+  return { ...base, kind: 'clobber', ...(await doomedIn(host, path, opts)) };
+}
+
+/** The entries of a build dir a clobber deletes: all but the marker and `skip`, each with its identity. */
+async function doomedIn(host: Host, path: string, opts: ClobberOptions): Promise<Pick<ClobberAction, 'delete' | 'entries'>> {
   const keep = [MARKER, ...opts.skip];
   const doomed = ((await host.readdir(path)) ?? []).filter((e) => !keep.some((g) => matchesGlob(e.name, g))).sort((a, b) => (a.name < b.name ? -1 : 1));
-  return { ...base, kind: 'clobber', delete: doomed.map((e) => e.name), entries: doomed.map(({ name, dev, ino }) => ({ name, dev, ino })) };
+  return { delete: doomed.map((e) => e.name), entries: doomed.map(({ name, dev, ino }) => ({ name, dev, ino })) };
 }
 
 /** The marker is the build user's file: a FIFO, link or huge file there is a warning and counts as no marker. */
 async function readMarker(host: Host, path: string): Promise<{ text: string | null; warning?: string }> {
   return host.readFile(path, { maxBytes: 64 }).then(
     (text) => ({ text }),
-    (err: unknown) => ({ text: null, warning: `${describeError(err)}: treated as no marker` }),
+    (err: unknown) => ({ text: null, warning: `${describeError(err)}: ignored, so it cannot hide requests` }),
   );
 }
 

@@ -21,6 +21,8 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
       plan.volumes.push(chosen.volume);
       plan.protected.push(...chosen.kept);
     }
+    // a mount among the build dirs is worth an operator's look: name it every time
+    for (const k of plan.protected) if (k.why.includes('mount point')) warnings.push(`${k.path} is ${k.why.startsWith('a ') ? k.why : `a dir that ${k.why}`}: never deleted`);
     const extra = warnings.length ? { warnings } : {};
     const short = plan.volumes.some((v) => v.shortBytes > 0);
     if (plan.delete.length === 0 && !short) return { state: 'ok', summary: okSummary(plan.volumes, opts), ...extra };
