@@ -114,7 +114,7 @@ describe('lifecycle/worker', () => {
     const future = new Date(Date.now() + 3_600_000);
     utimesSync(join(base, 'shutdown.stamp'), future, future);
     const baseline = await stampBaseline(base);
-    expect(await requestDrain('stamp', process.pid, base, baseline)).toBe(`touched ${join(base, 'shutdown.stamp')}`);
+    expect(await requestDrain('stamp', process.pid, base, baseline)).toEqual({ done: `touched ${join(base, 'shutdown.stamp')}` });
     expect(statSync(join(base, 'shutdown.stamp')).mtimeMs).toBeGreaterThan(baseline + 990); // utimes takes whole ms
   });
 });
