@@ -34,8 +34,8 @@ async function unsafe(st: Stats, last: boolean): Promise<string | undefined> {
   const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
   if (st.uid !== 0) return `is owned by ${await userName(st.uid)}, not root (mode ${mode})`;
   const sticky = !last && (st.mode & 0o1000) !== 0;
-  if (st.mode & 0o020 && !sticky) return `is group-writable (mode ${mode})`;
   if (st.mode & 0o002 && !sticky) return `is world-writable (mode ${mode})`;
+  if (st.mode & 0o020 && !sticky) return `is group-writable (mode ${mode})`;
   return undefined;
 }
 
