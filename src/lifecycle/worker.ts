@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { RunnerError } from '../core/errors.js';
 import { openForWrite, UnsafeFileError } from '../host/append.js';
 import { readRegularFile } from '../host/read-bounded.js';
 import { cmdlineOf, findWorkerIn, isAlive, looksLikeWorker, sessionMembers } from './procfs.js';
@@ -127,7 +128,9 @@ export async function requestDrain(via: 'stamp' | 'signal', pid: number, basedir
     if (!(err instanceof UnsafeFileError)) throw err;
     await fs.unlink(stamp).catch(() => fs.rmdir(stamp)).catch(() => {});
     // O_EXCL: only a file this call creates is touched; a racing re-plant makes it fail
-    await touch(stamp, when, constants.O_EXCL);
+    await touch(stamp, when, constants.O_EXCL).catch((again: Error) => {
+      throw new RunnerError(`cannot replace ${stamp} (${err.message}): ${again.message}`);
+    });
     return { done: `touched ${stamp} (a new file)`, replaced: `${err.message}; replaced it by a regular file` };
   }
 }

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createWorker, delay } from '../../fixtures/buildbot/harness.js';
 import { sessionMembers } from '../../src/lifecycle/procfs.js';
-import { runner } from '../helpers/cli.js';
 import { daemonSuite, DaemonRun, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
 import { ensureUser } from '../helpers/users.js';
 
@@ -118,11 +117,12 @@ describe('runner daemon against a hostile build user', () => {
   ])('a state_dir %s: the daemon refuses to start (exit 1), naming the dir; nothing runs', async (name, spoil, problem) => {
     const t = await setup(`state-${name.replaceAll(' ', '-')}`, { via: 'signal' });
     spoil(t.stateDir, t.user.uid);
-    const r = await runner(['daemon', '--config', t.config]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^runner: ${t.config}: lifecycle\\.state_dir ${t.stateDir}: /\\S+ `));
-    expect(r.stderr).toMatch(problem);
-    expect(r.stderr).toMatch(/runner keeps its state only where root alone can write$/);
+    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
+    expect(await run.exit(60_000)).toEqual({ code: 1, signal: null });
+    const said = run.stderr.trim();
+    expect(said).toMatch(new RegExp(`^runner: ${t.config}: lifecycle\\.state_dir ${t.stateDir}: /\\S+ `));
+    expect(said).toMatch(problem);
+    expect(said).toMatch(/runner keeps its state only where root alone can write$/);
     expect(existsSync(join(t.stateDir, 'events.jsonl'))).toBe(false);
     expect(existsSync(join(t.basedir, 'twistd.log'))).toBe(false);
   }, SLOW);
