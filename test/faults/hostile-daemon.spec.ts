@@ -93,18 +93,21 @@ describe('runner daemon against a hostile build user', () => {
     // the build user cannot write state_dir (the daemon refuses one it could): a symlink left there by anyone is never followed either
     symlinkSync(d.paths['events-target'] as string, join(t.stateDir, 'events.jsonl'));
     const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
-    await stderrMatches(run, /worker attached/);
-    expect(lstatSync(pidFile).isFile()).toBe(true); // the symlink was replaced (rename), not written through
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    expect(existsSync(`/proc/${pid}`)).toBe(true);
-    run.proc.kill('SIGTERM');
-    expect(await run.exit()).toEqual({ code: 0, signal: null });
-    expect(d.fingerprint()).toEqual(before);
-    expect(run.stderr).toContain(`warning: cannot record state: ${join(t.stateDir, 'events.jsonl')} is a symlink: runner never writes through one`);
-    expect(JSON.parse(readFileSync(join(t.stateDir, 'last_run.json'), 'utf8'))).toMatchObject({ state: 'exit' }); // the other files were still written
-    expect(existsSync(pidFile)).toBe(false);
-    rmSync(join(t.stateDir, 'events.jsonl')); // the symlink: the helpers read the events from there
-    expect(await sessionMembers(pid)).toEqual([]);
+    try {
+      await stderrMatches(run, /worker attached/);
+      expect(lstatSync(pidFile).isFile()).toBe(true); // the symlink was replaced (rename), not written through
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(existsSync(`/proc/${pid}`)).toBe(true);
+      run.proc.kill('SIGTERM');
+      expect(await run.exit()).toEqual({ code: 0, signal: null });
+      expect(d.fingerprint()).toEqual(before);
+      expect(run.stderr).toContain(`warning: cannot record state: ${join(t.stateDir, 'events.jsonl')} is a symlink: runner never writes through one`);
+      expect(JSON.parse(readFileSync(join(t.stateDir, 'last_run.json'), 'utf8'))).toMatchObject({ state: 'exit' }); // the other files were still written
+      expect(existsSync(pidFile)).toBe(false);
+      expect(await sessionMembers(pid)).toEqual([]);
+    } finally {
+      rmSync(join(t.stateDir, 'events.jsonl'), { force: true }); // the symlink: the helpers read the events from there
+    }
     expect(await run.leftovers()).toEqual([]);
   }, SLOW);
 
