@@ -109,9 +109,10 @@ async function signalAll(pids: readonly number[], signal: NodeJS.Signals): Promi
 
 /**
  * Asks for a graceful shutdown: touch shutdown.stamp newer than the worker's baseline, or SIGHUP the worker.
- * The stamp lies in the build user's basedir: it is touched through an fd opened O_NOFOLLOW, never by path;
- * anything else planted there is unlinked and replaced by a fresh file of ours (`replaced` says what it was).
- * Throws when no drain could be requested.
+ * The stamp lies in the build user's basedir: the basedir is pinned (opened O_NOFOLLOW, then reached as
+ * /proc/self/fd/N, so swapping it for a symlink cannot redirect us) and the stamp touched through an fd
+ * opened O_NOFOLLOW, never by path; anything else planted there is unlinked and replaced by a fresh file
+ * of ours (`replaced` says what it was). Throws when no drain could be requested.
  */
 export async function requestDrain(via: 'stamp' | 'signal', pid: number, basedir: string, baselineMs: number): Promise<{ done: string; replaced?: string }> {
   if (via === 'signal') {
@@ -121,22 +122,29 @@ export async function requestDrain(via: 'stamp' | 'signal', pid: number, basedir
   const stamp = stampPath(basedir);
   // the worker fires only when the mtime is greater than the one it saw at start
   const when = new Date(Math.max(Date.now(), baselineMs + 1000));
+  const dir = await fs.open(basedir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
+    const why = err.code === 'ELOOP' || err.code === 'ENOTDIR' ? 'is a symlink or not a directory' : `cannot be opened (${err.message})`;
+    throw new RunnerError(`cannot touch ${stamp}: ${basedir} ${why}`);
+  });
+  const pinned = `/proc/self/fd/${dir.fd}/shutdown.stamp`;
   try {
-    await touch(stamp, when, 0);
+    await touch(pinned, stamp, when, 0);
     return { done: `touched ${stamp}` };
   } catch (err) {
     if (!(err instanceof UnsafeFileError)) throw err;
-    await fs.unlink(stamp).catch(() => fs.rmdir(stamp)).catch(() => {});
+    await fs.unlink(pinned).catch(() => fs.rmdir(pinned)).catch(() => {});
     // O_EXCL: only a file this call creates is touched; a racing re-plant makes it fail
-    await touch(stamp, when, constants.O_EXCL).catch((again: Error) => {
+    await touch(pinned, stamp, when, constants.O_EXCL).catch((again: Error) => {
       throw new RunnerError(`cannot replace ${stamp} (${err.message}): ${again.message}`);
     });
     return { done: `touched ${stamp} (a new file)`, replaced: `${err.message}; replaced it by a regular file` };
+  } finally {
+    await dir.close();
   }
 }
 
-async function touch(path: string, when: Date, flags: number): Promise<void> {
-  const handle = await openForWrite(path, constants.O_CREAT | flags, 0o644);
+async function touch(path: string, shown: string, when: Date, flags: number): Promise<void> {
+  const handle = await openForWrite(path, constants.O_CREAT | flags, 0o644, shown);
   try {
     await handle.utimes(when, when);
   } finally {

@@ -165,4 +165,12 @@ describe('lifecycle/worker', () => {
     mkdirSync(join(base, 'shutdown.stamp', 'inside'), { recursive: true });
     await expect(requestDrain('stamp', process.pid, base, 0)).rejects.toThrow(`cannot replace ${base}/shutdown.stamp (${base}/shutdown.stamp is a directory, not a regular file: not written): cannot write ${base}/shutdown.stamp: EEXIST`);
   });
+
+  it('a basedir swapped for a symlink: no stamp is created or touched where it points', async () => {
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, join(dir, 'swapped'));
+    await expect(requestDrain('stamp', process.pid, join(dir, 'swapped'), 0)).rejects.toThrow(`cannot touch ${join(dir, 'swapped', 'shutdown.stamp')}: ${join(dir, 'swapped')} is a symlink or not a directory`);
+    expect(existsSync(join(elsewhere, 'shutdown.stamp'))).toBe(false);
+  });
 });
