@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { configPath, loadConfig } from '../config/load.js';
 import { describeError, RunnerError } from '../core/errors.js';
 import { LocalHost } from '../host/local.js';
 import { describeLock, formatLock, makeLock, readLock } from '../lifecycle/lock.js';
+import { ensureRootDir } from '../lifecycle/root-dir.js';
 import { lockPathOf } from '../lifecycle/schema.js';
 import type { Io } from './io.js';
 
@@ -17,7 +17,8 @@ export interface LockFlags {
 export async function disable(flags: LockFlags & { reason: string; for?: number }, io: Io): Promise<number> {
   const path = await lockFile(flags, io);
   const lock = makeLock(flags.reason, whoAmI(io), new Date(), flags.for);
-  await mkdir(dirname(path), { recursive: true });
+  // the daemon trusts the lock: it is written only where the build user cannot remove or replace it
+  await ensureRootDir(dirname(path), 'the lock dir');
   await new LocalHost().writeFile(path, formatLock(lock));
   io.stdout.write(`${describeLock({ state: 'active', lock }, path, new Date())}\n(${path})\n`);
   return 0;

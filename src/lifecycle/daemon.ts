@@ -1,5 +1,5 @@
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import type { Io } from '../commands/io.js';
 import { loadConfig, type RunnerConfig } from '../config/load.js';
 import { ConfigError, describeError } from '../core/errors.js';
@@ -8,6 +8,7 @@ import { DAEMON_EXIT } from './exit.js';
 import { Effects } from './effects.js';
 import { firstState, transition, type LoopPlan, type LoopState } from './loop.js';
 import { Recorder } from './recorder.js';
+import { ensureRootDir } from './root-dir.js';
 import { lifecyclePaths, type Lifecycle } from './schema.js';
 
 export interface DaemonOptions {
@@ -22,7 +23,6 @@ export interface DaemonOptions {
 export async function runDaemon(o: DaemonOptions, io: Io): Promise<number> {
   let config = await loadDaemonConfig(o.config);
   const lc = () => config.lifecycle as Lifecycle;
-  await mkdir(lc().state_dir, { recursive: true });
   const host = new LocalHost(hostname());
   const paths = lifecyclePaths(lc());
   const rec = new Recorder(host, { paths, textfile: lc().textfile, stderr: io.stderr, ...(lc().events_stdout ? { stdout: io.stdout } : {}) });
@@ -60,7 +60,12 @@ function planOf(lc: Lifecycle, o: DaemonOptions): LoopPlan {
 
 async function loadDaemonConfig(file: string): Promise<RunnerConfig> {
   const config = await loadConfig(file);
-  if (!config.lifecycle) throw new ConfigError(`${file}: runner daemon needs a lifecycle: section (the worker to run; see runner config schema)`);
+  const lc = config.lifecycle as Lifecycle | undefined;
+  if (!lc) throw new ConfigError(`${file}: runner daemon needs a lifecycle: section (the worker to run; see runner config schema)`);
+  // before anything runs: a state dir the build user can write would let it aim our writes anywhere
+  await ensureRootDir(lc.state_dir, `${file}: lifecycle.state_dir`);
+  const lockDir = dirname(lifecyclePaths(lc).lock);
+  if (lockDir !== lc.state_dir) await ensureRootDir(lockDir, `${file}: the dir of lifecycle.lock`);
   return config;
 }
 

@@ -122,7 +122,7 @@ export class Effects {
       return outcome;
     }
     const outcome = await runSession({
-      basedir: lc.worker.basedir, spec, format: lc.worker.log_format, pidFile: paths.pidFile,
+      host: this.host, basedir: lc.worker.basedir, spec, format: lc.worker.log_format, pidFile: paths.pidFile,
       cfg: {
         via: lc.drain.via, afterFirstJob: lc.drain.after_first_job, attachMs: lc.attach_timeout, deadlineMs: lc.drain.deadline,
         ...(lc.drain.max_session === undefined ? {} : { maxSessionMs: lc.drain.max_session }),

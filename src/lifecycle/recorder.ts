@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
 import type { Host } from '../core/types.js';
+import { appendNoFollow } from '../host/append.js';
 import { renderMetrics, type DaemonState, type RunSnapshot } from './metrics.js';
 import type { LifecyclePaths } from './schema.js';
 
@@ -17,10 +17,12 @@ const ROTATE_BYTES = 10_000_000;
 /**
  * Records what the daemon does: one JSONL event per change, a one-line log on stderr, and after each
  * event last_run.json and the Prometheus textfile, written atomically (temp file + rename) and in order.
+ * Nothing is ever written through a symlink: events are appended O_NOFOLLOW, the others replaced by rename.
  */
 export class Recorder {
   readonly snap: RunSnapshot;
   private chain: Promise<void> = Promise.resolve();
+  private readonly warned = new Set<string>();
 
   constructor(private readonly host: Host, private readonly o: RecorderOptions, now = new Date()) {
     const at = now.toISOString();
@@ -42,9 +44,7 @@ export class Recorder {
     this.o.stderr.write(`runner daemon: ${this.snap.iteration ? `iteration ${this.snap.iteration}: ` : ''}${line}\n`);
     const snapshot = `${JSON.stringify(this.snap, null, 2)}\n`;
     const metrics = this.o.textfile ? renderMetrics(this.snap) : undefined;
-    this.chain = this.chain.then(() => this.write(json, snapshot, metrics)).catch((err: Error) => {
-      this.o.stderr.write(`runner daemon: warning: cannot record state: ${err.message}\n`);
-    });
+    this.chain = this.chain.then(() => this.write(json, snapshot, metrics));
   }
 
   /** Starts timing a phase of the current iteration; returns the function that ends it. */
@@ -69,14 +69,26 @@ export class Recorder {
     return this.chain;
   }
 
+  /** Each file on its own: one that cannot be written (say, a planted symlink) does not stop the others. */
   private async write(json: string, snapshot: string, metrics: string | undefined): Promise<void> {
-    await fs.appendFile(this.o.paths.events, json);
-    await this.host.writeFile(this.o.paths.lastRun, snapshot);
-    if (this.o.textfile && metrics) await this.host.writeFile(this.o.textfile, metrics);
+    await this.attempt(() => appendNoFollow(this.o.paths.events, json, 0o600));
+    await this.attempt(() => this.host.writeFile(this.o.paths.lastRun, snapshot));
+    const { textfile } = this.o;
+    if (textfile && metrics) await this.attempt(() => this.host.writeFile(textfile, metrics));
+  }
+
+  private async attempt(write: () => Promise<void>): Promise<void> {
+    await write().catch((err: Error) => {
+      // once per distinct problem, not once per event
+      if (this.warned.has(err.message)) return;
+      this.warned.add(err.message);
+      this.o.stderr.write(`runner daemon: warning: cannot record state: ${err.message}\n`);
+    });
   }
 
   private async rotate(): Promise<void> {
-    const st = await fs.stat(this.o.paths.events).catch(() => undefined);
-    if (st && st.size > ROTATE_BYTES) await fs.rename(this.o.paths.events, `${this.o.paths.events}.1`);
+    const st = await this.host.lstat(this.o.paths.events);
+    // rename moves whatever is there (a symlink is moved, not followed)
+    if (st && st.size > ROTATE_BYTES) await this.host.rename(this.o.paths.events, `${this.o.paths.events}.1`);
   }
 }

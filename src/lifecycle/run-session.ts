@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import type { Host } from '../core/types.js';
 import { classifyLine, type LogFormat } from './log-patterns.js';
 import {
   initialSession, stepSession,
@@ -12,6 +13,8 @@ import {
 } from './worker.js';
 
 export interface SessionOptions {
+  /** writes the pid file (atomically: a symlink there is replaced, never written through) */
+  host: Host;
   basedir: string;
   spec: SpawnSpec;
   format: LogFormat;
@@ -47,24 +50,30 @@ export async function runSession(o: SessionOptions): Promise<SessionOutcome> {
   const pre = await clearStalePid(o.basedir);
   if (pre.removed) o.report('stale-pid', { detail: pre.removed });
   if (pre.running) return { failure: 'already-running', why: pre.running, interrupted: false, attached: false, builds: 0, swept: [], at };
+  if (pre.refused) return notStarted(pre.refused, at);
   const baseline = await stampBaseline(o.basedir);
   const driver = new Driver(o, baseline, at);
-  const tail = new Tail(join(o.basedir, 'twistd.log'), (line) => driver.line(line));
-  await tail.start();
+  const tail = new Tail(join(o.basedir, 'twistd.log'), (line) => driver.line(line), 100, (problem) => o.report('warning', { detail: problem }));
+  // a twistd.log that is a FIFO or a symlink cannot be followed: a failed try, before any worker runs
+  const unfollowable = await tail.start().then(() => undefined, (err: Error) => err);
+  if (unfollowable) return notStarted(unfollowable.message, at);
   let proc: WorkerProcess;
   try {
     proc = await spawnWorker(o.spec);
   } catch (err) {
     await tail.stop();
-    return { failure: 'start-failed', why: (err as Error).message, interrupted: false, attached: false, builds: 0, swept: [], at };
+    return notStarted((err as Error).message, at);
   }
-  await fs.writeFile(o.pidFile, `${proc.pid}\n`).catch((err: Error) => o.report('warning', { detail: `cannot write ${o.pidFile}: ${err.message}` }));
+  await o.host.writeFile(o.pidFile, `${proc.pid}\n`, { mode: 0o644 }).catch((err: Error) => o.report('warning', { detail: `cannot write ${o.pidFile}: ${err.message}` }));
   o.report('started', { pid: proc.pid, argv: o.spec.argv });
   const state = await driver.run(proc, tail);
   const exit = await proc.exited;
   await driver.settled();
   const { killed, terminated } = await stopSession(proc.pid, o.stopGraceMs);
-  await fs.rm(o.pidFile, { force: true });
+  // unlink removes whatever is at the path (ours, or a symlink planted since) and never follows
+  await fs.unlink(o.pidFile).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') o.report('warning', { detail: `cannot remove ${o.pidFile}: ${err.message}` });
+  });
   const swept = [...new Set([...terminated, ...killed])];
   const failure = state.failure;
   const why = failure ? describeFailure(failure, exit, proc.output()) : undefined;
@@ -75,6 +84,10 @@ export async function runSession(o: SessionOptions): Promise<SessionOutcome> {
     ...(state.stopped ? { stopped: state.stopped } : {}),
     pid: proc.pid, exit, swept, at,
   };
+}
+
+function notStarted(why: string, at: SessionOutcome['at']): SessionOutcome {
+  return { failure: 'start-failed', why, interrupted: false, attached: false, builds: 0, swept: [], at };
 }
 
 /** Feeds events to the pure session machine one at a time and carries out its actions. */
@@ -135,6 +148,19 @@ class Driver {
     for (const a of actions) await this.perform(a).catch((err: Error) => this.o.report('warning', { detail: `${a.type}: ${err.message}` }));
   }
 
+  /** A drain that cannot be requested is reported and ends the session now (see session.ts 'drain-failed'). */
+  private async drain(pid: number): Promise<void> {
+    const { via } = this.o.cfg;
+    try {
+      const r = await requestDrain(via, pid, this.o.basedir, this.baseline);
+      if (r.replaced) this.o.report('warning', { detail: r.replaced });
+      this.o.report('drain-requested', { via, detail: r.done });
+    } catch (err) {
+      this.o.report('drain-failed', { via, detail: `${(err as Error).message}; stopping the worker's session now` });
+      this.push({ type: 'drain-failed' });
+    }
+  }
+
   private async perform(a: SessionAction): Promise<void> {
     const pid = this.proc?.pid;
     switch (a.type) {
@@ -152,8 +178,7 @@ class Driver {
         this.o.report(a.what, a.detail === undefined ? {} : { detail: a.detail });
         return;
       case 'drain':
-        if (pid === undefined) return;
-        this.o.report('drain-requested', { via: this.o.cfg.via, detail: await requestDrain(this.o.cfg.via, pid, this.o.basedir, this.baseline) });
+        if (pid !== undefined) await this.drain(pid);
         return;
       case 'stop':
         if (pid !== undefined) this.background.push(stopSession(pid, this.o.stopGraceMs));

@@ -29,7 +29,7 @@ export interface SessionState {
   drain?: DrainReason;
   failure?: SessionFailure;
   /** why we stopped the session ourselves */
-  stopped?: 'refused' | 'attach-timeout' | 'lost' | 'deadline' | 'interrupt' | 'interrupt-hard';
+  stopped?: 'refused' | 'attach-timeout' | 'lost' | 'deadline' | 'drain-failed' | 'interrupt' | 'interrupt-hard';
   interrupted: boolean;
 }
 
@@ -37,6 +37,8 @@ export type SessionEvent =
   | { type: 'log'; event: WorkerLogEvent; line: string }
   | { type: 'timeout'; timer: Timer }
   | { type: 'exit' }
+  /** the drain request could not be made (e.g. the build user keeps planting a FIFO as shutdown.stamp) */
+  | { type: 'drain-failed' }
   | { type: 'interrupt' }
   | { type: 'interrupt-hard' };
 
@@ -60,6 +62,9 @@ export function stepSession(cfg: SessionConfig, s: SessionState, e: SessionEvent
   switch (e.type) {
     case 'exit':
       return onExit(s);
+    case 'drain-failed':
+      // left attached, the worker would take the next job on an uncleaned machine: stop it now
+      return stop(s, 'drain-failed');
     case 'interrupt':
       return onInterrupt(cfg, s);
     case 'interrupt-hard':

@@ -1,10 +1,21 @@
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { RunnerError } from '../core/errors.js';
+import { fileKind } from '../host/append.js';
+
+/** Read per poll: a huge log (the build user can write to it) is caught up with over several polls. */
+const CHUNK = 1 << 20;
+/** What stop() reads at most to deliver the last lines; the rest of a flooded log is skipped. */
+const FINAL_BYTES = 64 << 20;
+/** A line longer than this is cut: a log without newlines must not grow the daemon. */
+const MAX_LINE = 64 * 1024;
 
 /**
  * Follows a log file by polling, like `tail -F`: from the end it had when the tail began, across
  * rotation (a new inode at the path: the rest of the old file is read first) and truncation
  * (the file shrank: read again from its start). Lines are delivered whole, in order.
+ * The log lies in the build user's basedir: it is opened O_NOFOLLOW|O_NONBLOCK and must be a regular
+ * file, so a FIFO or symlink planted there is reported (`onProblem`), never followed or waited on.
  */
 export class Tail {
   private fd: fs.FileHandle | undefined;
@@ -14,36 +25,67 @@ export class Tail {
   private decoder = new StringDecoder('utf8');
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> = Promise.resolve();
+  private lastProblem = '';
+  private catchingUp = false;
 
   constructor(
     readonly path: string,
     private readonly onLine: (line: string) => void,
     private readonly pollMs = 100,
+    private readonly onProblem: (problem: string) => void = () => {},
   ) {}
 
-  /** Opens the file (if it exists) at its current end; lines written from now on are delivered. */
+  /** Opens the file (if it exists) at its current end; lines written from now on are delivered. Throws when it is not a regular file. */
   async start(): Promise<void> {
     await this.open(true);
-    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.timer = setInterval(() => void this.catchUp(), this.pollMs);
   }
 
-  /** Reads what is there now; resolves once every complete line so far has been delivered. */
-  poll(): Promise<void> {
-    this.busy = this.busy.then(() => this.readNew()).catch(() => {});
-    return this.busy;
+  /** Reads chunk after chunk until caught up, yielding to the event loop in between. */
+  private async catchUp(): Promise<void> {
+    if (this.catchingUp) return;
+    this.catchingUp = true;
+    try {
+      while (this.timer && (await this.poll())) await new Promise((r) => setImmediate(r));
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  /** Reads what is there now (at most 1 MiB); resolves once every complete line read has been delivered. */
+  poll(): Promise<boolean> {
+    const read = this.busy.then(() => this.readNew()).catch((err: Error) => this.problem(err.message));
+    this.busy = read.then(() => {});
+    return read.then((more) => more === true);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.poll();
+    this.timer = undefined;
+    for (let read = 0; read < FINAL_BYTES && (await this.poll()); read += CHUNK);
     await this.fd?.close().catch(() => {});
     this.fd = undefined;
   }
 
+  private problem(message: string): false {
+    if (message !== this.lastProblem) this.onProblem(message);
+    this.lastProblem = message;
+    return false;
+  }
+
   private async open(atEnd: boolean): Promise<void> {
-    const handle = await fs.open(this.path, 'r').catch(() => undefined);
+    const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
+    const handle = await fs.open(this.path, flags).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      if (err.code === 'ELOOP') throw new RunnerError(`${this.path} is a symlink: not followed`);
+      throw new RunnerError(`cannot read ${this.path}: ${err.message}`);
+    });
     if (!handle) return;
     const st = await handle.stat();
+    if (!st.isFile()) {
+      await handle.close();
+      throw new RunnerError(`${this.path} is ${fileKind(st)}, not a regular file: not followed`);
+    }
     this.fd = handle;
     this.ino = st.ino;
     this.pos = atEnd ? st.size : 0;
@@ -51,40 +93,44 @@ export class Tail {
     this.decoder = new StringDecoder('utf8');
   }
 
-  private async readNew(): Promise<void> {
+  /** True when more is left to read. */
+  private async readNew(): Promise<boolean> {
     if (!this.fd) await this.open(false);
-    if (!this.fd) return;
-    await this.drain(this.fd);
-    const now = await fs.stat(this.path).catch(() => undefined);
+    if (!this.fd) return false;
+    if (await this.drain(this.fd)) return true;
+    // lstat never opens: whatever is planted at the path cannot block it
+    const now = await fs.lstat(this.path).catch(() => undefined);
     if (now && now.ino !== this.ino) {
       // rotated: the old file is complete (drained above); continue with the new one from its start
       this.flushPartial();
       await this.fd.close().catch(() => {});
       this.fd = undefined;
       await this.open(false);
-      if (this.fd) await this.drain(this.fd);
+      if (this.fd) return this.drain(this.fd);
     }
+    return false;
   }
 
-  private async drain(fd: fs.FileHandle): Promise<void> {
+  /** One bounded read from where we are; true when the file holds more. */
+  private async drain(fd: fs.FileHandle): Promise<boolean> {
     const { size } = await fd.stat();
     if (size < this.pos) {
       this.flushPartial();
       this.pos = 0;
     }
-    while (this.pos < size) {
-      const buf = Buffer.alloc(Math.min(size - this.pos, 1 << 20));
-      const { bytesRead } = await fd.read(buf, 0, buf.length, this.pos);
-      if (bytesRead === 0) break;
-      this.pos += bytesRead;
-      this.emit(this.decoder.write(buf.subarray(0, bytesRead)));
-    }
+    if (this.pos >= size) return false;
+    const buf = Buffer.alloc(Math.min(size - this.pos, CHUNK));
+    const { bytesRead } = await fd.read(buf, 0, buf.length, this.pos);
+    if (bytesRead === 0) return false;
+    this.pos += bytesRead;
+    this.emit(this.decoder.write(buf.subarray(0, bytesRead)));
+    return this.pos < size;
   }
 
   private emit(text: string): void {
     const lines = (this.partial + text).split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) this.onLine(line);
+    this.partial = (lines.pop() ?? '').slice(0, MAX_LINE);
+    for (const line of lines) this.onLine(line.slice(0, MAX_LINE));
   }
 
   private flushPartial(): void {

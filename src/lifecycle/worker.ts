@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { RunnerError } from '../core/errors.js';
+import { openForWrite, UnsafeFileError } from '../host/append.js';
+import { readRegularFile } from '../host/read-bounded.js';
 import { cmdlineOf, findWorkerIn, isAlive, looksLikeWorker, sessionMembers } from './procfs.js';
 
 export interface WorkerExit {
@@ -23,6 +26,8 @@ export interface SpawnSpec {
 }
 
 const KEEP_OUTPUT = 4096;
+/** twistd.pid holds a pid and a newline */
+const PID_FILE_MAX = 64;
 
 /** Starts the worker as leader of a new session, so everything it leaves behind shares its session id. */
 export function spawnWorker(spec: SpawnSpec): Promise<WorkerProcess> {
@@ -41,20 +46,25 @@ export function spawnWorker(spec: SpawnSpec): Promise<WorkerProcess> {
 }
 
 /**
- * Clears the way for a start: a stale twistd.pid (empty, garbage, dead or recycled pid) is removed.
- * Returns why the worker must not start when one is already running for this basedir (never two workers).
+ * Clears the way for a start: a stale twistd.pid (empty, garbage, dead or recycled pid, or not a regular
+ * file at all: the build user may plant a FIFO or a symlink to /dev/zero) is removed by unlink, which never
+ * follows. Returns why the worker must not start when one is already running for this basedir (never two
+ * workers), or `refused` when the way cannot be cleared.
  */
-export async function clearStalePid(basedir: string): Promise<{ removed?: string; running?: string }> {
+export async function clearStalePid(basedir: string): Promise<{ removed?: string; running?: string; refused?: string }> {
   const file = join(basedir, 'twistd.pid');
-  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  const read = await readRegularFile(file, { maxBytes: PID_FILE_MAX }).catch((err: Error) => err);
   let removed: string | undefined;
-  if (text !== undefined) {
-    const pid = /^\s*(\d+)\s*$/.exec(text)?.[1];
+  if (read !== null) {
+    const text = read instanceof Error ? undefined : read.toString('utf8');
+    const pid = text === undefined ? undefined : /^\s*(\d+)\s*$/.exec(text)?.[1];
     if (pid && (await isAlive(Number(pid))) && looksLikeWorker(await cmdlineOf(Number(pid)))) {
       return { running: `a worker is already running for ${basedir} (pid ${pid}, from twistd.pid)` };
     }
-    await fs.rm(file, { force: true });
-    removed = `removed stale ${file} (${pid ? `pid ${pid} is not a running worker` : `not a pid: ${JSON.stringify(text.slice(0, 20))}`})`;
+    const gone = await fs.unlink(file).then(() => undefined, (err: Error) => err);
+    if (gone) return { refused: `cannot remove ${file}: ${gone.message}` };
+    const why = read instanceof Error ? read.message : pid ? `pid ${pid} is not a running worker` : `not a pid: ${JSON.stringify(text?.slice(0, 20))}`;
+    removed = `removed stale ${file} (${why})`;
   }
   const other = await findWorkerIn(basedir, [process.pid]);
   if (other !== undefined) return { running: `a worker is already running in ${basedir} (pid ${other})` };
@@ -97,18 +107,49 @@ async function signalAll(pids: readonly number[], signal: NodeJS.Signals): Promi
   return sent;
 }
 
-/** Asks for a graceful shutdown: touch shutdown.stamp newer than the worker's baseline, or SIGHUP the worker. */
-export async function requestDrain(via: 'stamp' | 'signal', pid: number, basedir: string, baselineMs: number): Promise<string> {
+/**
+ * Asks for a graceful shutdown: touch shutdown.stamp newer than the worker's baseline, or SIGHUP the worker.
+ * The stamp lies in the build user's basedir: the basedir is pinned (opened O_NOFOLLOW, then reached as
+ * /proc/self/fd/N, so swapping it for a symlink cannot redirect us) and the stamp touched through an fd
+ * opened O_NOFOLLOW, never by path; anything else planted there is unlinked and replaced by a fresh file
+ * of ours (`replaced` says what it was). Throws when no drain could be requested.
+ */
+export async function requestDrain(via: 'stamp' | 'signal', pid: number, basedir: string, baselineMs: number): Promise<{ done: string; replaced?: string }> {
   if (via === 'signal') {
     process.kill(pid, 'SIGHUP');
-    return `sent SIGHUP to worker ${pid}`;
+    return { done: `sent SIGHUP to worker ${pid}` };
   }
   const stamp = stampPath(basedir);
   // the worker fires only when the mtime is greater than the one it saw at start
   const when = new Date(Math.max(Date.now(), baselineMs + 1000));
-  await fs.appendFile(stamp, '');
-  await fs.utimes(stamp, when, when);
-  return `touched ${stamp}`;
+  const dir = await fs.open(basedir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
+    const why = err.code === 'ELOOP' || err.code === 'ENOTDIR' ? 'is a symlink or not a directory' : `cannot be opened (${err.message})`;
+    throw new RunnerError(`cannot touch ${stamp}: ${basedir} ${why}`);
+  });
+  const pinned = `/proc/self/fd/${dir.fd}/shutdown.stamp`;
+  try {
+    await touch(pinned, stamp, when, 0);
+    return { done: `touched ${stamp}` };
+  } catch (err) {
+    if (!(err instanceof UnsafeFileError)) throw err;
+    await fs.unlink(pinned).catch(() => fs.rmdir(pinned)).catch(() => {});
+    // O_EXCL: only a file this call creates is touched; a racing re-plant makes it fail
+    await touch(pinned, stamp, when, constants.O_EXCL).catch((again: Error) => {
+      throw new RunnerError(`cannot replace ${stamp} (${err.message}): ${again.message}`);
+    });
+    return { done: `touched ${stamp} (a new file)`, replaced: `${err.message}; replaced it by a regular file` };
+  } finally {
+    await dir.close();
+  }
+}
+
+async function touch(path: string, shown: string, when: Date, flags: number): Promise<void> {
+  const handle = await openForWrite(path, constants.O_CREAT | flags, 0o644, shown);
+  try {
+    await handle.utimes(when, when);
+  } finally {
+    await handle.close();
+  }
 }
 
 export function stampPath(basedir: string): string {
@@ -117,6 +158,7 @@ export function stampPath(basedir: string): string {
 
 /** The stamp's mtime now (0 when absent), the baseline a later touch must beat. */
 export async function stampBaseline(basedir: string): Promise<number> {
+  // stat follows a symlink as the worker's own getmtime() does; it never opens, so a FIFO cannot hang it
   return (await fs.stat(stampPath(basedir)).catch(() => undefined))?.mtimeMs ?? 0;
 }
 

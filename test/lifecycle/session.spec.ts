@@ -95,6 +95,13 @@ describe('lifecycle/session', () => {
     expect(state.stopped).toBe('deadline');
   });
 
+  it('a drain that cannot be requested (a stamp the build user keeps re-planting) stops the session now, not at the deadline', () => {
+    const { state, actions } = play(['armed-signal', 'attached', 'build-started', { type: 'drain-failed' }]);
+    expect(actions.filter((a) => a.type === 'drain' || a.type === 'stop')).toEqual([{ type: 'drain', reason: 'after-first-job' }, { type: 'stop', why: 'drain-failed' }]);
+    expect(state).toMatchObject({ phase: 'stopping', stopped: 'drain-failed' });
+    expect(state.failure).toBeUndefined(); // the iteration goes on to post-flight: the build did run
+  });
+
   it('a signal drains an attached worker, and just stops one still starting', () => {
     const attached = play(['armed-signal', 'attached', { type: 'interrupt' }, exit]);
     expect(attached.actions.filter((a) => a.type === 'drain')).toEqual([{ type: 'drain', reason: 'interrupt' }]);

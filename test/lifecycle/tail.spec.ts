@@ -1,4 +1,5 @@
-import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, renameSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Tail } from '../../src/lifecycle/tail.js';
@@ -81,5 +82,41 @@ describe('lifecycle/tail', () => {
     await tail.start();
     appendFileSync(path, 'x\n');
     await expect.poll(() => lines, { timeout: 10_000 }).toEqual(['x']);
+  });
+
+  it.each([
+    ['a FIFO', (p: string) => execFileSync('mkfifo', [p]), 'is a FIFO, not a regular file: not followed'],
+    ['a symlink to /dev/zero', (p: string) => symlinkSync('/dev/zero', p), 'is a symlink: not followed'],
+  ])('a log planted as %s is an error naming it at the start, never a hang', async (name, plant, said) => {
+    const path = join(dir, `planted-${name.replaceAll(/\W/g, '')}.log`);
+    plant(path);
+    await expect(new Tail(path, () => {}, 3_600_000).start()).rejects.toThrow(`${path} ${said}`);
+  });
+
+  it('a log rotated into a FIFO: the rest of the old file is delivered, the FIFO reported once, never opened', async () => {
+    const path = join(dir, 'to-fifo.log');
+    writeFileSync(path, '');
+    const lines: string[] = [];
+    const problems: string[] = [];
+    tail = new Tail(path, (l) => lines.push(l), 3_600_000, (p) => problems.push(p));
+    await tail.start();
+    appendFileSync(path, 'last line\n');
+    renameSync(path, `${path}.1`);
+    execFileSync('mkfifo', [path]);
+    await tail.poll();
+    await tail.poll();
+    expect(lines).toEqual(['last line']);
+    expect(problems).toEqual([`${path} is a FIFO, not a regular file: not followed`]);
+  });
+
+  it('a flood is read 1 MiB per poll (stop() still delivers the end); an endless line is cut at 64 KiB', async () => {
+    const path = join(dir, 'flood.log');
+    writeFileSync(path, '');
+    const t = await follow('flood.log');
+    appendFileSync(path, `${'x'.repeat(3 << 20)}\nafter the flood\n`);
+    expect(await t.tail.poll()).toBe(true); // more to read
+    expect(t.lines).toEqual([]);
+    await t.tail.stop();
+    expect(t.lines.map((l) => l.length)).toEqual([64 * 1024, 'after the flood'.length]);
   });
 });

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cmdlineOf, isAlive, parseStat, sessionMembers } from '../../src/lifecycle/procfs.js';
@@ -7,6 +7,9 @@ import { clearStalePid, killSession, requestDrain, spawnWorker, stampBaseline, s
 import { sandbox } from '../helpers/tmp.js';
 
 const dir = sandbox('runner-worker-');
+/** A root file outside every basedir: a planted link must never reach it. */
+const decoy = join(dir, 'decoy');
+writeFileSync(decoy, 'precious\n');
 const sessions: number[] = [];
 afterAll(async () => {
   for (const sid of sessions) await killSession(sid);
@@ -114,7 +117,60 @@ describe('lifecycle/worker', () => {
     const future = new Date(Date.now() + 3_600_000);
     utimesSync(join(base, 'shutdown.stamp'), future, future);
     const baseline = await stampBaseline(base);
-    expect(await requestDrain('stamp', process.pid, base, baseline)).toBe(`touched ${join(base, 'shutdown.stamp')}`);
+    expect(await requestDrain('stamp', process.pid, base, baseline)).toEqual({ done: `touched ${join(base, 'shutdown.stamp')}` });
     expect(statSync(join(base, 'shutdown.stamp')).mtimeMs).toBeGreaterThan(baseline + 990); // utimes takes whole ms
+  });
+
+  it.each([
+    ['a FIFO', (p: string) => execFileSync('mkfifo', [p]), /twistd\.pid is a FIFO, not a regular file/],
+    ['a symlink to /dev/zero', (p: string) => symlinkSync('/dev/zero', p), /twistd\.pid is a symlink/],
+    ['a symlink to a pid file elsewhere', (p: string) => symlinkSync(decoy, p), /twistd\.pid is a symlink/],
+    ['a huge file', (p: string) => writeFileSync(p, Buffer.alloc(8 << 20, 0x31)), /twistd\.pid is larger than 64 bytes/],
+  ])('twistd.pid planted as %s: never read through or waited on; removed by unlink, what it pointed to untouched', async (name, plant, said) => {
+    const base = join(dir, `planted-${name.replaceAll(/\W/g, '')}`);
+    mkdirSync(base);
+    plant(join(base, 'twistd.pid'));
+    const r = await clearStalePid(base);
+    expect(r.removed).toMatch(said);
+    expect(existsSync(join(base, 'twistd.pid'))).toBe(false);
+    expect(readFileSync(decoy, 'utf8')).toBe('precious\n');
+  });
+
+  it('a twistd.pid that cannot be removed (a directory) refuses the start, naming it', async () => {
+    const base = join(dir, 'pid-dir');
+    mkdirSync(join(base, 'twistd.pid'), { recursive: true });
+    expect((await clearStalePid(base)).refused).toMatch(new RegExp(`cannot remove ${base}/twistd\\.pid: `));
+  });
+
+  it.each([
+    ['a symlink to a root file', (p: string) => symlinkSync(decoy, p), 'is a symlink: runner never writes through one'],
+    ['a hard link to a root file', (p: string) => linkSync(decoy, p), 'has 2 hard links: not written'],
+    ['a FIFO', (p: string) => execFileSync('mkfifo', [p]), 'is a FIFO or socket, not a regular file: not written'],
+    ['an empty directory', (p: string) => mkdirSync(p), 'is a directory, not a regular file: not written'],
+  ])('shutdown.stamp planted as %s: replaced by a file of ours and touched; what it pointed to untouched', async (name, plant, said) => {
+    const base = join(dir, `stamp-${name.replaceAll(/\W/g, '')}`);
+    mkdirSync(base);
+    const stamp = join(base, 'shutdown.stamp');
+    const before = statSync(decoy).mtimeMs;
+    plant(stamp);
+    const r = await requestDrain('stamp', process.pid, base, 0);
+    expect(r).toEqual({ done: `touched ${stamp} (a new file)`, replaced: `${stamp} ${said}; replaced it by a regular file` });
+    expect(lstatSync(stamp).isFile()).toBe(true);
+    expect(statSync(decoy).mtimeMs).toBe(before);
+    expect(readFileSync(decoy, 'utf8')).toBe('precious\n');
+  });
+
+  it('a stamp that cannot be replaced (a full directory) is an error naming it: no drain could be requested', async () => {
+    const base = join(dir, 'stamp-full-dir');
+    mkdirSync(join(base, 'shutdown.stamp', 'inside'), { recursive: true });
+    await expect(requestDrain('stamp', process.pid, base, 0)).rejects.toThrow(`cannot replace ${base}/shutdown.stamp (${base}/shutdown.stamp is a directory, not a regular file: not written): cannot write ${base}/shutdown.stamp: EEXIST`);
+  });
+
+  it('a basedir swapped for a symlink: no stamp is created or touched where it points', async () => {
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, join(dir, 'swapped'));
+    await expect(requestDrain('stamp', process.pid, join(dir, 'swapped'), 0)).rejects.toThrow(`cannot touch ${join(dir, 'swapped', 'shutdown.stamp')}: ${join(dir, 'swapped')} is a symlink or not a directory`);
+    expect(existsSync(join(elsewhere, 'shutdown.stamp'))).toBe(false);
   });
 });
