@@ -242,7 +242,9 @@ describe('SshHost output: bytes as they are, and caps', () => {
     expect(stat).toEqual(await local.lstat('/etc'));
     const big = join(root, 'big');
     writeFileSync(big, Buffer.alloc(70_000_000, 0x61));
-    await expect(host.readFile(big)).rejects.toThrow(`reading ${big} on h1: stdout: output larger than 67108864 bytes: dropped`);
+    // readFile reads at most its cap (+1 byte) on the host: the file is refused, never shipped
+    await expect(host.readFile(big)).rejects.toThrow(`h1:${big} is larger than 1048576 bytes: not read`);
+    await expect(host.readFile(big, { maxBytes: 100_000_000 })).rejects.toThrow(`reading ${big} on h1: stdout: output larger than 67108864 bytes: dropped`);
   });
 
   it('fails a request whose stderr passes 1 MiB, keeping its stdout', async () => {
