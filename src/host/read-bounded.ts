@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { encodeBytes } from '../core/bytes.js';
 import { RunnerError } from '../core/errors.js';
+import { fileKind } from './append.js';
 
 /** Default cap of a file read: markers, pid files, locks, summaries, configs are small. */
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -28,7 +29,7 @@ export async function readRegularFile(path: string, opts: BoundedRead = {}): Pro
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw new RunnerError(`${path} is ${kindOf(st)}, not a regular file: not read`);
+    if (!st.isFile()) throw new RunnerError(`${path} is ${fileKind(st)}, not a regular file: not read`);
     // procfs files report size 0: read until EOF, never past the cap
     const chunks: Buffer[] = [];
     let total = 0;
@@ -44,13 +45,4 @@ export async function readRegularFile(path: string, opts: BoundedRead = {}): Pro
   } finally {
     await handle.close();
   }
-}
-
-function kindOf(st: import('node:fs').Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
