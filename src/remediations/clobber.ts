@@ -1,6 +1,7 @@
 import { join } from 'node:path/posix';
 import { MARKER } from '../checks/clobber/index.js';
 import { unsafeName } from '../core/paths.js';
+import { matchesGlob } from '../core/glob.js';
 import type { ClobberAction, ClobberOptions, ClobberPlan } from '../checks/clobber/schema.js';
 import { RunnerError, describeError } from '../core/errors.js';
 import { count, printable } from '../core/text.js';
@@ -20,6 +21,7 @@ export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
         throw new RunnerError(`the plan names ${action.pin.path}, which is not a build dir of ${opts.dir}: refused`);
       }
       const errors = action.kind === 'clobber' ? await retireEntries(host, action.pin, action.entries, mounts) : [];
+      if (errors.length === 0 && action.kind === 'clobber') errors.push(...(await leftBehind(host, action, opts)));
       // the marker moves only after a complete clobber, so an interrupted one is simply redone
       if (errors.length === 0) errors.push(...(await mark(host, action)));
       failures.push(...errors);
@@ -30,6 +32,20 @@ export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
     return done;
   },
 };
+
+/**
+ * What a clobber left in the build dir, listed afresh: a probe that listed another dir (the build dir moved
+ * or swapped meanwhile) must not get the marker written over entries it never deleted.
+ */
+async function leftBehind(host: Host, action: ClobberAction, opts: ClobberOptions): Promise<string[]> {
+  const keep = [MARKER, ...opts.skip];
+  const [st, entries] = await Promise.all([host.lstat(action.path), host.readdir(action.path)]);
+  const same = st !== null && st.type === 'dir' && st.dev === action.pin.dev && st.ino === action.pin.ino;
+  const left = (entries ?? []).filter((e) => !keep.some((g) => matchesGlob(e.name, g)));
+  if (same && entries !== null && left.length === 0) return [];
+  const why = same && entries !== null ? `still holds ${left.map((e) => e.name).slice(0, 5).join(', ')}` : 'changed since the probe';
+  return [printable(`${action.path}: ${why}: the marker is not moved, the clobber is redone next run`)];
+}
 
 /** The marker is written inside the pinned build dir, never through a path someone could have swapped. */
 async function mark(host: Host, action: ClobberAction): Promise<string[]> {
