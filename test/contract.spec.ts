@@ -24,11 +24,12 @@ describe('contract', () => {
     }
   });
 
-  it('names each remediation after its check and its file', () => {
+  it('names each remediation after its check and its file or folder', () => {
     for (const [key, fix] of remediations) {
       expect(fix.id).toBe(key);
       expect(checks.has(key), `remediation ${key} has no check`).toBe(true);
-      expect(existsSync(join(SRC, 'remediations', `${key}.ts`))).toBe(true);
+      // `<id>.ts`, or a folder `<id>/` once the fix has more than one file
+      expect(existsSync(join(SRC, 'remediations', `${key}.ts`)) || existsSync(join(SRC, 'remediations', key, 'index.ts')), `remediations/${key}`).toBe(true);
     }
   });
 
@@ -41,6 +42,12 @@ describe('contract', () => {
         if (/from '(node:)?(fs|fs\/promises|child_process)'|from '(execa|ssh2)'/.test(text)) offenders.push(`${dir}/${file}`);
       }
     }
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the dependency one way: nothing under checks/ imports from remediations/', () => {
+    const offenders = (readdirSync(join(SRC, 'checks'), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && /from '[./]*remediations\//.test(readFileSync(join(SRC, 'checks', f), 'utf8')));
     expect(offenders).toEqual([]);
   });
 });

@@ -57,7 +57,7 @@ export interface Check<O = unknown, P = unknown> {
   readonly options: z.ZodType<O>;
   /** drift cannot be fixed in place: it is `failed` with `halt: true`, and the daemon recycles the machine */
   readonly recycle?: boolean;
-  probe(host: Host, opts: O, ctx: Context): Promise<Finding<P>>;
+  probe(host: ReadHost, opts: O, ctx: Context): Promise<Finding<P>>;
   /** the plan as lines for people; JSON output shows the plan itself */
   explain?(plan: P): string[];
 }
@@ -143,3 +143,6 @@ export interface Host {
   freeBytes(path: string): Promise<number>;
   close(): Promise<void>;
 }
+
+/** The read half of Host, all a probe gets: check mode is read-only by type (no write, rename or remove). */
+export type ReadHost = Omit<Host, 'writeFile' | 'rename' | 'remove' | 'removeAll'>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RunnerError } from './errors.js';
-import type { Host } from './types.js';
+import type { ReadHost } from './types.js';
 
 /** A user of the target host, resolved from a configured name or uid. */
 export interface User {
@@ -21,7 +21,7 @@ export const UserList = z
 export type UserList = z.output<typeof UserList>;
 
 /** Resolves names and uids on the host with one `getent passwd`; an unknown name or a user with uid 0 is an error. */
-export async function resolveUsers(host: Host, specs: readonly (string | number)[]): Promise<User[]> {
+export async function resolveUsers(host: ReadHost, specs: readonly (string | number)[]): Promise<User[]> {
   const r = await host.run('getent', ['passwd', ...specs.map(String)]);
   return matchUsers(parsePasswd(r.stdout), specs);
 }

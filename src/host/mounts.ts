@@ -1,10 +1,10 @@
-import type { Host } from '../core/types.js';
+import type { ReadHost } from '../core/types.js';
 
 /**
  * Every mount point of the host's mount namespace, from /proc/self/mountinfo: a bind mount of a dir of the
  * same filesystem is a mount point too, though its device number equals its parent's.
  */
-export async function mountPoints(host: Host): Promise<Set<string>> {
+export async function mountPoints(host: ReadHost): Promise<Set<string>> {
   // cat's own /proc/self: the mount namespace the host's commands (rm, mv) run in; procfs, so nobody plants it
   const r = await host.run('cat', ['/proc/self/mountinfo']);
   if (r.exitCode !== 0) throw new Error(`reading /proc/self/mountinfo on ${host.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);

@@ -4,7 +4,7 @@ import { processes } from './processes.js';
 import { puppet } from './puppet.js';
 import { purge } from './purge.js';
 import { temp } from './temp.js';
-import { tools } from './tools.js';
+import { tools } from './tools/index.js';
 
 /** The fix of each check that has one, by check id. */
 export const remediations = new Map<string, Remediation<any, any>>();

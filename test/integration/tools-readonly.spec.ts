@@ -6,7 +6,7 @@ import { ToolsOptions } from '../../src/checks/tools/schema.js';
 import { runCheck } from '../../src/core/run-check.js';
 import type { Mode } from '../../src/core/types.js';
 import { LocalHost } from '../../src/host/local.js';
-import { tools as fix } from '../../src/remediations/tools.js';
+import { tools as fix } from '../../src/remediations/tools/index.js';
 import { testContext } from '../helpers/context.js';
 import { sandbox } from '../helpers/tmp.js';
 import { hashTree } from '../helpers/tree.js';

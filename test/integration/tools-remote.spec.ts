@@ -8,7 +8,7 @@ import { ToolsOptions, type ToolsPlan } from '../../src/checks/tools/schema.js';
 import { runCheck } from '../../src/core/run-check.js';
 import type { Mode, Result } from '../../src/core/types.js';
 import { LocalHost } from '../../src/host/local.js';
-import { tools as fix } from '../../src/remediations/tools.js';
+import { tools as fix } from '../../src/remediations/tools/index.js';
 import { RUNNER_BIN, runner } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
 import { freePort } from '../helpers/ports.js';

@@ -9,7 +9,7 @@ import type { Host, Mode, Result } from '../../src/core/types.js';
 import { LocalHost } from '../../src/host/local.js';
 import { SshHost } from '../../src/host/ssh.js';
 import { parseKnownHosts } from '../../src/host/ssh/known-hosts.js';
-import { tools as fix } from '../../src/remediations/tools.js';
+import { tools as fix } from '../../src/remediations/tools/index.js';
 import { testContext } from '../helpers/context.js';
 import { knownHostsLine, sshClient, startSshd, type Sshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';

@@ -7,7 +7,7 @@ import { tools } from '../../src/checks/tools/index.js';
 import { runCheck } from '../../src/core/run-check.js';
 import type { Mode, Result } from '../../src/core/types.js';
 import { LocalHost } from '../../src/host/local.js';
-import { tools as fix } from '../../src/remediations/tools.js';
+import { tools as fix } from '../../src/remediations/tools/index.js';
 import { testContext } from '../helpers/context.js';
 import { sandbox } from '../helpers/tmp.js';
 import { hashTree, listTree } from '../helpers/tree.js';

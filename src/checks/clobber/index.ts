@@ -1,6 +1,6 @@
 import { join } from 'node:path/posix';
 import { matchesGlob } from '../../core/glob.js';
-import type { Check, Context, Finding, Host } from '../../core/types.js';
+import type { Check, Context, Finding, ReadHost } from '../../core/types.js';
 import { parseFeed, parseMarker, requestsFor, type Request } from './parse.js';
 import { ClobberOptions, type ClobberAction, type ClobberPlan } from './schema.js';
 import { allInOrder } from '../../core/all.js';
@@ -37,14 +37,14 @@ export const clobber: Check<ClobberOptions, ClobberPlan> = {
   },
 };
 
-async function readFeed(host: Host, opts: ClobberOptions, ctx: Context): Promise<string> {
+async function readFeed(host: ReadHost, opts: ClobberOptions, ctx: Context): Promise<string> {
   if (/^https?:\/\//.test(opts.feed)) return ctx.fetchText(opts.feed, opts.timeout);
   const text = await host.readFile(opts.feed, { maxBytes: FEED_MAX_BYTES });
   if (text === null) throw new Error(`clobber feed ${opts.feed} does not exist`);
   return text;
 }
 
-async function shortHostname(host: Host): Promise<string> {
+async function shortHostname(host: ReadHost): Promise<string> {
   const r = await host.run('uname', ['-n']);
   return r.stdout.trim().split('.')[0] ?? '';
 }
@@ -53,7 +53,7 @@ async function shortHostname(host: Host): Promise<string> {
 const FUTURE_SLACK_S = 3600;
 
 /** What a request means for one build dir present on this host, or undefined when nothing is due. */
-async function actionFor(host: Host, opts: ClobberOptions, req: Request, nowS: number, warnings: string[]): Promise<ClobberAction | undefined> {
+async function actionFor(host: ReadHost, opts: ClobberOptions, req: Request, nowS: number, warnings: string[]): Promise<ClobberAction | undefined> {
   const path = join(opts.dir, req.builddir);
   const [st, marker] = await allInOrder([host.lstat(path), readMarker(host, join(path, MARKER))]);
   if (st === null || st.type !== 'dir') return undefined;
@@ -74,14 +74,14 @@ async function actionFor(host: Host, opts: ClobberOptions, req: Request, nowS: n
 }
 
 /** The entries of a build dir a clobber deletes: all but the marker and `skip`, each with its identity. */
-async function doomedIn(host: Host, path: string, opts: ClobberOptions): Promise<Pick<ClobberAction, 'delete' | 'entries'>> {
+async function doomedIn(host: ReadHost, path: string, opts: ClobberOptions): Promise<Pick<ClobberAction, 'delete' | 'entries'>> {
   const keep = [MARKER, ...opts.skip];
   const doomed = ((await host.readdir(path)) ?? []).filter((e) => !keep.some((g) => matchesGlob(e.name, g))).sort((a, b) => (a.name < b.name ? -1 : 1));
   return { delete: doomed.map((e) => e.name), entries: doomed.map(({ name, dev, ino }) => ({ name, dev, ino })) };
 }
 
 /** The marker is the build user's file: a FIFO, link or huge file there is a warning and counts as no marker. */
-async function readMarker(host: Host, path: string): Promise<{ text: string | null; warning?: string }> {
+async function readMarker(host: ReadHost, path: string): Promise<{ text: string | null; warning?: string }> {
   return host.readFile(path, { maxBytes: 64 }).then(
     (text) => ({ text }),
     (err: unknown) => ({ text: null, warning: `${describeError(err)}: ignored, so it cannot hide requests` }),

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../config/units.js';
 import { RunnerError } from '../../core/errors.js';
-import type { Check, Context, Finding, Host } from '../../core/types.js';
+import type { Check, Context, Finding, ReadHost } from '../../core/types.js';
 import { pickId } from './parse.js';
 import { ImageOptions, type ImagePlan, type Source } from './schema.js';
 
@@ -24,7 +24,7 @@ export const image: Check<ImageOptions, ImagePlan> = {
   },
 };
 
-async function readId(host: Host, src: Source, timeoutMs: number, ctx: Context, which: 'current' | 'wanted') {
+async function readId(host: ReadHost, src: Source, timeoutMs: number, ctx: Context, which: 'current' | 'wanted') {
   const from = describeSource(src);
   const text = await readText(host, src, timeoutMs, ctx, which).catch((err: Error) => {
     throw new RunnerError(`reading the ${which} image id from ${from}: ${err.message}`);
@@ -32,7 +32,7 @@ async function readId(host: Host, src: Source, timeoutMs: number, ctx: Context, 
   return { id: pickId(text, src.field, `the ${which} image id from ${from}`), from };
 }
 
-async function readText(host: Host, src: Source, timeoutMs: number, ctx: Context, which: 'current' | 'wanted'): Promise<string> {
+async function readText(host: ReadHost, src: Source, timeoutMs: number, ctx: Context, which: 'current' | 'wanted'): Promise<string> {
   if (src.file !== undefined) {
     const text = await host.readFile(src.file);
     if (text === null) throw new Error('no such file');

@@ -1,5 +1,5 @@
 import { CommandError, RunnerError, describeError } from '../../core/errors.js';
-import type { Host } from '../../core/types.js';
+import type { ReadHost } from '../../core/types.js';
 import { matchUsers, parsePasswd } from '../../core/users.js';
 import { PS_FIELDS, parseBaseline, parsePidFile, parseSnapshot } from './parse.js';
 import type { Baseline } from './schema.js';
@@ -30,7 +30,7 @@ export const SNAPSHOT_SCRIPT = [
  * Every process of the host with its start time and exe, the pid of the probe itself (whose ppid chain leads
  * back to runner), `users` resolved, and for each of `programs` the paths its executable may show.
  */
-export async function readSnapshot(host: Host, users: readonly (string | number)[] = [], programs: readonly string[] = []) {
+export async function readSnapshot(host: ReadHost, users: readonly (string | number)[] = [], programs: readonly string[] = []) {
   const argv = ['-c', SNAPSHOT_SCRIPT, 'sh', String(users.length), ...users.map(String), ...programs];
   const r = await host.run('sh', argv);
   // getent exits 2 when a user is unknown: matchUsers names it
@@ -41,7 +41,7 @@ export async function readSnapshot(host: Host, users: readonly (string | number)
 }
 
 /** null when there is no baseline yet; a file that cannot be read or parsed is an error naming it. */
-export async function readBaseline(host: Host, path: string): Promise<Baseline | null> {
+export async function readBaseline(host: ReadHost, path: string): Promise<Baseline | null> {
   const text = await host.readFile(path).catch((err: unknown) => {
     throw new RunnerError(`cannot read baseline ${path}: ${describeError(err)}`, { cause: err });
   });
@@ -49,7 +49,7 @@ export async function readBaseline(host: Host, path: string): Promise<Baseline |
 }
 
 /** The pids of `protect`: numbers as given, pid files read (a missing file protects nothing). */
-export async function readProtected(host: Host, protect: readonly (number | string)[]): Promise<number[]> {
+export async function readProtected(host: ReadHost, protect: readonly (number | string)[]): Promise<number[]> {
   const pids: number[] = [];
   for (const item of protect) {
     if (typeof item === 'number') {

@@ -1,7 +1,7 @@
 import { formatDuration } from '../../config/units.js';
 import { allInOrder } from '../../core/all.js';
 import { RunnerError } from '../../core/errors.js';
-import type { Check, Finding, Host } from '../../core/types.js';
+import type { Check, Finding, ReadHost } from '../../core/types.js';
 import { TIMED_OUT, isolatedArgv, timeoutArgv } from '../../host/commands.js';
 import { errorLines, judge, lockMessage, parseConfigPrint, parseSummary, pendingResources, type RunSummary } from './parse.js';
 import { AIO, PuppetOptions, type PuppetPlan } from './schema.js';
@@ -47,7 +47,7 @@ function noopArgv(opts: PuppetOptions): string[] {
 }
 
 /** Runs puppet under `timeout`, in a pid namespace, so a hung run is stopped with all it started; throws when it timed out. */
-export async function runPuppet(host: Host, argv: string[], opts: PuppetOptions) {
+export async function runPuppet(host: ReadHost, argv: string[], opts: PuppetOptions) {
   const [file, ...args] = timeoutArgv(opts.timeout, isolatedArgv(argv));
   const r = await host.run(file as string, args, { timeoutMs: opts.timeout + 60_000 });
   if (r.timedOut || TIMED_OUT.includes(r.exitCode ?? -1)) {
@@ -56,13 +56,13 @@ export async function runPuppet(host: Host, argv: string[], opts: PuppetOptions)
   return { exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` };
 }
 
-async function readSummary(host: Host, path: string): Promise<RunSummary | undefined> {
+async function readSummary(host: ReadHost, path: string): Promise<RunSummary | undefined> {
   const text = await host.readFile(path);
   return text === null ? undefined : parseSummary(text, path);
 }
 
 /** A --noop run judged by the summary it writes (its exit code is 0 even with pending changes); a stale one is an error. */
-async function noopRun(host: Host, opts: PuppetOptions, path: string): Promise<{ summary: RunSummary; pending: string[] }> {
+async function noopRun(host: ReadHost, opts: PuppetOptions, path: string): Promise<{ summary: RunSummary; pending: string[] }> {
   const before = (await readSummary(host, path))?.lastRun;
   const argv = noopArgv(opts);
   const run = await runPuppet(host, argv, opts);
@@ -75,7 +75,7 @@ async function noopRun(host: Host, opts: PuppetOptions, path: string): Promise<{
 }
 
 /** Where the summary and the agent lock are: configured, the AIO defaults, or asked of puppet; undefined: no puppet here. */
-async function locate(host: Host, opts: PuppetOptions): Promise<{ summary: string; lock: string } | undefined> {
+async function locate(host: ReadHost, opts: PuppetOptions): Promise<{ summary: string; lock: string } | undefined> {
   if (opts.summary && opts.lock) return { summary: opts.summary, lock: opts.lock };
   if (opts.args.length === 0 && (await host.lstat(AIO.summary))) return { summary: opts.summary ?? AIO.summary, lock: opts.lock ?? AIO.lock };
   const r = await host.run(opts.command, ['config', 'print', 'lastrunfile', 'agent_disabled_lockfile', ...opts.args], { timeoutMs: 120_000 });

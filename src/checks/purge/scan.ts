@@ -1,7 +1,7 @@
 import { normalize } from 'node:path/posix';
 import { allInOrder } from '../../core/all.js';
 import { rawArgsArgv } from '../../host/raw-args.js';
-import type { Host } from '../../core/types.js';
+import type { ReadHost } from '../../core/types.js';
 import { classify, type Candidate } from './candidates.js';
 import type { PurgeOptions } from './schema.js';
 
@@ -14,7 +14,7 @@ export interface Volume {
 }
 
 /** Reads each base dir once and groups them by filesystem, so free space is judged per filesystem. */
-export async function scanVolumes(host: Host, opts: PurgeOptions, nowMs: number) {
+export async function scanVolumes(host: ReadHost, opts: PurgeOptions, nowMs: number) {
   const byDev = new Map<number, Volume>();
   const warnings: string[] = [];
   for (const base of opts.dirs) {
@@ -43,7 +43,7 @@ export async function scanVolumes(host: Host, opts: PurgeOptions, nowMs: number)
  * each as written (normalised: `//`, `/./`, a trailing `/`) and with symlinks resolved on the host, so a
  * job naming its dir another way still protects it. The file is the job's: read bounded, never followed.
  */
-export async function readActive(host: Host, opts: PurgeOptions): Promise<string[]> {
+export async function readActive(host: ReadHost, opts: PurgeOptions): Promise<string[]> {
   const text = opts.active_file ? ((await host.readFile(opts.active_file, { maxBytes: ACTIVE_FILE_MAX_BYTES })) ?? '') : '';
   const listed = text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/'));
   const written = [...new Set([...opts.active, ...listed].map((p) => normalize(p).replace(/(.)\/+$/, '$1')))];

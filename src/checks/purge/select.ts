@@ -1,4 +1,4 @@
-import type { Host } from '../../core/types.js';
+import type { ReadHost } from '../../core/types.js';
 import { activeProtection, mountProtection, protection, type Candidate } from './candidates.js';
 import type { PurgeItem, PurgePlan, PurgeReason, PurgeVolume } from './plan.js';
 import type { Volume } from './scan.js';
@@ -7,7 +7,7 @@ import type { PurgeOptions } from './schema.js';
 const FIRST_BATCH = 8;
 
 /** Chooses what goes on one filesystem: leftovers, dirs past max_age, then the oldest until the target is met. */
-export async function selectVolume(host: Host, v: Volume, opts: PurgeOptions, active: readonly string[], mounts: ReadonlySet<string>) {
+export async function selectVolume(host: ReadHost, v: Volume, opts: PurgeOptions, active: readonly string[], mounts: ReadonlySet<string>) {
   const kept: PurgePlan['protected'] = [];
   const deletable: Candidate[] = [];
   for (const c of v.candidates) {

@@ -1,6 +1,6 @@
 import { join } from 'node:path/posix';
 import { matchesGlob } from '../../core/glob.js';
-import type { FileStat, Host } from '../../core/types.js';
+import type { FileStat, ReadHost } from '../../core/types.js';
 import type { Pin } from '../../host/pinned.js';
 
 /** An entry a `paths` glob matched, with the device of the dir holding it (to spot mount points). */
@@ -18,7 +18,7 @@ const MAGIC = /[*?[]/;
  * Expands an absolute glob one component at a time through the Host: a literal component costs one lstat,
  * a wildcard one readdir. Only real directories are entered: a symlink on the way is never followed.
  */
-export async function expand(host: Host, pattern: string, warnings: string[]): Promise<Match[]> {
+export async function expand(host: ReadHost, pattern: string, warnings: string[]): Promise<Match[]> {
   const parts = pattern.split('/').filter(Boolean);
   const root = await host.lstat('/');
   let level: Match[] = root ? [{ path: '/', stat: root, parentDev: root.dev, parent: { path: '/', dev: root.dev, ino: root.ino } }] : [];
@@ -36,7 +36,7 @@ export async function expand(host: Host, pattern: string, warnings: string[]): P
   return level;
 }
 
-async function children(host: Host, dir: Match, part: string): Promise<Match[]> {
+async function children(host: ReadHost, dir: Match, part: string): Promise<Match[]> {
   const parent = { path: dir.path, dev: dir.stat.dev, ino: dir.stat.ino };
   if (!MAGIC.test(part)) {
     const path = join(dir.path, part);

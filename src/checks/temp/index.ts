@@ -1,6 +1,6 @@
 import { formatBytes, formatDuration } from '../../config/units.js';
 import { basename } from 'node:path/posix';
-import type { Check, Finding, Host } from '../../core/types.js';
+import type { Check, Finding, ReadHost } from '../../core/types.js';
 import { mountPoints, mountUnder } from '../../host/mounts.js';
 import { resolveUsers, userName, type User } from '../../core/users.js';
 import { expand, type Match } from './expand.js';
@@ -47,7 +47,7 @@ export const temp: Check<TempOptions, TempPlan> = {
   },
 };
 
-async function matchAll(host: Host, globs: readonly string[], warnings: string[]): Promise<Match[]> {
+async function matchAll(host: ReadHost, globs: readonly string[], warnings: string[]): Promise<Match[]> {
   const all: Match[] = [];
   for (const glob of globs) all.push(...(await expand(host, glob, warnings)));
   return all;

@@ -1,5 +1,5 @@
 import { CommandError } from '../../core/errors.js';
-import type { Host } from '../../core/types.js';
+import type { ReadHost } from '../../core/types.js';
 import type { Match } from './expand.js';
 import { FIND_FORMAT, findErrors, parseFind, type Found } from './parse.js';
 import { byStart } from './select.js';
@@ -14,7 +14,7 @@ export interface Scanned {
 }
 
 /** Every entry under each match, in as few `find` runs as the argv length allows: never following links or leaving a filesystem. */
-export async function scanTrees(host: Host, matches: readonly Match[]): Promise<Map<string, Scanned>> {
+export async function scanTrees(host: ReadHost, matches: readonly Match[]): Promise<Map<string, Scanned>> {
   const out = new Map<string, Scanned>();
   for (const batch of batches(matches.map((m) => m.path))) {
     const argv = ['-P', ...batch, '-xdev', '-printf', FIND_FORMAT];

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path/posix';
 import { gitTags, parseLsRemote } from './parse.js';
 import type { Checkout } from './schema.js';
 import { resolveRange, sameRemote } from './target.js';
 import type { Vcs, VcsRun } from './vcs.js';
 
 /** Config every git command gets: no detached-HEAD lecture, no background gc in a checkout. */
-const QUIET = ['-c', 'advice.detachedHead=false', '-c', 'gc.autoDetach=false'];
+export const QUIET = ['-c', 'advice.detachedHead=false', '-c', 'gc.autoDetach=false'];
 
-/** Git: the remote is asked with `git ls-remote`; a shared store is a bare repo used with `clone --reference`. */
+/** Git, read-only: the remote is asked with `git ls-remote`; a shared store is a bare repo used with `clone --reference`. */
 export const git: Vcs = {
   async target(run, co, facts) {
     if (co.tag !== undefined) {
@@ -28,26 +27,6 @@ export const git: Vcs = {
       return { spec: `branch ${co.branch}`, rev: sha, branch: co.branch };
     }
     return remoteHead(run, co);
-  },
-
-  async clone(run, co, dest, share) {
-    const reference = share === undefined ? [] : ['--reference', await updateStore(run, co, share)];
-    await run([...QUIET, 'clone', '-q', '-n', ...reference, '--', co.repo, dest], { doing: `cloning ${co.repo}` });
-  },
-
-  async pull(run, co, cwd) {
-    await run([...QUIET, 'fetch', '-q', '-f', '--tags', 'origin'], { doing: `fetching ${co.repo} into ${cwd}`, cwd });
-  },
-
-  async update(run, cwd, target, clean) {
-    const given = target.rev as string;
-    // resolve first: checkout would read an unknown revision as a path and say something obscure
-    const verify = await run(['rev-parse', '--verify', '-q', `${given}^{commit}`], { doing: `looking up ${given} in ${cwd}`, cwd, ok: [0, 1] });
-    const rev = verify.trim();
-    if (!rev) throw new Error(`unknown revision '${given}': not in ${cwd} after fetching from its remote`);
-    const how = target.branch ? ['-B', target.branch, rev] : ['--detach', rev];
-    await run([...QUIET, 'checkout', '-q', '-f', ...how], { doing: `checking out ${rev} in ${cwd}`, cwd });
-    if (clean) await run([...QUIET, 'clean', '-q', '-ffd'], { doing: `removing untracked files in ${cwd}`, cwd });
   },
 
   async localTags(run, cwd) {
@@ -71,19 +50,6 @@ async function remoteHead(run: VcsRun, co: Checkout) {
   const sha = parseLsRemote(out).get('HEAD');
   if (!sha) throw new Error(`${co.repo} has no HEAD (an empty repository?)`);
   return { spec: `branch ${branch ?? 'HEAD'}`, rev: sha, ...(branch ? { branch } : {}) };
-}
-
-/** A bare store per repo under `share`, fetched before each clone; never garbage-collected, since checkouts borrow its objects. */
-async function updateStore(run: VcsRun, co: Checkout, share: string): Promise<string> {
-  const store = join(share, storeName(co.repo));
-  const doing = `preparing the shared store ${store}`;
-  // init is idempotent and repairs a store a killed run left half-made
-  await run(['init', '-q', '--bare', '--', store], { doing });
-  await run(['--git-dir', store, 'config', 'gc.auto', '0'], { doing });
-  await run([...QUIET, '--git-dir', store, 'fetch', '-q', '-f', '--', co.repo, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'], {
-    doing: `fetching ${co.repo} into the shared store ${store}`,
-  });
-  return store;
 }
 
 export function storeName(repo: string): string {

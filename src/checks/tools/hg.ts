@@ -4,7 +4,7 @@ import type { Checkout, Target } from './schema.js';
 import { resolveRange, sameRemote } from './target.js';
 import type { Vcs, VcsRun } from './vcs.js';
 
-/** Mercurial: the remote is asked with `hg identify -r REV REPO`; tags come from `.hgtags` (local plus incoming). */
+/** Mercurial, read-only: the remote is asked with `hg identify -r REV REPO`; tags come from `.hgtags` (local plus incoming). */
 export const hg: Vcs = {
   async target(run, co, facts) {
     if (co.tag !== undefined) return tagTarget(run, co, facts);
@@ -15,22 +15,6 @@ export const hg: Vcs = {
     }
     const branch = co.branch ?? 'default';
     return { spec: `branch ${branch}`, rev: await identify(run, co, branch) };
-  },
-
-  async clone(run, co, dest, share) {
-    const pool = share === undefined ? [] : ['--config', 'extensions.share=', '--config', `share.pool=${share}`];
-    await run([...pool, 'clone', '-q', '-U', '--', co.repo, dest], { doing: `cloning ${co.repo}` });
-  },
-
-  async pull(run, co, cwd) {
-    // a pull killed mid-way leaves an abandoned transaction that stops every later pull; exit 1: there was none
-    await run(['recover'], { doing: `rolling back an interrupted transaction in ${cwd}`, cwd, ok: [0, 1] });
-    await run(['pull', '-q', '--', co.repo], { doing: `pulling ${co.repo} into ${cwd}`, cwd });
-  },
-
-  async update(run, cwd, target, clean) {
-    await run(['update', '-q', '-C', '-r', target.rev as string], { doing: `updating ${cwd} to ${target.rev}`, cwd });
-    if (clean) await run(['purge', '-q', '--no-confirm'], { doing: `removing untracked files in ${cwd}`, cwd });
   },
 
   async localTags(run, cwd) {

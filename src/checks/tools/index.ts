@@ -1,5 +1,5 @@
 import { RunnerError } from '../../core/errors.js';
-import type { Check, Finding, Host, Mode } from '../../core/types.js';
+import type { Check, Finding, Mode, ReadHost } from '../../core/types.js';
 import { factsArgv, leftoverProblem, VCS_ENV } from './commands.js';
 import { parseFacts, type Facts } from './facts.js';
 import { git } from './git.js';
@@ -27,7 +27,7 @@ export const tools: Check<ToolsOptions, ToolsPlan> = {
   },
 };
 
-async function inspect(host: Host, co: Checkout, timeoutMs: number, mode: Mode): Promise<{ plan?: CheckoutPlan; ok: string }> {
+async function inspect(host: ReadHost, co: Checkout, timeoutMs: number, mode: Mode): Promise<{ plan?: CheckoutPlan; ok: string }> {
   const vcs = DRIVERS[co.vcs];
   const run = vcsRunner(host, co, timeoutMs);
   // a branch head is looked up at the remote while the local facts are read; what is wrong locally is said first
@@ -52,7 +52,7 @@ function valueOf<T>(r: PromiseSettledResult<T>): T {
   return r.value;
 }
 
-async function readFacts(host: Host, co: Checkout, timeoutMs: number, mode: Mode): Promise<Facts> {
+async function readFacts(host: ReadHost, co: Checkout, timeoutMs: number, mode: Mode): Promise<Facts> {
   // timeout(1) kills the script's whole process group: a killed runuser alone would leave it holding stdout open
   const argv = ['-s', 'KILL', `${Math.ceil(timeoutMs / 1000)}s`, 'sh', ...factsArgv(co.path, co.vcs)];
   // hg status rewrites .hg/dirstate when it can lock it: check mode must write nothing, so the checkout is read-only

@@ -1,5 +1,5 @@
 import { CommandError } from '../../core/errors.js';
-import type { Host } from '../../core/types.js';
+import type { ReadHost } from '../../core/types.js';
 import { formatDuration } from '../../config/units.js';
 import { VCS_ENV } from './commands.js';
 import type { Facts } from './facts.js';
@@ -8,7 +8,7 @@ import type { Checkout, Target } from './schema.js';
 /** Runs one command of a checkout's vcs as its user; resolves stdout, throws with the vcs's own message. */
 export type VcsRun = (args: readonly string[], opts: { doing: string; cwd?: string; ok?: readonly number[] }) => Promise<string>;
 
-export function vcsRunner(host: Host, co: Checkout, timeoutMs: number): VcsRun {
+export function vcsRunner(host: ReadHost, co: Checkout, timeoutMs: number): VcsRun {
   return async (args, { doing, cwd = '/', ok = [0] }) => {
     const file = co.vcs;
     const r = await host.run(file, args, { cwd, env: VCS_ENV, timeoutMs, ...(co.user ? { user: co.user } : {}) });
@@ -25,15 +25,10 @@ export function vcsMessage(stderr: string): string {
   return (said.length ? said : lines.slice(-3)).join(' / ');
 }
 
-/** What the tools check and its fix need from hg or git. */
+/** What the tools check reads from hg or git (its fix's clone, pull and update are in src/remediations/tools/). */
 export interface Vcs {
   /** the wanted revision, looked up read-only (at the remote when the config names a branch or a tag) */
   target(run: VcsRun, co: Checkout, facts: Facts | undefined): Promise<Target>;
-  /** a clone without a working copy into the existing empty dir `dest` */
-  clone(run: VcsRun, co: Checkout, dest: string, share: string | undefined): Promise<void>;
-  pull(run: VcsRun, co: Checkout, cwd: string): Promise<void>;
-  /** the working copy at the target; local changes discarded, untracked files removed when `clean` */
-  update(run: VcsRun, cwd: string, target: Target, clean: boolean): Promise<void>;
   /** tag → node of a local repository (after a clone, for a tag range nobody could resolve before) */
   localTags(run: VcsRun, cwd: string): Promise<Map<string, string>>;
 }

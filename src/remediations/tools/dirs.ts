@@ -1,6 +1,6 @@
 import { dirname } from 'node:path/posix';
-import { CommandError } from '../core/errors.js';
-import type { Host } from '../core/types.js';
+import { CommandError } from '../../core/errors.js';
+import type { Host } from '../../core/types.js';
 
 /**
  * Dirs the tools fix creates for a checkout's user, without ever chowning or chmodding a path that someone

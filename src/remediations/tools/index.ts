@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path/posix';
-import { leftoverProblem, tempPrefix } from '../checks/tools/commands.js';
-import { DRIVERS } from '../checks/tools/index.js';
-import { updatesWorkingCopy } from '../checks/tools/plan.js';
-import type { Checkout, CheckoutPlan, Target, ToolsOptions, ToolsPlan } from '../checks/tools/schema.js';
-import { describeTarget, resolveRange, short } from '../checks/tools/target.js';
-import { vcsRunner, type VcsRun } from '../checks/tools/vcs.js';
-import { RunnerError, describeError } from '../core/errors.js';
-import { LEFTOVER_SUFFIX } from '../core/paths.js';
-import type { Host, Remediation } from '../core/types.js';
-import { makeDir } from './tools-dirs.js';
+import { leftoverProblem, tempPrefix } from '../../checks/tools/commands.js';
+import { DRIVERS } from '../../checks/tools/index.js';
+import { updatesWorkingCopy } from '../../checks/tools/plan.js';
+import type { Checkout, CheckoutPlan, Target, ToolsOptions, ToolsPlan } from '../../checks/tools/schema.js';
+import { describeTarget, resolveRange, short } from '../../checks/tools/target.js';
+import { vcsRunner, type VcsRun } from '../../checks/tools/vcs.js';
+import { RunnerError, describeError } from '../../core/errors.js';
+import { LEFTOVER_SUFFIX } from '../../core/paths.js';
+import type { Host, Remediation } from '../../core/types.js';
+import { makeDir } from './dirs.js';
+import { FIXES } from './vcs.js';
 
 export const tools: Remediation<ToolsOptions, ToolsPlan> = {
   id: 'tools',
@@ -37,7 +38,7 @@ async function fix(host: Host, co: Checkout, p: CheckoutPlan, opts: ToolsOptions
   if (stuck.length) throw new RunnerError(`could not remove leftovers: ${stuck.join('; ')}`);
   if (p.action !== 'update') return replaceWithClone(host, co, p, opts);
   if (!updatesWorkingCopy(p)) return `removed ${p.leftovers.length} leftovers beside ${p.path}`;
-  const vcs = DRIVERS[co.vcs];
+  const vcs = FIXES[co.vcs];
   const run = vcsRunner(host, co, opts.timeout);
   if (p.pull) await vcs.pull(run, co, co.path);
   const to = await settle(run, co, co.path, p.to);
@@ -67,7 +68,7 @@ async function replaceWithClone(host: Host, co: Checkout, p: CheckoutPlan, opts:
 }
 
 async function cloneInto(host: Host, co: Checkout, dest: string, target: Target, opts: ToolsOptions): Promise<Target> {
-  const vcs = DRIVERS[co.vcs];
+  const vcs = FIXES[co.vcs];
   const run = vcsRunner(host, co, opts.timeout);
   await vcs.clone(run, co, dest, opts.share);
   const to = await settle(run, co, dest, target);
