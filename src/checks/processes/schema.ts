@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Duration } from '../../config/units.js';
 import { UserList } from '../../core/users.js';
+import { AbsolutePath } from '../../config/paths.js';
 
-const AbsolutePath = z.string().refine((p) => p.startsWith('/'), { message: 'expected an absolute path' });
 
 /** `/absolute/program [args glob]`: the program is compared with /proc/PID/exe, so it is a plain path, no glob. */
 const AllowEntry = z.string().superRefine((entry, ctx) => {
