@@ -1,9 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { listChecks } from './commands/checks.js';
 import { printSchema, validateConfig } from './commands/config.js';
-import type { Io } from './commands/io.js';
+import type { Io } from './core/io.js';
 import { runLocal } from './commands/run.js';
-import { parseDuration } from './config/units.js';
+import { parseDuration } from './core/units.js';
 import { RunnerError, describeError } from './core/errors.js';
 import { FORMATS, type Format } from './report/index.js';
 import { printable } from './core/text.js';

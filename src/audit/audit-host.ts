@@ -1,11 +1,11 @@
 import type { RunnerConfig } from '../config/load.js';
-import { entriesFor } from '../core/entries.js';
+import { entriesFor } from '../config/entries.js';
 import { HostUnreachableError, RunnerError, describeError } from '../core/errors.js';
 import { runChecks } from '../core/run-check.js';
 import type { Context, HostReport } from '../core/types.js';
 import { SshHost, type SshStats } from '../host/ssh.js';
-import { lockNote } from '../lifecycle/lock.js';
-import { lockPathOf } from '../lifecycle/schema.js';
+import { lockNote } from '../core/lock.js';
+import { lockPathOf } from '../config/lifecycle.js';
 import type { SshOptions } from '../host/ssh/connect.js';
 import { configWithOverrides, readHostConfig, type ConfigSource } from './host-config.js';
 import type { AuditTarget } from './targets.js';

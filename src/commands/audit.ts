@@ -3,15 +3,16 @@ import { homedir } from 'node:os';
 import { auditAll } from '../audit/fanout.js';
 import { progressLine } from '../audit/progress.js';
 import { targetFor, type AuditTarget } from '../audit/targets.js';
-import { parseDuration } from '../config/units.js';
+import { parseDuration } from '../core/units.js';
 import { ConfigError } from '../core/errors.js';
 import { readUserSshConfig } from '../host/ssh/config.js';
 import { loadKnownHosts } from '../host/ssh/known-hosts.js';
 import { limitHosts, loadInventory } from '../inventory/index.js';
 import { makeDocument } from '../report/document.js';
-import type { Io } from './io.js';
+import type { Io } from '../core/io.js';
 import { emit, type OutputOptions } from './output.js';
 import { makeContext } from '../core/context.js';
+import { cachedFetch } from '../host/http.js';
 
 export interface AuditOptions extends OutputOptions {
   inventory: string;
@@ -43,7 +44,7 @@ export async function runAudit(opts: AuditOptions, io: Io): Promise<number> {
   };
   const started = new Date();
   const progress = io.stderr.isTTY ? progressLine((s) => io.stderr.write(s), targets.length) : undefined;
-  const run = await auditAll(targets, settings, makeContext('check', io), progress?.done);
+  const run = await auditAll(targets, settings, makeContext('check', io, cachedFetch()), progress?.done);
   progress?.end();
   const doc = makeDocument('audit', started, run.reports);
   await emit(doc, opts, io, { plans: true });

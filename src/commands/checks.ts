@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checks } from '../checks/api.js';
 import { ConfigError } from '../core/errors.js';
 import { remediations } from '../remediations/api.js';
-import type { Io } from './io.js';
+import type { Io } from '../core/io.js';
 
 /** `runner checks`: one line per check; `runner checks ID`: its options, generated from its schema. */
 export function listChecks(id: string | undefined, io: Io): number {

@@ -1,5 +1,5 @@
 import { configJsonSchema, configPath, loadConfig } from '../config/load.js';
-import type { Io } from './io.js';
+import type { Io } from '../core/io.js';
 
 export async function validateConfig(file: string | undefined, io: Io): Promise<number> {
   const config = await loadConfig(configPath(file, io.env));

@@ -1,6 +1,6 @@
 import { configPath } from '../config/load.js';
 import { runDaemon } from '../lifecycle/daemon.js';
-import type { Io } from './io.js';
+import type { Io } from '../core/io.js';
 
 export interface DaemonFlags {
   config?: string;

@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors.js';
 import { limitHosts, loadInventory } from '../inventory/index.js';
 import { inventoryList } from '../inventory/list.js';
-import type { Io } from './io.js';
+import type { Io } from '../core/io.js';
 
 /** `runner inventory --list`: the resolved inventory in the JSON shape of `ansible-inventory --list`. */
 export function listInventory(opts: { inventory: string; list?: boolean; limit?: string }, io: Io): number {

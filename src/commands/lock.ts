@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import { configPath, loadConfig } from '../config/load.js';
 import { describeError, RunnerError } from '../core/errors.js';
 import { LocalHost } from '../host/local.js';
-import { describeLock, formatLock, makeLock, readLock } from '../lifecycle/lock.js';
+import { describeLock, formatLock, makeLock, readLock } from '../core/lock.js';
 import { ensureRootDir } from '../lifecycle/root-dir.js';
-import { lockPathOf } from '../lifecycle/schema.js';
-import type { Io } from './io.js';
+import { lockPathOf } from '../config/lifecycle.js';
+import type { Io } from '../core/io.js';
 
 export interface LockFlags {
   config?: string;

@@ -1,7 +1,7 @@
 import { writeFile, rename } from 'node:fs/promises';
 import type { ReportDocument } from '../report/document.js';
 import { render, type Format } from '../report/index.js';
-import { wantsColour, type Io } from './io.js';
+import { wantsColour, type Io } from '../core/io.js';
 
 export interface OutputOptions {
   format: Format;

@@ -1,15 +1,16 @@
 import { hostname } from 'node:os';
 import { configPath, loadConfig } from '../config/load.js';
-import { entriesFor } from '../core/entries.js';
+import { entriesFor } from '../config/entries.js';
 import { makeContext } from '../core/context.js';
 import { runChecks } from '../core/run-check.js';
 import type { Mode } from '../core/types.js';
 import { LocalHost } from '../host/local.js';
-import { lockNote } from '../lifecycle/lock.js';
-import { lockPathOf } from '../lifecycle/schema.js';
+import { lockNote } from '../core/lock.js';
+import { lockPathOf } from '../config/lifecycle.js';
 import { makeDocument } from '../report/document.js';
 import { emit, type OutputOptions } from './output.js';
-import type { Io } from './io.js';
+import type { Io } from '../core/io.js';
+import { cachedFetch } from '../host/http.js';
 
 export interface RunOptions extends OutputOptions {
   config?: string;
@@ -27,7 +28,7 @@ export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<nu
   }
   const started = new Date();
   const host = new LocalHost(hostname());
-  const report = await runChecks(host, entries, makeContext(mode, io, { rebaseline: opts.rebaseline === true }));
+  const report = await runChecks(host, entries, makeContext(mode, io, cachedFetch(), { rebaseline: opts.rebaseline === true }));
   const lock = await lockNote(host, lockPathOf(config.lifecycle), new Date());
   await host.close();
   const doc = makeDocument(mode, started, [lock ? { ...report, lock } : report]);

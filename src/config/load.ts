@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { checks as registry } from '../checks/api.js';
 import { ConfigError } from '../core/errors.js';
-import { LifecycleOptions, type Lifecycle } from '../lifecycle/schema.js';
+import { LifecycleOptions, type Lifecycle } from './lifecycle.js';
 import { SourceMap, formatPath } from './errors.js';
 import { ownFilesInBuildTrees } from './own-files.js';
 

@@ -1,6 +1,6 @@
-import type { Lifecycle } from '../lifecycle/schema.js';
+import type { Lifecycle } from './lifecycle.js';
 import { formatPath, type Path, type SourceMap } from './errors.js';
-import { isWithin } from './paths.js';
+import { isWithin } from '../core/path-rules.js';
 
 interface Placed {
   at: Path;

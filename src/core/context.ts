@@ -1,4 +1,3 @@
-import { cachedFetch } from '../host/http.js';
 import { printable } from './text.js';
 import type { Context, Mode } from './types.js';
 
@@ -9,13 +8,13 @@ export interface RunEnv {
 }
 
 /** The Context of one run: the clock, the interrupt signal, one-line logs on stderr, and one fetch per URL. */
-export function makeContext(mode: Mode, env: RunEnv, extra: Pick<Context, 'rebaseline'> = {}): Context {
+export function makeContext(mode: Mode, env: RunEnv, fetchText: Context['fetchText'], extra: Pick<Context, 'rebaseline'> = {}): Context {
   return {
     ...extra,
     mode,
     now: () => new Date(),
     signal: env.signal,
     log: (line) => env.stderr.write(`runner: ${printable(line)}\n`),
-    fetchText: cachedFetch(),
+    fetchText,
   };
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import type { Io } from '../commands/io.js';
+import type { Io } from '../core/io.js';
 import { loadConfig, type RunnerConfig } from '../config/load.js';
 import { ConfigError, describeError } from '../core/errors.js';
 import { LocalHost } from '../host/local.js';
@@ -9,7 +9,7 @@ import { Effects } from './effects.js';
 import { firstState, transition, type LoopPlan, type LoopState } from './loop.js';
 import { Recorder } from './recorder.js';
 import { ensureRootDir } from './root-dir.js';
-import { lifecyclePaths, type Lifecycle } from './schema.js';
+import { lifecyclePaths, type Lifecycle } from '../config/lifecycle.js';
 
 export interface DaemonOptions {
   config: string;

@@ -1,18 +1,19 @@
 import { makeContext } from '../core/context.js';
-import type { Io } from '../commands/io.js';
+import type { Io } from '../core/io.js';
 import type { RunnerConfig } from '../config/load.js';
-import { formatDuration } from '../config/units.js';
-import { entriesFor } from '../core/entries.js';
+import { formatDuration } from '../core/units.js';
+import { entriesFor } from '../config/entries.js';
 import { runChecks } from '../core/run-check.js';
 import type { Host, Result } from '../core/types.js';
 import { launchSpec } from './launch.js';
-import { describeLock, holdsBack, readLock } from './lock.js';
+import { describeLock, holdsBack, readLock } from '../core/lock.js';
 import type { LoopEvent, LoopState, Phase } from './loop.js';
 import type { DaemonState } from './metrics.js';
 import type { Recorder } from './recorder.js';
 import { runSession, type SessionOutcome } from './run-session.js';
-import { lifecyclePaths, type Lifecycle } from './schema.js';
+import { lifecyclePaths, type Lifecycle } from '../config/lifecycle.js';
 import { sleep } from './worker.js';
+import { cachedFetch } from '../host/http.js';
 
 const HALT_TIMEOUT_MS = 10 * 60_000;
 
@@ -103,7 +104,7 @@ export class Effects {
   private async checks(phase: Phase, from: number): Promise<LoopEvent> {
     const entries = this.entries(phase).slice(from);
     // a fresh context per try: nothing fetched by a failed try is reused
-    const report = await runChecks(this.host, entries, makeContext('apply', this.io));
+    const report = await runChecks(this.host, entries, makeContext('apply', this.io, cachedFetch()));
     const results = report.results;
     const previous = from === 0 ? [] : (this.rec.snap.outcomes[phase] ?? []).slice(0, from);
     this.rec.snap.outcomes[phase] = [...previous, ...results];

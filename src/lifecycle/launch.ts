@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
-import type { Lifecycle } from './schema.js';
-import { workerCommand } from './schema.js';
+import type { Lifecycle } from '../config/lifecycle.js';
+import { workerCommand } from '../config/lifecycle.js';
 import type { SpawnSpec } from './worker.js';
 
 const run = promisify(execFile);

@@ -11,8 +11,9 @@ export type WorkerLogEvent =
   | 'draining'      // the worker accepted a shutdown request
   | 'stopping';     // the process is ending
 
-export const LOG_FORMATS = ['buildbot-3', 'buildbot-4', 'buildbot-0.8'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+import { LOG_FORMATS, type LogFormat } from '../config/lifecycle.js';
+
+export { LOG_FORMATS, type LogFormat };
 
 type Table = ReadonlyArray<readonly [WorkerLogEvent, RegExp]>;
 

@@ -2,8 +2,8 @@ import { EXIT } from '../core/outcome.js';
 import type { Result } from '../core/types.js';
 import { backoffDelay, type Backoff } from './backoff.js';
 import { DAEMON_EXIT } from './exit.js';
-import type { LockStatus } from './lock.js';
-import { holdsBack } from './lock.js';
+import type { LockStatus } from '../core/lock.js';
+import { holdsBack } from '../core/lock.js';
 import type { SessionOutcome } from './run-session.js';
 
 /** What the current iteration carries from state to state. */

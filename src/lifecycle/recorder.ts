@@ -1,7 +1,7 @@
 import type { Host } from '../core/types.js';
 import { appendNoFollow } from '../host/append.js';
 import { renderMetrics, type DaemonState, type RunSnapshot } from './metrics.js';
-import type { LifecyclePaths } from './schema.js';
+import type { LifecyclePaths } from '../config/lifecycle.js';
 
 export interface RecorderOptions {
   paths: LifecyclePaths;

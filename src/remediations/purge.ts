@@ -1,6 +1,6 @@
 import type { PurgeItem, PurgePlan, PurgeVolume } from '../checks/purge/plan.js';
 import type { PurgeOptions } from '../checks/purge/schema.js';
-import { formatBytes } from '../config/units.js';
+import { formatBytes } from '../core/units.js';
 import { RunnerError } from '../core/errors.js';
 import { count } from '../core/text.js';
 import type { Remediation } from '../core/types.js';

@@ -1,5 +1,5 @@
 import type { TempItem, TempOptions, TempPlan } from '../checks/temp/schema.js';
-import { formatBytes } from '../config/units.js';
+import { formatBytes } from '../core/units.js';
 import { RunnerError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import type { Host, Remediation } from '../core/types.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema, parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { lifecyclePaths, workerCommand } from '../../src/lifecycle/schema.js';
+import { lifecyclePaths, workerCommand } from '../../src/config/lifecycle.js';
 
 const CHECKS = 'checks:\n  - clobber: { dir: /builds/worker, feed: /etc/feed.json }\n  - purge: { dirs: [/builds/worker] }\n';
 

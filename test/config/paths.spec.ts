@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nameGlobProblem } from '../../src/config/globs.js';
+import { nameGlobProblem } from '../../src/core/glob-rules.js';
 import { parseConfig } from '../../src/config/load.js';
-import { AbsolutePath, BaseDir, isWithin, overlaps, pathProblem, systemDirProblem } from '../../src/config/paths.js';
+import { AbsolutePath, BaseDir, isWithin, overlaps, pathProblem, systemDirProblem } from '../../src/core/path-rules.js';
 import { ConfigError } from '../../src/core/errors.js';
 
 function problems(text: string): string[] {

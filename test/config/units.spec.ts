@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, parseDuration, parseSize } from '../../src/config/units.js';
+import { formatBytes, formatDuration, parseDuration, parseSize } from '../../src/core/units.js';
 
 describe('config/units', () => {
   it.each([

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
-import type { Io } from '../../src/commands/io.js';
+import type { Io } from '../../src/core/io.js';
 import { DAY, makeDirs } from '../helpers/dirs.js';
 import { sandbox } from '../helpers/tmp.js';
 import { hashTree } from '../helpers/tree.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeLock, formatLock, holdsBack, makeLock, parseLock } from '../../src/lifecycle/lock.js';
+import { describeLock, formatLock, holdsBack, makeLock, parseLock } from '../../src/core/lock.js';
 import { runner } from '../helpers/cli.js';
 import { sandbox } from '../helpers/tmp.js';
 

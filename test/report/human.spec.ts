@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wantsColour, type Io } from '../../src/commands/io.js';
+import { wantsColour, type Io } from '../../src/core/io.js';
 import { makeDocument } from '../../src/report/document.js';
 import { renderHuman } from '../../src/report/human.js';
 

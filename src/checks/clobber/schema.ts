@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { NameGlob } from '../../config/globs.js';
-import { BaseDir, pathProblem } from '../../config/paths.js';
-import { Duration } from '../../config/units.js';
+import { NameGlob } from '../../core/glob-rules.js';
+import { BaseDir, pathProblem } from '../../core/path-rules.js';
+import { Duration } from '../../core/units.js';
 import type { Pin } from '../../host/pinned.js';
 
 const Feed = z.string().superRefine((f, ctx) => {

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../config/units.js';
+import { formatDuration } from '../../core/units.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Context, Finding, ReadHost } from '../../core/types.js';
 import { pickId } from './parse.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AbsolutePath } from '../../config/paths.js';
-import { Duration } from '../../config/units.js';
+import { AbsolutePath } from '../../core/path-rules.js';
+import { Duration } from '../../core/units.js';
 
 /** Where an image id comes from: exactly one of a file, a command's stdout, or an http(s) URL. */
 export const Source = z

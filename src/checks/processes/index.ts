@@ -1,4 +1,4 @@
-import { formatDuration } from '../../config/units.js';
+import { formatDuration } from '../../core/units.js';
 import { allInOrder } from '../../core/all.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Finding } from '../../core/types.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Duration } from '../../config/units.js';
+import { Duration } from '../../core/units.js';
 import { UserList } from '../../core/users.js';
-import { AbsolutePath } from '../../config/paths.js';
+import { AbsolutePath } from '../../core/path-rules.js';
 
 
 /** `/absolute/program [args glob]`: the program is compared with /proc/PID/exe, so it is a plain path, no glob. */

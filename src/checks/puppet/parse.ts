@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { formatDuration } from '../../config/units.js';
+import { formatDuration } from '../../core/units.js';
 
 /** The parts of last_run_summary.yaml runner judges; a missing count reads as 0. */
 export interface RunSummary {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AbsolutePath } from '../../config/paths.js';
-import { Duration } from '../../config/units.js';
+import { AbsolutePath } from '../../core/path-rules.js';
+import { Duration } from '../../core/units.js';
 
 /** Where puppet 7 (the puppetlabs AIO packages) keeps its state; Debian's own package writes elsewhere. */
 export const AIO = {

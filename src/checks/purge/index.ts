@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration } from '../../config/units.js';
+import { formatBytes, formatDuration } from '../../core/units.js';
 import { allInOrder } from '../../core/all.js';
 import type { Check, Finding } from '../../core/types.js';
 import { mountPoints } from '../../host/mounts.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { notA } from '../../config/errors.js';
-import { nameGlobProblem } from '../../config/globs.js';
-import { AbsolutePath, BaseDir, overlaps } from '../../config/paths.js';
-import { Duration, DurationOrOff, Size, parseDuration } from '../../config/units.js';
+import { notA } from '../../core/expected.js';
+import { nameGlobProblem } from '../../core/glob-rules.js';
+import { AbsolutePath, BaseDir, overlaps } from '../../core/path-rules.js';
+import { Duration, DurationOrOff, Size, parseDuration } from '../../core/units.js';
 
 export interface KeepRule {
   /** glob matched against a build dir's name */

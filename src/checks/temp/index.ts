@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration } from '../../config/units.js';
+import { formatBytes, formatDuration } from '../../core/units.js';
 import { basename } from 'node:path/posix';
 import type { Check, Finding, ReadHost } from '../../core/types.js';
 import { mountPoints, mountUnder } from '../../host/mounts.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { notA } from '../../config/errors.js';
-import { unclosedClass } from '../../config/globs.js';
-import { componentProblem } from '../../config/paths.js';
-import { Duration, parseDuration } from '../../config/units.js';
+import { notA } from '../../core/expected.js';
+import { unclosedClass } from '../../core/glob-rules.js';
+import { componentProblem } from '../../core/path-rules.js';
+import { Duration, parseDuration } from '../../core/units.js';
 import type { FileType } from '../../core/types.js';
 import { UserList } from '../../core/users.js';
 import type { Pin } from '../../host/pinned.js';

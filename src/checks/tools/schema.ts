@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { z } from 'zod';
-import { BaseDir, isWithin, overlaps, pathProblem, systemDirProblem } from '../../config/paths.js';
-import { Duration } from '../../config/units.js';
+import { BaseDir, isWithin, overlaps, pathProblem, systemDirProblem } from '../../core/path-rules.js';
+import { Duration } from '../../core/units.js';
 
 export const Checkout = z
   .object({

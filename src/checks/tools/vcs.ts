@@ -1,6 +1,6 @@
 import { CommandError } from '../../core/errors.js';
 import type { ReadHost } from '../../core/types.js';
-import { formatDuration } from '../../config/units.js';
+import { formatDuration } from '../../core/units.js';
 import { VCS_ENV } from './commands.js';
 import type { Facts } from './facts.js';
 import type { Checkout, Target } from './schema.js';

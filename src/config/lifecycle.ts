@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AbsolutePath, BaseDir } from '../config/paths.js';
-import { Duration } from '../config/units.js';
-import { LOG_FORMATS } from './log-patterns.js';
+import { AbsolutePath, BaseDir } from '../core/path-rules.js';
+import { Duration } from '../core/units.js';
+
+/** The twistd.log dialects the daemon knows (their lines: src/lifecycle/log-patterns.ts). */
+export const LOG_FORMATS = ['buildbot-3', 'buildbot-4', 'buildbot-0.8'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export const DEFAULT_STATE_DIR = '/var/lib/runner';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notA } from './errors.js';
+import { notA } from '../core/expected.js';
 
 /** Trees of the OS itself: runner never deletes, checks out or keeps state at or anywhere under them. */
 export const SYSTEM_TREES = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sbin', '/sys', '/usr'];

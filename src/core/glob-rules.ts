@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notA } from './errors.js';
+import { notA } from '../core/expected.js';
 
 const NAME_FORM = 'expected a glob on a name like scripts or *.log';
 

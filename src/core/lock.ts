@@ -1,5 +1,5 @@
-import type { Host, LockNote } from '../core/types.js';
-import { formatDuration } from '../config/units.js';
+import type { Host, LockNote } from './types.js';
+import { formatDuration } from './units.js';
 
 /**
  * The disable lock (`runner disable` / `runner enable`): a small JSON file. The daemon, `runner check`

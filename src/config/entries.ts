@@ -1,8 +1,8 @@
 import { checks } from '../checks/api.js';
-import type { RunnerConfig } from '../config/load.js';
+import type { RunnerConfig } from './load.js';
 import { remediations } from '../remediations/api.js';
-import { ConfigError } from './errors.js';
-import type { CheckEntry } from './run-check.js';
+import { ConfigError } from '../core/errors.js';
+import type { CheckEntry } from '../core/run-check.js';
 
 /** The configured checks, in config order, narrowed by `--only`; an id that is not configured is an error. */
 export function entriesFor(config: RunnerConfig, only?: readonly string[]): CheckEntry[] {
