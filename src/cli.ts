@@ -36,7 +36,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .description('run the checks read-only on the hosts of an Ansible inventory, over SSH; changes nothing')
     .requiredOption('-i, --inventory <file>', 'Ansible INI or YAML inventory')
     .option('-l, --limit <pattern>', 'host pattern: a:b union, &g intersection, !g exclusion, globs, ~regex, @file')
-    .option('-c, --config <file>', "one config for every host (default: each host's runner_config, read over SFTP)")
+    .option('-c, --config <file>', "one config for every host (default: each host's runner_config, read on each host)")
     .option('--only <ids>', 'run only these checks (comma-separated)', splitList)
     .option('--forks <n>', 'hosts audited at once', '50')
     .option('--timeout <seconds>', 'per-host deadline; checks not finished by then fail with "deadline"', '120')

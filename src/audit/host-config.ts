@@ -5,7 +5,7 @@ import { parseConfig, type RunnerConfig } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
 import type { Host } from '../core/types.js';
 
-/** The text and label of a config: one file for all hosts (--config), or each host's own read over SFTP. */
+/** The text and label of a config: one file for all hosts (--config), or each host's own, read on the host through its remote shell. */
 export interface ConfigSource {
   text: string;
   label: string;

@@ -9,7 +9,7 @@ import type { Vars } from '../inventory/model.js';
 /** One host of the audit: how to reach it and where its checks come from. */
 export interface AuditTarget {
   ssh: SshTarget;
-  /** runner.yaml on the host (runner_config), read over SFTP unless --config is given */
+  /** runner.yaml on the host (runner_config), read on the host unless --config is given */
   configPath: string;
   /** runner_checks: per-check option overrides, validated per host */
   overrides?: unknown;

@@ -145,7 +145,7 @@ describe('runner audit over a real sshd pool', () => {
     }
   });
 
-  it("reports a host's disable lock, read over SFTP, and only there", () => {
+  it("reports a host's disable lock, read on the host, and only there", () => {
     expect(byHost('locked').lock).toMatchObject({ state: 'active', lock: { reason: 'disk swap', by: 'ops@bld-01' } });
     expect(byHost('locked').results.map((r) => r.status)).toEqual(byHost('bld-01').results.map((r) => r.status));
     expect(byHost('bld-01').lock).toBeUndefined();

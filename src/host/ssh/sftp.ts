@@ -2,28 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path/posix';
 import type { SFTPWrapper } from 'ssh2';
 
-const NO_SUCH_FILE = 2;
-
 // ssh2's callbacks differ in arity; one adapter for all of them
 type Cb = (err?: Error | null, value?: any) => void;
 
 function call<T>(fn: (cb: Cb) => void): Promise<T> {
   return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
-}
-
-function isMissing(err: unknown): boolean {
-  return (err as { code?: unknown }).code === NO_SUCH_FILE;
-}
-
-/** utf-8 contents, or null when the file (or a dir on its way) does not exist. */
-export async function sftpReadFile(sftp: SFTPWrapper, path: string): Promise<string | null> {
-  try {
-    const data = await call<Buffer>((cb) => sftp.readFile(path, cb));
-    return data.toString('utf8');
-  } catch (err) {
-    if (isMissing(err)) return null;
-    throw withPath(err, `reading ${path}`);
-  }
 }
 
 /** Atomic write: a new temp file beside `path` (O_EXCL), fsync, then posix-rename over `path`. */
@@ -53,14 +36,6 @@ export async function sftpRename(sftp: SFTPWrapper, from: string, to: string): P
   await call<void>((cb) => sftp.ext_openssh_rename(from, to, cb)).catch((err) => {
     throw withPath(err, `renaming ${from} to ${to}`);
   });
-}
-
-/** f_bavail × f_bsize, as LocalHost computes it from statfs. */
-export async function sftpFreeBytes(sftp: SFTPWrapper, path: string): Promise<number> {
-  const st = await call<{ f_bavail: number; f_bsize: number }>((cb) => sftp.ext_openssh_statvfs(path, cb)).catch((err) => {
-    throw withPath(err, `statvfs ${path}`);
-  });
-  return st.f_bavail * st.f_bsize;
 }
 
 function withPath(err: unknown, doing: string): Error {
