@@ -35,7 +35,12 @@ async function measure(fleet: Fleet, side: Side, client: CpuGroup | undefined): 
   if (!side.ok.includes(r.status ?? -1)) throw new Error(`${side.name} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   await fleet.settle();
   const rssKb = Number(r.stderr.trim().split('\n').at(-1));
-  return { wallMs, clientCpuMs: (client?.usageMs() ?? 0) - c0, hostCpuMs: (fleet.hostsCpu?.usageMs() ?? 0) - h0, rssKb };
+  return {
+    wallMs,
+    clientCpuMs: (client?.usageMs() ?? 0) - c0,
+    hostCpuMs: (fleet.hostsCpu?.usageMs() ?? 0) - h0,
+    rssKb,
+  };
 }
 
 /** The side's process group while it runs: an interrupted bench stops it, by its pid, with the fleet. */
@@ -48,7 +53,11 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
+function run(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env, detached: true });
     running = child.pid;
@@ -77,7 +86,8 @@ async function benchFleet(n: number): Promise<void> {
   const fleet = await startFleet(n, 100);
   const client = cpuGroup(`client-${n}`);
   try {
-    for (const variant of VARIANTS) if (variant === 'all' || NO_TOOLS_AT.includes(n)) await benchVariant(fleet, n, variant, client);
+    for (const variant of VARIANTS)
+      if (variant === 'all' || NO_TOOLS_AT.includes(n)) await benchVariant(fleet, n, variant, client);
   } finally {
     await fleet.stop();
     await removeGroup(client);
@@ -86,7 +96,12 @@ async function benchFleet(n: number): Promise<void> {
 
 async function benchVariant(fleet: Fleet, n: number, variant: Variant, client: CpuGroup | undefined): Promise<void> {
   console.log(`N = ${n}, ${variant === 'all' ? 'all five checks' : 'all but tools (no hg, no git)'}:`);
-  const all = [runnerSide(fleet, n, variant), ansibleSide(fleet, n, variant), scriptSide(fleet, n, variant), floorSide(fleet, n)];
+  const all = [
+    runnerSide(fleet, n, variant),
+    ansibleSide(fleet, n, variant),
+    scriptSide(fleet, n, variant),
+    floorSide(fleet, n),
+  ];
   const sides = all.filter((s) => SIDES.includes(s.name));
   // a warm-up (page cache, hg's dirstate) of the quick sides; Ansible's would take minutes and warm nothing more
   for (const side of sides) if (side.name !== 'ansible') await measure(fleet, side, client);
@@ -101,11 +116,22 @@ async function benchVariant(fleet: Fleet, n: number, variant: Variant, client: C
     }
   }
   const changed = changedPaths(before, hostsState(fleet));
-  if (changed.length) throw new Error(`${changed.length} paths changed during the runs, where every side must only read: ${changed.slice(0, 10).join(', ')}`);
-  report(`audit.${n}${variant === 'all' ? '' : `.${variant}`}`, { n, variant, runs, load: `${loadBefore} → ${load()}`, perHost: runnerStats(fleet, variant) });
+  if (changed.length)
+    throw new Error(
+      `${changed.length} paths changed during the runs, where every side must only read: ${changed.slice(0, 10).join(', ')}`,
+    );
+  report(`audit.${n}${variant === 'all' ? '' : `.${variant}`}`, {
+    n,
+    variant,
+    runs,
+    load: `${loadBefore} → ${load()}`,
+    perHost: runnerStats(fleet, variant),
+  });
 }
 
 ensureTools(SIDES);
-console.log(`audit of N loopback hosts: ${SIDES.join(' vs ')}; ${RUNS} runs each, alternated; kex ${KEX}; load ${load()}`);
+console.log(
+  `audit of N loopback hosts: ${SIDES.join(' vs ')}; ${RUNS} runs each, alternated; kex ${KEX}; load ${load()}`,
+);
 for (const n of SIZES) await benchFleet(n);
 printTable();

@@ -23,14 +23,22 @@ interface Event {
 
 function events(stateDir: string): Event[] {
   const file = join(stateDir, 'events.jsonl');
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event) : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Event)
+    : [];
 }
 
 async function attachedAt(stateDir: string, iteration: number, exited: () => boolean): Promise<number> {
   for (;;) {
     const e = events(stateDir).find((x) => x.event === 'attached' && x.iteration === iteration);
     if (e) return Date.parse(e.time);
-    if (exited()) throw new Error(`daemon exited before iteration ${iteration} attached:\n${readFileSync(join(stateDir, 'stderr'), 'utf8').slice(-2000)}`);
+    if (exited())
+      throw new Error(
+        `daemon exited before iteration ${iteration} attached:\n${readFileSync(join(stateDir, 'stderr'), 'utf8').slice(-2000)}`,
+      );
     await delay(20);
   }
 }
@@ -44,23 +52,30 @@ function rssMb(pid: number): number {
 async function session(master: Master, via: 'stamp' | 'signal', runs: number) {
   const dir = join(root, via);
   const demo = makeWorker(join(dir, 'demo'), { dirs: 60 });
-  const basedir = await createWorker(join(dir, 'worker'), master.port, { allowShutdown: via === 'stamp' ? 'file' : 'signal' });
+  const basedir = await createWorker(join(dir, 'worker'), master.port, {
+    allowShutdown: via === 'stamp' ? 'file' : 'signal',
+  });
   const stateDir = join(dir, 'state');
   mkdirSync(stateDir);
   const config = join(dir, 'runner.yaml');
-  writeFileSync(config, [
-    'checks:',
-    `  - clobber: { dir: ${demo.base}, feed: ${demo.feed}, host: ${demo.host} }`,
-    `  - purge: { dirs: [${demo.base}], max_age: 21d, keep: [info, "rel-*:10d"], min_age: 1h }`,
-    'lifecycle:',
-    '  postflight: [purge]',
-    `  worker: { basedir: ${basedir} }`,
-    `  drain: { via: ${via} }`,
-    `  iterations: ${runs + 1}`,
-    `  state_dir: ${stateDir}`,
-    '',
-  ].join('\n'));
-  const daemon = spawn(process.execPath, [...NODE_FLAGS, RUNNER, 'daemon', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  writeFileSync(
+    config,
+    [
+      'checks:',
+      `  - clobber: { dir: ${demo.base}, feed: ${demo.feed}, host: ${demo.host} }`,
+      `  - purge: { dirs: [${demo.base}], max_age: 21d, keep: [info, "rel-*:10d"], min_age: 1h }`,
+      'lifecycle:',
+      '  postflight: [purge]',
+      `  worker: { basedir: ${basedir} }`,
+      `  drain: { via: ${via} }`,
+      `  iterations: ${runs + 1}`,
+      `  state_dir: ${stateDir}`,
+      '',
+    ].join('\n'),
+  );
+  const daemon = spawn(process.execPath, [...NODE_FLAGS, RUNNER, 'daemon', '--config', config], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   daemon.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = () => daemon.exitCode !== null;
@@ -68,7 +83,9 @@ async function session(master: Master, via: 'stamp' | 'signal', runs: number) {
   const rss: number[] = [];
   try {
     for (let i = 1; i <= runs; i++) {
-      await attachedAt(stateDir, i, exited).catch((e: Error) => { throw new Error(`${e.message}\n${err.slice(-2000)}`); });
+      await attachedAt(stateDir, i, exited).catch((e: Error) => {
+        throw new Error(`${e.message}\n${err.slice(-2000)}`);
+      });
       rss.push(rssMb(daemon.pid as number));
       const mark = join(dir, `mark-${i}`);
       await sendChange(master.port, { sleep: 1, mark });
@@ -90,12 +107,16 @@ try {
   const signal = await session(master, 'signal', SIGNAL_RUNS);
   const ts = stat(stamp.turnaround);
   const tg = stat(signal.turnaround);
-  console.log(`turnaround, build finished → worker attached again, pre+postflight on the 60-dir demo worker (goal ≤ 10000 ms):`);
+  console.log(
+    `turnaround, build finished → worker attached again, pre+postflight on the 60-dir demo worker (goal ≤ 10000 ms):`,
+  );
   console.log(`  drain by shutdown.stamp: ${fmt(ts)}  (the worker polls the stamp every 10 s)`);
   console.log(`  drain by SIGHUP:         ${fmt(tg)}`);
   const r = signal.rss;
   const flags = NODE_FLAGS.join(' ') || 'none';
-  console.log(`daemon RSS at each attach over ${SIGNAL_RUNS} iterations (node flags: ${flags}): first ${r[0]} MB, last ${r.at(-1)} MB, max ${Math.max(...r)} MB (goal ≤ 80 MB, no growth)`);
+  console.log(
+    `daemon RSS at each attach over ${SIGNAL_RUNS} iterations (node flags: ${flags}): first ${r[0]} MB, last ${r.at(-1)} MB, max ${Math.max(...r)} MB (goal ≤ 80 MB, no growth)`,
+  );
   record('daemon.turnaround', { stampMs: ts, signalMs: tg, goalMs: 10_000 });
   record('daemon.rss', { mb: r, iterations: SIGNAL_RUNS, nodeFlags: flags, goalMb: 80 });
 } finally {

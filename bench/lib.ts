@@ -46,7 +46,7 @@ export function alternate(runs: number, a: () => number, b: () => number): { a: 
 /** Merges this bench's figures into bench/results.json under `key`. */
 export function record(key: string, value: unknown): void {
   const all = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
-  all[key] = { ...value as object, at: new Date().toISOString() };
+  all[key] = { ...(value as object), at: new Date().toISOString() };
   writeFileSync(`${RESULTS}.tmp`, `${JSON.stringify(all, null, 2)}\n`);
   renameSync(`${RESULTS}.tmp`, RESULTS);
 }
@@ -80,7 +80,11 @@ export function ensureBenchUser(user: string): number {
 export async function startStrays(user: string, count: number, marker: string): Promise<{ stop(): void }> {
   ensureBenchUser(user);
   const script = `for i in $(seq ${count}); do sleep ${marker} & done; wait`;
-  const ns = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'runuser', '-u', user, '--', 'sh', '-c', script], { stdio: 'ignore' });
+  const ns = spawn(
+    'unshare',
+    ['--pid', '--fork', '--mount-proc', '--kill-child', 'runuser', '-u', user, '--', 'sh', '-c', script],
+    { stdio: 'ignore' },
+  );
   const stop = () => ns.kill('SIGKILL');
   process.once('exit', stop);
   for (let i = 0; running(marker) < count; i++) {

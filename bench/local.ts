@@ -29,8 +29,12 @@ async function checkPass(): Promise<void> {
     timeCommand(['node', RUNNER, 'apply', '-c', cfg, '--only', 'processes'], [2]);
     const nodeOnly = stat(Array.from({ length: RUNS }, () => timeCommand(['node', '-e', '0'])));
     const all = checkWall(cfg);
-    const parts = Object.fromEntries(['purge,clobber', 'tools', 'processes'].map((only) => [only, checkWall(cfg, only)]));
-    console.log(`runner check on the realistic fixture (200 build dirs + feed, hg + git tools, 300 processes of a test user), node start-up included: ${fmt(all)} (goal ≤ 500 ms; load ${loadAverage()})`);
+    const parts = Object.fromEntries(
+      ['purge,clobber', 'tools', 'processes'].map((only) => [only, checkWall(cfg, only)]),
+    );
+    console.log(
+      `runner check on the realistic fixture (200 build dirs + feed, hg + git tools, 300 processes of a test user), node start-up included: ${fmt(all)} (goal ≤ 500 ms; load ${loadAverage()})`,
+    );
     for (const [only, s] of Object.entries(parts)) console.log(`  --only ${only}: ${fmt(s)}`);
     console.log(`  bare node start-up: ${fmt(nodeOnly)}`);
     record('local.check', { wallMs: all, parts, nodeStartMs: nodeOnly, goalMs: 500 });
@@ -68,7 +72,9 @@ function purgeVsRm(): void {
   const runner = stat(a);
   const rm = stat(b);
   const ratio = Math.round((rm.median / runner.median) * 100) / 100;
-  console.log(`purge apply of 100 dirs / 20,000 files: runner ${fmt(runner)} vs rm -rf ${fmt(rm)}: throughput ratio ${ratio}× (goal ≥ 0.9×)`);
+  console.log(
+    `purge apply of 100 dirs / 20,000 files: runner ${fmt(runner)} vs rm -rf ${fmt(rm)}: throughput ratio ${ratio}× (goal ≥ 0.9×)`,
+  );
   record('local.purgeVsRm', { runnerMs: runner, rmMs: rm, ratio, goal: 0.9, files: 20_000 });
 }
 

@@ -20,7 +20,13 @@ const COUNT = 300;
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const MARKER = '9999997';
 
-const ctx: Context = { mode: 'check', now: () => new Date(), signal: new AbortController().signal, log: () => {}, fetchText: async () => '' };
+const ctx: Context = {
+  mode: 'check',
+  now: () => new Date(),
+  signal: new AbortController().signal,
+  log: () => {},
+  fetchText: async () => '',
+};
 const host = new LocalHost();
 const dir = mkdtempSync(join(tmpdir(), 'runner-bench-'));
 
@@ -57,7 +63,11 @@ function onHost(): number {
 
 ensureUser();
 const script = `for i in $(seq ${COUNT}); do sleep ${MARKER} & done; wait`;
-const ns = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'runuser', '-u', USER, '--', 'sh', '-c', script], { stdio: 'ignore' });
+const ns = spawn(
+  'unshare',
+  ['--pid', '--fork', '--mount-proc', '--kill-child', 'runuser', '-u', USER, '--', 'sh', '-c', script],
+  { stdio: 'ignore' },
+);
 const stop = () => ns.kill('SIGKILL');
 process.on('SIGINT', () => (stop(), process.exit(130)));
 try {
@@ -66,7 +76,9 @@ try {
     await sleep(50);
   }
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(`processes probe: ${COUNT} processes of ${USER} running, ${onHost()} on the host in all; ${RUNS} runs each; load ${load}; goal ≤ 50 ms`);
+  console.log(
+    `processes probe: ${COUNT} processes of ${USER} running, ${onHost()} on the host in all; ${RUNS} runs each; load ${load}; goal ≤ 50 ms`,
+  );
   const strayOpts = ProcessesOptions.parse({ users: [USER], baseline: join(dir, 'empty.baseline'), min_age: '0s' });
   const okOpts = ProcessesOptions.parse({ users: [USER], baseline: join(dir, 'full.baseline'), min_age: '0s' });
   // a baseline recorded now: every process is in it (the usual case between jobs)
@@ -77,10 +89,24 @@ try {
   await measure('parse', 'parse only', async () => parseSnapshot(out));
   await measure('probeOk', 'probe, all in the baseline (ok)', () => processes.probe(host, okOpts, ctx));
   // a baseline that predates them: all 300 are strays, the plan names each
-  await fix.apply(host, { action: 'record', baseline: strayOpts.baseline, uids: [Number(execFileSync('id', ['-u', USER]))], entries: [], processes: 0 }, strayOpts, ctx);
+  await fix.apply(
+    host,
+    {
+      action: 'record',
+      baseline: strayOpts.baseline,
+      uids: [Number(execFileSync('id', ['-u', USER]))],
+      entries: [],
+      processes: 0,
+    },
+    strayOpts,
+    ctx,
+  );
   const drift = await processes.probe(host, strayOpts, ctx);
-  if (drift.state !== 'drift' || drift.plan.action !== 'kill' || drift.plan.strays.length < COUNT) throw new Error(`expected ${COUNT} strays: ${drift.summary}`);
-  await measure('probeStrays', `probe, ${COUNT} strays (drift: plan of ${COUNT})`, () => processes.probe(host, strayOpts, ctx));
+  if (drift.state !== 'drift' || drift.plan.action !== 'kill' || drift.plan.strays.length < COUNT)
+    throw new Error(`expected ${COUNT} strays: ${drift.summary}`);
+  await measure('probeStrays', `probe, ${COUNT} strays (drift: plan of ${COUNT})`, () =>
+    processes.probe(host, strayOpts, ctx),
+  );
 } finally {
   stop();
   rmSync(dir, { recursive: true, force: true });

@@ -16,9 +16,22 @@ import { cpuMs, fmt, record, stat } from './lib.js';
 // the machine's load; CPU ms per run (this process and the hg/git/sh it starts) is not.
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const host = new LocalHost();
-const ctx: Context = { mode: 'check', now: () => new Date(), signal: new AbortController().signal, log: () => {}, fetchText: async () => '' };
+const ctx: Context = {
+  mode: 'check',
+  now: () => new Date(),
+  signal: new AbortController().signal,
+  log: () => {},
+  fetchText: async () => '',
+};
 
-async function measure(key: string, label: string, check: Check<any, any>, opts: unknown, runs: number, goalMs?: number): Promise<void> {
+async function measure(
+  key: string,
+  label: string,
+  check: Check<any, any>,
+  opts: unknown,
+  runs: number,
+  goalMs?: number,
+): Promise<void> {
   await check.probe(host, opts, ctx); // warm-up: hg records the files it found clean on its first read of a fresh clone
   const wall: number[] = [];
   const cpu0 = cpuMs();
@@ -38,7 +51,13 @@ try {
   const checkouts = makeToolsCheckouts(root, makeToolsSources(root), { perVcs: 2 });
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`tools and puppet probes; ${RUNS} runs each; load ${load}`);
-  await measure('tools.probe', 'tools, 2 hg + 2 git checkouts up to date', tools, ToolsOptions.parse({ checkouts }), RUNS);
+  await measure(
+    'tools.probe',
+    'tools, 2 hg + 2 git checkouts up to date',
+    tools,
+    ToolsOptions.parse({ checkouts }),
+    RUNS,
+  );
   for (const vcs of ['hg', 'git'] as const) {
     const only = ToolsOptions.parse({ checkouts: checkouts.filter((c) => c.vcs === vcs) });
     await measure(`tools.probe.${vcs}`, `  the 2 ${vcs} checkouts alone`, tools, only, RUNS);
@@ -49,7 +68,10 @@ try {
   const fixture = fileURLToPath(new URL('../../fixtures/puppet/summary-converged.yaml', import.meta.url));
   const summary = readFileSync(fixture, 'utf8').replace(/last_run: \d+/, `last_run: ${Math.floor(Date.now() / 1000)}`);
   writeFileSync(join(state, 'last_run_summary.yaml'), summary);
-  const opts = PuppetOptions.parse({ summary: join(state, 'last_run_summary.yaml'), lock: join(state, 'agent_disabled.lock') });
+  const opts = PuppetOptions.parse({
+    summary: join(state, 'last_run_summary.yaml'),
+    lock: join(state, 'agent_disabled.lock'),
+  });
   await measure('puppet.probe', 'puppet, summary only (no puppet run)', puppet, opts, RUNS * 4, 20);
 } finally {
   rmSync(root, { recursive: true, force: true });

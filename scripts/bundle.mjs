@@ -9,7 +9,10 @@ import { build } from 'esbuild';
 const sshNative = {
   name: 'ssh2-native',
   setup(b) {
-    b.onResolve({ filter: /sshcrypto\.node$/ }, () => ({ path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', external: true }));
+    b.onResolve({ filter: /sshcrypto\.node$/ }, () => ({
+      path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node',
+      external: true,
+    }));
   },
 };
 
@@ -57,4 +60,7 @@ writeFileSync('dist/runner.mjs', launcher, { mode: 0o755 });
 
 const cache = `${process.cwd()}/dist/runner.cjs.cache`;
 rmSync(cache, { force: true });
-execFileSync(process.execPath, ['dist/runner.mjs', 'checks'], { stdio: 'ignore', env: { ...process.env, RUNNER_WRITE_CODE_CACHE: cache } });
+execFileSync(process.execPath, ['dist/runner.mjs', 'checks'], {
+  stdio: 'ignore',
+  env: { ...process.env, RUNNER_WRITE_CODE_CACHE: cache },
+});

@@ -16,7 +16,9 @@ const config = join(root, 'runner.yaml');
 const yaml = workerConfig(worker, Math.round(worker.bytes * 0.5)) + toolsConfig(checkouts);
 writeFileSync(config, yaml);
 
-console.log(`demo worker: ${worker.base} (${(worker.bytes / 1e6).toFixed(0)} MB in 60 build dirs), tools checkouts under ${root}/tools`);
+console.log(
+  `demo worker: ${worker.base} (${(worker.bytes / 1e6).toFixed(0)} MB in 60 build dirs), tools checkouts under ${root}/tools`,
+);
 console.log(`config ${config}:\n`);
 console.log(yaml.replace(/^/gm, '    '));
 let failed = false;

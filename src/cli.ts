@@ -21,14 +21,19 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
   for (const mode of ['check', 'apply'] as const) {
     const cmd = program
       .command(mode)
-      .description(mode === 'check' ? 'probe only: report drift and the plan, change nothing' : 'probe, fix what drifted, probe again')
+      .description(
+        mode === 'check'
+          ? 'probe only: report drift and the plan, change nothing'
+          : 'probe, fix what drifted, probe again',
+      )
       .option('-c, --config <file>', 'config file (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
       .option('--only <ids>', 'run only these checks (comma-separated)', splitList)
       .addOption(formatOption())
       .option('-o, --output <file>', 'write the report to this file instead of stdout')
       .option('--fail-on-drift', 'junit: report drift as a failure')
       .action(async (opts) => done(await runLocal(mode, opts, io)));
-    if (mode === 'apply') cmd.option('--rebaseline', 'record baselines anew (processes) instead of comparing against them');
+    if (mode === 'apply')
+      cmd.option('--rebaseline', 'record baselines anew (processes) instead of comparing against them');
   }
 
   program
@@ -64,14 +69,21 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
 
   program
     .command('checks [id]')
-    .description('list the checks, or describe one check\'s options')
+    .description("list the checks, or describe one check's options")
     .action((id?: string) => done(listChecks(id, io)));
 
   program
     .command('daemon')
     .description('the pre-job loop: pre-flight checks, the buildbot worker until it drains, post-flight checks, again')
-    .option('-c, --config <file>', 'config file with a lifecycle: section (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
-    .option('-n, --iterations <n>', 'halt after this many worker sessions (overrides lifecycle.iterations)', positiveInt)
+    .option(
+      '-c, --config <file>',
+      'config file with a lifecycle: section (default $RUNNER_CONFIG or /etc/runner/runner.yaml)',
+    )
+    .option(
+      '-n, --iterations <n>',
+      'halt after this many worker sessions (overrides lifecycle.iterations)',
+      positiveInt,
+    )
     .option('--once', 'run one iteration and exit with its exit code')
     .action(async (opts) => done(await (await import('./commands/daemon.js')).daemon(opts, io)));
 
@@ -80,15 +92,21 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .description('hold the worker back: the daemon starts no worker until runner enable (or --for has passed)')
     .requiredOption('-r, --reason <text>', 'why, for whoever finds the machine disabled')
     .option('--for <duration>', 'lift the lock by itself after this long, e.g. 2h', duration)
-    .option('-c, --config <file>', 'config file naming lifecycle.lock (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
-    .option('--lock <file>', 'the lock file itself, instead of the config\'s')
+    .option(
+      '-c, --config <file>',
+      'config file naming lifecycle.lock (default $RUNNER_CONFIG or /etc/runner/runner.yaml)',
+    )
+    .option('--lock <file>', "the lock file itself, instead of the config's")
     .action(async (opts) => done(await (await import('./commands/lock.js')).disable(opts, io)));
 
   program
     .command('enable')
     .description('remove the disable lock')
-    .option('-c, --config <file>', 'config file naming lifecycle.lock (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
-    .option('--lock <file>', 'the lock file itself, instead of the config\'s')
+    .option(
+      '-c, --config <file>',
+      'config file naming lifecycle.lock (default $RUNNER_CONFIG or /etc/runner/runner.yaml)',
+    )
+    .option('--lock <file>', "the lock file itself, instead of the config's")
     .action(async (opts) => done(await (await import('./commands/lock.js')).enable(opts, io)));
 
   const config = program.command('config').description('validate runner.yaml or print its JSON Schema');
@@ -117,7 +135,10 @@ function duration(value: string): number {
 }
 
 function splitList(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Parses argv and runs one command; every error becomes a message on stderr and exit code 1. */

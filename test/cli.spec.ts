@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import type { Io } from '../src/core/io.js';
 
-
 function capture(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];

@@ -20,7 +20,8 @@ describe('contract', () => {
 
   it('gives every check folder an index, a schema and a readme', () => {
     for (const id of folders) {
-      for (const file of ['index.ts', 'schema.ts', 'readme.md']) expect(existsSync(join(SRC, 'checks', id, file)), `${id}/${file}`).toBe(true);
+      for (const file of ['index.ts', 'schema.ts', 'readme.md'])
+        expect(existsSync(join(SRC, 'checks', id, file)), `${id}/${file}`).toBe(true);
     }
   });
 
@@ -29,7 +30,10 @@ describe('contract', () => {
       expect(fix.id).toBe(key);
       expect(checks.has(key), `remediation ${key} has no check`).toBe(true);
       // `<id>.ts`, or a folder `<id>/` once the fix has more than one file
-      expect(existsSync(join(SRC, 'remediations', `${key}.ts`)) || existsSync(join(SRC, 'remediations', key, 'index.ts')), `remediations/${key}`).toBe(true);
+      expect(
+        existsSync(join(SRC, 'remediations', `${key}.ts`)) || existsSync(join(SRC, 'remediations', key, 'index.ts')),
+        `remediations/${key}`,
+      ).toBe(true);
     }
   });
 
@@ -39,15 +43,17 @@ describe('contract', () => {
       for (const file of readdirSync(join(SRC, dir), { recursive: true }) as string[]) {
         if (!file.endsWith('.ts')) continue;
         const text = readFileSync(join(SRC, dir, file), 'utf8');
-        if (/from '(node:)?(fs|fs\/promises|child_process)'|from '(execa|ssh2)'/.test(text)) offenders.push(`${dir}/${file}`);
+        if (/from '(node:)?(fs|fs\/promises|child_process)'|from '(execa|ssh2)'/.test(text))
+          offenders.push(`${dir}/${file}`);
       }
     }
     expect(offenders).toEqual([]);
   });
 
   it('keeps the dependency one way: nothing under checks/ imports from remediations/', () => {
-    const offenders = (readdirSync(join(SRC, 'checks'), { recursive: true }) as string[])
-      .filter((f) => f.endsWith('.ts') && /from '[./]*remediations\//.test(readFileSync(join(SRC, 'checks', f), 'utf8')));
+    const offenders = (readdirSync(join(SRC, 'checks'), { recursive: true }) as string[]).filter(
+      (f) => f.endsWith('.ts') && /from '[./]*remediations\//.test(readFileSync(join(SRC, 'checks', f), 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 });

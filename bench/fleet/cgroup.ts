@@ -15,7 +15,9 @@ export interface CpuGroup {
 }
 
 function cgroup2Mount(): string | undefined {
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' '));
+  const mounts = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' '));
   return mounts.find((m) => m[2] === 'cgroup2')?.[1];
 }
 

@@ -37,7 +37,11 @@ export interface FleetShared {
 const SUMMARY = fileURLToPath(new URL('../../../fixtures/puppet/summary-converged.yaml', import.meta.url));
 
 /** Sources and template checkouts of the tools repos, owned by the login user (hg and git run as it). */
-export function makeShared(root: string, job: { user: string; uid: number }, baselineArgs: readonly string[]): FleetShared {
+export function makeShared(
+  root: string,
+  job: { user: string; uid: number },
+  baselineArgs: readonly string[],
+): FleetShared {
   chmodSync(root, 0o755);
   const client = sshClient(join(root, 'client'));
   const sources = makeToolsSources(root);
@@ -49,7 +53,13 @@ export function makeShared(root: string, job: { user: string; uid: number }, bas
   const entries = [{ uid: job.uid, args: baselineArgs.join(' '), count: 1 }];
   writeFileSync(baseline, formatBaseline({ uids: [job.uid], entries }, 'written by bench/audit'));
   execFileSync('chown', ['-R', client.user, join(root, 'tools-src'), join(root, 'template')]);
-  return { root, client, tools, template: { hg: hg?.path as string, git: git?.path as string }, job: { ...job, baseline } };
+  return {
+    root,
+    client,
+    tools,
+    template: { hg: hg?.path as string, git: git?.path as string },
+    job: { ...job, baseline },
+  };
 }
 
 /** Host `i`: a worker tree, an hg and a git checkout, a puppet summary, a processes baseline, a runner.yaml, an sshd. */
@@ -84,7 +94,12 @@ export async function makeHost(shared: FleetShared, i: number, address: string):
   const config = { all: join(dir, 'runner.yaml'), 'no-tools': join(dir, 'runner-no-tools.yaml') };
   writeFileSync(config.all, runnerConfig(vars, true));
   writeFileSync(config['no-tools'], runnerConfig(vars, false));
-  const sshd = await startSshd({ dir: join(dir, 'sshd'), address, authorizedKeys: shared.client.authorizedKeys, logLevel: 'INFO' });
+  const sshd = await startSshd({
+    dir: join(dir, 'sshd'),
+    address,
+    authorizedKeys: shared.client.authorizedKeys,
+    logLevel: 'INFO',
+  });
   return { name, dir, sshd, worker, config, vars };
 }
 
@@ -94,12 +109,14 @@ function runnerConfig(v: Record<string, string>, tools: boolean): string {
     'checks:',
     `  - purge: { dirs: [${v.base}], free: 1GB, max_age: 21d, keep: [info, "rel-*:10d"], min_age: 1h }`,
     `  - clobber: { dir: ${v.base}, feed: ${v.feed}, host: ${v.worker_name} }`,
-    ...(tools ? [
-      '  - tools:',
-      '      checkouts:',
-      `        - { path: ${v.hg_path}, vcs: hg, repo: ${v.hg_repo} }`,
-      `        - { path: ${v.git_path}, vcs: git, repo: ${v.git_repo} }`,
-    ] : []),
+    ...(tools
+      ? [
+          '  - tools:',
+          '      checkouts:',
+          `        - { path: ${v.hg_path}, vcs: hg, repo: ${v.hg_repo} }`,
+          `        - { path: ${v.git_path}, vcs: git, repo: ${v.git_repo} }`,
+        ]
+      : []),
     `  - puppet: { summary: ${v.summary}, lock: ${v.lock}, max_age: 4h }`,
     `  - processes: { users: [${v.job_user}], baseline: ${v.baseline}, min_age: 5s }`,
     '',

@@ -46,10 +46,17 @@ export async function startFleet(n: number, first: number): Promise<Fleet> {
     }
     // the strays must be older than the check's min_age (5s) before anyone looks
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, jobs.startedAt + 6000 - Date.now())));
-    return { shared, hosts, ...writeFiles(root, shared, hosts), hostsCpu, settle: settler(hosts), stop: async () => {
-      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-      await stop();
-    } };
+    return {
+      shared,
+      hosts,
+      ...writeFiles(root, shared, hosts),
+      hostsCpu,
+      settle: settler(hosts),
+      stop: async () => {
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+        await stop();
+      },
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -62,13 +69,21 @@ function writeFiles(root: string, shared: FleetShared, hosts: readonly FleetHost
   const login = `ansible_user=${shared.client.user}\nansible_ssh_private_key_file=${shared.client.key}\n`;
   const runnerInventory = { all: join(root, 'runner.ini'), 'no-tools': join(root, 'runner-no-tools.ini') };
   for (const variant of VARIANTS) {
-    const rows = hosts.map((h) => `${h.name} ansible_host=${h.sshd.address} ansible_port=${h.sshd.port} runner_config=${h.config[variant]}`);
+    const rows = hosts.map(
+      (h) => `${h.name} ansible_host=${h.sshd.address} ansible_port=${h.sshd.port} runner_config=${h.config[variant]}`,
+    );
     writeFileSync(runnerInventory[variant], `[pool]\n${rows.join('\n')}\n[pool:vars]\n${login}`);
   }
   const ansibleInventory = join(root, 'ansible.ini');
-  const vars = (h: FleetHost) => Object.entries(h.vars).map(([k, v]) => `${k}=${v}`).join(' ');
+  const vars = (h: FleetHost) =>
+    Object.entries(h.vars)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
   const arows = hosts.map((h) => `${h.name} ansible_host=${h.sshd.address} ansible_port=${h.sshd.port} ${vars(h)}`);
-  writeFileSync(ansibleInventory, `[pool]\n${arows.join('\n')}\n[pool:vars]\n${login}ansible_python_interpreter=/usr/bin/python3\n`);
+  writeFileSync(
+    ansibleInventory,
+    `[pool]\n${arows.join('\n')}\n[pool:vars]\n${login}ansible_python_interpreter=/usr/bin/python3\n`,
+  );
   const psshHosts = join(root, 'pssh-hosts');
   writeFileSync(psshHosts, `${hosts.map((h) => `${h.sshd.address}:${h.sshd.port}`).join('\n')}\n`);
   return { knownHosts, runnerInventory, ansibleInventory, psshHosts };
@@ -77,7 +92,8 @@ function writeFiles(root: string, shared: FleetShared, hosts: readonly FleetHost
 /** Waits until no sshd has a child left: every session of the last run has ended. */
 function settler(hosts: readonly FleetHost[]): () => Promise<void> {
   return async () => {
-    for (let i = 0; i < 200 && hosts.some((h) => childrenOf(h.sshd.proc.pid as number) !== ''); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && hosts.some((h) => childrenOf(h.sshd.proc.pid as number) !== ''); i++)
+      await new Promise((r) => setTimeout(r, 25));
   };
 }
 

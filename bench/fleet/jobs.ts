@@ -8,7 +8,10 @@ export const JOB_USER = 'rtest-benchjob';
 export const BASELINE_ARGS = ['sleep', '86400'];
 
 /** Command lines of what the last job left behind: not in the baseline, so every host reports them. */
-const STRAYS = [['sleep', '86401'], ['sleep', '86402']];
+const STRAYS = [
+  ['sleep', '86401'],
+  ['sleep', '86402'],
+];
 
 /** The baseline process and the strays, started as JOB_USER with setpriv (which execs, so each pid is the sleep itself); `stop` kills exactly those pids. */
 export function startJobs(): { uid: number; startedAt: number; stop: () => void } {

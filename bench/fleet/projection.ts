@@ -37,9 +37,19 @@ function points(variant: string): Point[] {
   const all = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
   const suffix = variant === 'all' ? '' : `.${variant}`;
   return Object.entries<Recorded>(all)
-    .flatMap(([k, { hosts, runner, runnerPerHost }]) => (k === `audit.${hosts}${suffix}` && runner && runnerPerHost
-      ? [{ n: hosts, clientCpuMs: runner.clientCpuMs.median, hostCpuMs: runner.hostCpuMs.median, peakRssMb: runner.peakRssMb, connectMs: runnerPerHost.connectMs.median }]
-      : []))
+    .flatMap(([k, { hosts, runner, runnerPerHost }]) =>
+      k === `audit.${hosts}${suffix}` && runner && runnerPerHost
+        ? [
+            {
+              n: hosts,
+              clientCpuMs: runner.clientCpuMs.median,
+              hostCpuMs: runner.hostCpuMs.median,
+              peakRssMb: runner.peakRssMb,
+              connectMs: runnerPerHost.connectMs.median,
+            },
+          ]
+        : [],
+    )
     .sort((a, b) => a.n - b.n);
 }
 
@@ -51,12 +61,19 @@ function points(variant: string): Point[] {
 export function project(variant: string): void {
   const ps = points(variant);
   if (ps.length < 2) {
-    if (ps.length) console.log(`\nscale projection (${variant}): needs two fleet sizes or more to tell start-up from per-host cost`);
+    if (ps.length)
+      console.log(`\nscale projection (${variant}): needs two fleet sizes or more to tell start-up from per-host cost`);
     return;
   }
   const cores = availableParallelism();
-  const cpu = fit(ps.map((p) => p.n), ps.map((p) => p.clientCpuMs));
-  const rss = fit(ps.map((p) => p.n), ps.map((p) => p.peakRssMb));
+  const cpu = fit(
+    ps.map((p) => p.n),
+    ps.map((p) => p.clientCpuMs),
+  );
+  const rss = fit(
+    ps.map((p) => p.n),
+    ps.map((p) => p.peakRssMb),
+  );
   const [small, large] = [ps[0] as Point, ps[ps.length - 1] as Point];
   const w = large.hostCpuMs / large.n + small.connectMs;
   const cpuBoundS = (POOL * cpu.b) / cores / 1000;
@@ -66,10 +83,31 @@ export function project(variant: string): void {
   const saturation = Math.floor((cores * w) / cpu.b);
   const limits = BUDGETS_S.map((b) => ({ budgetS: b, hosts: Math.floor(((b * 1000 - cpu.a) * cores) / cpu.b) }));
   const rssAtK = Math.round(rss.a + rss.b * CONCURRENCY);
-  console.log(`\nscale projection (${variant}): a = ${r(cpu.a)} ms controller start-up, c = ${r(cpu.b)} ms controller CPU per host (fit over N = ${ps.map((p) => p.n).join(', ')}), w = ${r(w)} ms per host, ${cores} cores`);
-  console.log(`  ${POOL} hosts at concurrency ${CONCURRENCY}: a + max(N·c/cores, ⌈N/k⌉·w) = ${r(cpu.a / 1000)} + max(${r(cpuBoundS)}, ${r(latencyBoundS)}) = ${r(wallS)} s, ${latencyBoundS >= cpuBoundS ? 'bound by the hosts' : "bound by the controller's CPU"}`);
-  console.log(`  the controller's CPU saturates above concurrency ${saturation}; peak RSS at concurrency ${CONCURRENCY} ≈ ${rssAtK} MB (${r(rss.a)} + ${r(rss.b)}·k)`);
-  console.log(`  one auditor is enough for ${limits.map((l) => `${l.hosts} hosts in ${l.budgetS} s`).join(', ')}; beyond that, split the inventory over auditors`);
-  record(`audit.projection.${variant}`, { cores, pool: POOL, concurrency: CONCURRENCY, startupCpuMs: r(cpu.a), cpuPerHostMs: r(cpu.b), hostMs: r(w), fromHosts: ps.map((p) => p.n), wallS: r(wallS), cpuBoundS: r(cpuBoundS), latencyBoundS: r(latencyBoundS), saturation, rssAtConcurrencyMb: rssAtK, limits });
+  console.log(
+    `\nscale projection (${variant}): a = ${r(cpu.a)} ms controller start-up, c = ${r(cpu.b)} ms controller CPU per host (fit over N = ${ps.map((p) => p.n).join(', ')}), w = ${r(w)} ms per host, ${cores} cores`,
+  );
+  console.log(
+    `  ${POOL} hosts at concurrency ${CONCURRENCY}: a + max(N·c/cores, ⌈N/k⌉·w) = ${r(cpu.a / 1000)} + max(${r(cpuBoundS)}, ${r(latencyBoundS)}) = ${r(wallS)} s, ${latencyBoundS >= cpuBoundS ? 'bound by the hosts' : "bound by the controller's CPU"}`,
+  );
+  console.log(
+    `  the controller's CPU saturates above concurrency ${saturation}; peak RSS at concurrency ${CONCURRENCY} ≈ ${rssAtK} MB (${r(rss.a)} + ${r(rss.b)}·k)`,
+  );
+  console.log(
+    `  one auditor is enough for ${limits.map((l) => `${l.hosts} hosts in ${l.budgetS} s`).join(', ')}; beyond that, split the inventory over auditors`,
+  );
+  record(`audit.projection.${variant}`, {
+    cores,
+    pool: POOL,
+    concurrency: CONCURRENCY,
+    startupCpuMs: r(cpu.a),
+    cpuPerHostMs: r(cpu.b),
+    hostMs: r(w),
+    fromHosts: ps.map((p) => p.n),
+    wallS: r(wallS),
+    cpuBoundS: r(cpuBoundS),
+    latencyBoundS: r(latencyBoundS),
+    saturation,
+    rssAtConcurrencyMb: rssAtK,
+    limits,
+  });
 }
-

@@ -27,7 +27,10 @@ const rows: string[] = [];
 const variants = new Set<Variant>();
 
 /** Prints one fleet size and variant, records it under `key` in bench/results.json, and keeps a table row. */
-export function report(key: string, r: { n: number; variant: Variant; runs: Map<string, Run[]>; load: string; perHost: ReturnType<typeof runnerStats> }): void {
+export function report(
+  key: string,
+  r: { n: number; variant: Variant; runs: Map<string, Run[]>; load: string; perHost: ReturnType<typeof runnerStats> },
+): void {
   const figures: Record<string, Figures> = {};
   for (const [name, rs] of r.runs) {
     const f: Figures = {
@@ -37,24 +40,54 @@ export function report(key: string, r: { n: number; variant: Variant; runs: Map<
       peakRssMb: Math.round(Math.max(...rs.map((x) => x.rssKb)) / 1024),
     };
     figures[name] = f;
-    console.log(`  ${name.padEnd(8)} ${fmt(f.wallMs)}; CPU: controller ${f.clientCpuMs.median} ms, hosts ${f.hostCpuMs.median} ms (medians); peak RSS ${f.peakRssMb} MB`);
+    console.log(
+      `  ${name.padEnd(8)} ${fmt(f.wallMs)}; CPU: controller ${f.clientCpuMs.median} ms, hosts ${f.hostCpuMs.median} ms (medians); peak RSS ${f.peakRssMb} MB`,
+    );
   }
-  const ratio = (a: string, b: string) => (figures[a] && figures[b] ? Math.round((figures[a].wallMs.median / figures[b].wallMs.median) * 100) / 100 : undefined);
-  const ratios = { runnerOverAnsible: ratio('runner', 'ansible'), runnerOverFloor: ratio('runner', 'floor'), runnerOverScript: ratio('runner', 'script') };
-  console.log(`  runner/ansible ${ratios.runnerOverAnsible ?? '-'}×, runner/floor ${ratios.runnerOverFloor ?? '-'}× (goal ≤ 1.25×), runner/script ${ratios.runnerOverScript ?? '-'}×; kex ${KEX}; load ${r.load}`);
+  const ratio = (a: string, b: string) =>
+    figures[a] && figures[b]
+      ? Math.round((figures[a].wallMs.median / figures[b].wallMs.median) * 100) / 100
+      : undefined;
+  const ratios = {
+    runnerOverAnsible: ratio('runner', 'ansible'),
+    runnerOverFloor: ratio('runner', 'floor'),
+    runnerOverScript: ratio('runner', 'script'),
+  };
+  console.log(
+    `  runner/ansible ${ratios.runnerOverAnsible ?? '-'}×, runner/floor ${ratios.runnerOverFloor ?? '-'}× (goal ≤ 1.25×), runner/script ${ratios.runnerOverScript ?? '-'}×; kex ${KEX}; load ${r.load}`,
+  );
   const p = r.perHost;
   variants.add(r.variant);
-  if (p) console.log(`  runner per host: ${p.roundTrips} round trips: ${p.shellOps} shell requests on ${p.execs} exec channels, ${p.sftpOps} SFTP requests; connect+auth ${fmt(p.connectMs)}`);
-  record(key, { hosts: r.n, checks: r.variant, ...figures, ...ratios, goal: 1.25, kex: KEX, load: r.load, runnerPerHost: p });
-  const s = (name: string) => (figures[name] ? `${(figures[name].wallMs.median / 1000).toFixed(2)} s (${(figures[name].wallMs.min / 1000).toFixed(2)}–${(figures[name].wallMs.max / 1000).toFixed(2)})` : '-');
+  if (p)
+    console.log(
+      `  runner per host: ${p.roundTrips} round trips: ${p.shellOps} shell requests on ${p.execs} exec channels, ${p.sftpOps} SFTP requests; connect+auth ${fmt(p.connectMs)}`,
+    );
+  record(key, {
+    hosts: r.n,
+    checks: r.variant,
+    ...figures,
+    ...ratios,
+    goal: 1.25,
+    kex: KEX,
+    load: r.load,
+    runnerPerHost: p,
+  });
+  const s = (name: string) =>
+    figures[name]
+      ? `${(figures[name].wallMs.median / 1000).toFixed(2)} s (${(figures[name].wallMs.min / 1000).toFixed(2)}–${(figures[name].wallMs.max / 1000).toFixed(2)})`
+      : '-';
   const x = (v: number | undefined) => (v === undefined ? '-' : `${v}×`);
-  rows.push(`| ${r.n} | ${r.variant === 'all' ? 'all five' : 'all but tools'} | ${s('runner')} | ${s('ansible')} | ${s('script')} | ${s('floor')} | ${x(ratios.runnerOverAnsible)} | ${x(ratios.runnerOverFloor)} | ${x(ratios.runnerOverScript)} | ${r.load} |`);
+  rows.push(
+    `| ${r.n} | ${r.variant === 'all' ? 'all five' : 'all but tools'} | ${s('runner')} | ${s('ansible')} | ${s('script')} | ${s('floor')} | ${x(ratios.runnerOverAnsible)} | ${x(ratios.runnerOverFloor)} | ${x(ratios.runnerOverScript)} | ${r.load} |`,
+  );
 }
 
 /** The Markdown table of every size and variant run, medians with min–max. */
 export function printTable(): void {
   console.log(`\nkey exchange ${KEX} on every side\n`);
-  console.log('| hosts | checks | runner | ansible --check | script | floor | runner/ansible | runner/floor | runner/script | load avg |');
+  console.log(
+    '| hosts | checks | runner | ansible --check | script | floor | runner/ansible | runner/floor | runner/script | load avg |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   for (const variant of variants) project(variant);
@@ -69,5 +102,11 @@ export function runnerStats(fleet: Fleet, variant: Variant) {
     return undefined;
   }
   const median = (k: keyof SshStats) => stat(per.map((x) => x[k])).median;
-  return { connectMs: stat(per.map((x) => x.connectMs)), roundTrips: median('roundTrips'), execs: median('execs'), shellOps: median('shellOps'), sftpOps: median('sftpOps') };
+  return {
+    connectMs: stat(per.map((x) => x.connectMs)),
+    roundTrips: median('roundTrips'),
+    execs: median('execs'),
+    shellOps: median('shellOps'),
+    sftpOps: median('sftpOps'),
+  };
 }

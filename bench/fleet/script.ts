@@ -12,8 +12,13 @@ const FIND = `-printf '%y %D %i %m %U %G %s %T@ %P\\0'`;
 function hostScript(h: FleetHost, tools: boolean): string {
   const v = h.vars as Record<string, string>;
   const b = v.base as string;
-  const requests = requestsFor(parseFeed(readFileSync(v.feed as string, 'utf8'), 'feed'), v.worker_name as string).requests;
-  const env = Object.entries(VCS_ENV).map(([k, x]) => `${k}=${x}`).join(' ');
+  const requests = requestsFor(
+    parseFeed(readFileSync(v.feed as string, 'utf8'), 'feed'),
+    v.worker_name as string,
+  ).requests;
+  const env = Object.entries(VCS_ENV)
+    .map(([k, x]) => `${k}=${x}`)
+    .join(' ');
   return [
     // purge: the base dir and its entries, free space, sizes of what is past max_age
     `find -H ${b} -maxdepth 1 ${FIND}`,
@@ -21,14 +26,18 @@ function hostScript(h: FleetHost, tools: boolean): string {
     `find ${b} -mindepth 1 -maxdepth 1 -type d -mtime +21 -exec du -s -x -B1 -0 {} +`,
     // clobber: the feed, then each requested dir, its marker and its entries
     `cat ${v.feed}`,
-    ...requests.map((r) => `find ${join(b, r.builddir)} -maxdepth 1 ${FIND}; cat ${join(b, r.builddir, 'last-clobber')}`),
+    ...requests.map(
+      (r) => `find ${join(b, r.builddir)} -maxdepth 1 ${FIND}; cat ${join(b, r.builddir, 'last-clobber')}`,
+    ),
     // tools: the local facts of each checkout, and the remote heads
-    ...(tools ? [
-      `(cd / && env ${env} ${commandLine(['sh', ...factsArgv(v.hg_path as string, 'hg')])})`,
-      `(cd / && env ${env} hg identify -r default -T '{node}' -- ${v.hg_repo})`,
-      `(cd / && env ${env} ${commandLine(['sh', ...factsArgv(v.git_path as string, 'git')])})`,
-      `(cd / && env ${env} git ls-remote --symref -- ${v.git_repo} HEAD)`,
-    ] : []),
+    ...(tools
+      ? [
+          `(cd / && env ${env} ${commandLine(['sh', ...factsArgv(v.hg_path as string, 'hg')])})`,
+          `(cd / && env ${env} hg identify -r default -T '{node}' -- ${v.hg_repo})`,
+          `(cd / && env ${env} ${commandLine(['sh', ...factsArgv(v.git_path as string, 'git')])})`,
+          `(cd / && env ${env} git ls-remote --symref -- ${v.git_repo} HEAD)`,
+        ]
+      : []),
     // puppet: the agent lock, the summary
     `cat ${v.lock} ${v.summary}`,
     // processes: the baseline, the users and every process
@@ -41,8 +50,16 @@ function hostScript(h: FleetHost, tools: boolean): string {
  * parallel-ssh sends every host the same command. Output is discarded; errors do not stop it.
  */
 export function writeProbeScript(root: string, hosts: readonly FleetHost[], variant: Variant): string {
-  const cases = hosts.map((h) => `${h.sshd.address}) ${hostScript(h, variant === 'all').split('\n').join('\n  ')} ;;`);
+  const cases = hosts.map(
+    (h) =>
+      `${h.sshd.address}) ${hostScript(h, variant === 'all')
+        .split('\n')
+        .join('\n  ')} ;;`,
+  );
   const file = join(root, `probe-${variant}.sh`);
-  writeFileSync(file, ['set -- $SSH_CONNECTION', 'case "$3" in', ...cases, 'esac >/dev/null 2>&1', 'exit 0', ''].join('\n'));
+  writeFileSync(
+    file,
+    ['set -- $SSH_CONNECTION', 'case "$3" in', ...cases, 'esac >/dev/null 2>&1', 'exit 0', ''].join('\n'),
+  );
   return file;
 }

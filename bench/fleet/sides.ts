@@ -45,14 +45,44 @@ export function runnerSide(fleet: Fleet, n: number, variant: Variant): Side {
   const output = join(dir, 'report.json');
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=DIR", go to runner's node
   const node = ['node', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  const argv = [...node, RUNNER, 'audit', '-i', fleet.runnerInventory[variant], '--known-hosts', fleet.knownHosts, '--kex', KEX,
-    '--forks', String(n), '--format', 'json', '-o', output, '--stats', join(dir, 'stats.json')];
+  const argv = [
+    ...node,
+    RUNNER,
+    'audit',
+    '-i',
+    fleet.runnerInventory[variant],
+    '--known-hosts',
+    fleet.knownHosts,
+    '--kex',
+    KEX,
+    '--forks',
+    String(n),
+    '--format',
+    'json',
+    '-o',
+    output,
+    '--stats',
+    join(dir, 'stats.json'),
+  ];
   return { name: 'runner', argv, env: ENV, ok: [2], output };
 }
 
 function psshArgv(fleet: Fleet, n: number, command: string): string[] {
   const ssh = [`-i ${fleet.shared.client.key}`, ...sshOptions(fleet)].join(' ');
-  return ['parallel-ssh', '-p', String(n), '-h', fleet.psshHosts, '-l', fleet.shared.client.user, '-t', '120', '-x', ssh, command];
+  return [
+    'parallel-ssh',
+    '-p',
+    String(n),
+    '-h',
+    fleet.psshHosts,
+    '-l',
+    fleet.shared.client.user,
+    '-t',
+    '120',
+    '-x',
+    ssh,
+    command,
+  ];
 }
 
 /** The SSH floor: one connection per host and a trivial command. */
@@ -79,29 +109,58 @@ export function ansibleSide(fleet: Fleet, n: number, variant: Variant): Side {
   const controls = join(dir, 'cp');
   mkdirSync(controls, { recursive: true });
   const cfg = join(dir, 'ansible.cfg');
-  writeFileSync(cfg, [
-    '[defaults]',
-    `forks = ${n}`,
-    'host_key_checking = True',
-    'gathering = explicit',
-    'retry_files_enabled = False',
-    'interpreter_python = /usr/bin/python3',
-    `local_tmp = ${join(dir, 'tmp')}`,
-    '[ssh_connection]',
-    'pipelining = True',
-    `control_path_dir = ${controls}`,
-    `ssh_args = -C -o ControlMaster=auto -o ControlPersist=60s ${sshOptions(fleet).join(' ')}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    cfg,
+    [
+      '[defaults]',
+      `forks = ${n}`,
+      'host_key_checking = True',
+      'gathering = explicit',
+      'retry_files_enabled = False',
+      'interpreter_python = /usr/bin/python3',
+      `local_tmp = ${join(dir, 'tmp')}`,
+      '[ssh_connection]',
+      'pipelining = True',
+      `control_path_dir = ${controls}`,
+      `ssh_args = -C -o ControlMaster=auto -o ControlPersist=60s ${sshOptions(fleet).join(' ')}`,
+      '',
+    ].join('\n'),
+  );
   const output = join(dir, 'recap.txt');
-  const argv = ['sh', '-c', 'exec ansible-playbook "$@" >"$0"', output, '--check', '-f', String(n), '-i', fleet.ansibleInventory, ...(variant === 'no-tools' ? ['--skip-tags', 'tools'] : []), PLAYBOOK];
-  return { name: 'ansible', argv, env: { ...ENV, ANSIBLE_CONFIG: cfg }, ok: [0], output, after: () => exitMasters(controls) };
+  const argv = [
+    'sh',
+    '-c',
+    'exec ansible-playbook "$@" >"$0"',
+    output,
+    '--check',
+    '-f',
+    String(n),
+    '-i',
+    fleet.ansibleInventory,
+    ...(variant === 'no-tools' ? ['--skip-tags', 'tools'] : []),
+    PLAYBOOK,
+  ];
+  return {
+    name: 'ansible',
+    argv,
+    env: { ...ENV, ANSIBLE_CONFIG: cfg },
+    ok: [0],
+    output,
+    after: () => exitMasters(controls),
+  };
 }
 
 /** `ssh -O exit` on every control socket: the masters Ansible left running end now. */
 async function exitMasters(dir: string): Promise<void> {
   const sockets = existsSync(dir) ? readdirSync(dir).map((s) => join(dir, s)) : [];
-  await Promise.all(sockets.map((s) => new Promise((resolve) => {
-    spawn('ssh', ['-q', '-O', 'exit', '-o', `ControlPath=${s}`, 'bench'], { stdio: 'ignore' }).on('close', resolve).on('error', resolve);
-  })));
+  await Promise.all(
+    sockets.map(
+      (s) =>
+        new Promise((resolve) => {
+          spawn('ssh', ['-q', '-O', 'exit', '-o', `ControlPath=${s}`, 'bench'], { stdio: 'ignore' })
+            .on('close', resolve)
+            .on('error', resolve);
+        }),
+    ),
+  );
 }

@@ -4,7 +4,13 @@ import type { Variant } from './hosts.js';
 import type { Side } from './sides.js';
 
 /** What every benched host must report: the fixture has drift for purge, clobber and processes, none for tools and puppet. */
-export const EXPECTED: Record<string, string> = { purge: 'drift', clobber: 'drift', tools: 'ok', puppet: 'ok', processes: 'drift' };
+export const EXPECTED: Record<string, string> = {
+  purge: 'drift',
+  clobber: 'drift',
+  tools: 'ok',
+  puppet: 'ok',
+  processes: 'drift',
+};
 
 /** Throws unless the run saw exactly the expected verdicts on every host: a fast run that found nothing would prove nothing. */
 export function checkVerdicts(side: Side, hosts: number, variant: Variant): void {
@@ -30,11 +36,14 @@ function checkRunner(file: string, hosts: number, variant: Variant): void {
 function checkAnsible(file: string, hosts: number): void {
   const recap = readFileSync(file, 'utf8');
   const rows = [...recap.matchAll(/^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/gm)];
-  if (rows.length !== hosts) throw new Error(`ansible recap has ${rows.length} hosts, expected ${hosts}:\n${recap.slice(-3000)}`);
+  if (rows.length !== hosts)
+    throw new Error(`ansible recap has ${rows.length} hosts, expected ${hosts}:\n${recap.slice(-3000)}`);
   const drifted = Object.values(EXPECTED).filter((s) => s === 'drift').length;
   for (const [, host, , changed, unreachable, failed] of rows) {
     if (Number(changed) !== drifted || unreachable !== '0' || failed !== '0') {
-      throw new Error(`ansible: ${host} changed=${changed} unreachable=${unreachable} failed=${failed}, expected changed=${drifted}:\n${recap.slice(-3000)}`);
+      throw new Error(
+        `ansible: ${host} changed=${changed} unreachable=${unreachable} failed=${failed}, expected changed=${drifted}:\n${recap.slice(-3000)}`,
+      );
     }
   }
 }

@@ -29,7 +29,9 @@ export async function auditHost(target: AuditTarget, settings: HostSettings, ctx
   const ssh = { ...settings.ssh, ...(target.connectTimeoutMs ? { connectTimeoutMs: target.connectTimeoutMs } : {}) };
   let host: SshHost | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), settings.deadlineMs)));
+  const deadline = new Promise<'deadline'>(
+    (resolve) => (timer = setTimeout(() => resolve('deadline'), settings.deadlineMs)),
+  );
   const work = (async (): Promise<HostOutcome> => {
     host = await SshHost.connect(target.ssh, ssh);
     const config = await configFor(host, target, settings);
@@ -41,13 +43,22 @@ export async function auditHost(target: AuditTarget, settings: HostSettings, ctx
     return { report: lock ? { ...report, lock } : report, stats: host.stats };
   })();
   try {
-    const first = await Promise.race([work.then((o) => ({ o }), (err: unknown) => ({ err })), deadline]);
+    const first = await Promise.race([
+      work.then(
+        (o) => ({ o }),
+        (err: unknown) => ({ err }),
+      ),
+      deadline,
+    ]);
     if (first !== 'deadline') return 'o' in first ? first.o : failure(name, first.err, host);
     // past the deadline: every request of this host fails from now on, so its checks finish at once as failed
     const why = new RunnerError(`deadline: ${name} did not finish within ${settings.deadlineMs / 1000}s`);
     if (!host) {
       // still connecting: let the connect attempt end on its own timeout, then hang up
-      void work.then(() => (host as SshHost | undefined)?.close(), () => undefined);
+      void work.then(
+        () => (host as SshHost | undefined)?.close(),
+        () => undefined,
+      );
       return failure(name, why, undefined);
     }
     (host as SshHost).abort(why);
@@ -62,7 +73,9 @@ export async function auditHost(target: AuditTarget, settings: HostSettings, ctx
 function failure(name: string, err: unknown, host: SshHost | undefined): HostOutcome {
   const stats = host ? { stats: host.stats } : {};
   if (err instanceof HostUnreachableError) {
-    const results: HostReport['results'] = [{ check: 'connect', status: 'unreachable', summary: err.message, durationMs: 0 }];
+    const results: HostReport['results'] = [
+      { check: 'connect', status: 'unreachable', summary: err.message, durationMs: 0 },
+    ];
     return { report: { host: name, results, unreachable: err.message }, ...stats };
   }
   const summary = describeError(err);

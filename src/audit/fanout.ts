@@ -18,12 +18,20 @@ export async function auditAll(
 ): Promise<AuditRun> {
   const slot = limiter(settings.forks);
   const stats = new Map<string, SshStats>();
-  const reports = await Promise.all(targets.map((t) => slot(async (): Promise<HostReport> => {
-    if (ctx.signal.aborted) return { host: t.ssh.name, results: [{ check: 'connect', status: 'skipped', summary: 'interrupted', durationMs: 0 }] };
-    const outcome = await auditHost(t, settings, ctx);
-    if (outcome.stats) stats.set(t.ssh.name, outcome.stats);
-    onDone(outcome.report);
-    return outcome.report;
-  })));
+  const reports = await Promise.all(
+    targets.map((t) =>
+      slot(async (): Promise<HostReport> => {
+        if (ctx.signal.aborted)
+          return {
+            host: t.ssh.name,
+            results: [{ check: 'connect', status: 'skipped', summary: 'interrupted', durationMs: 0 }],
+          };
+        const outcome = await auditHost(t, settings, ctx);
+        if (outcome.stats) stats.set(t.ssh.name, outcome.stats);
+        onDone(outcome.report);
+        return outcome.report;
+      }),
+    ),
+  );
   return { reports, stats };
 }

@@ -35,21 +35,31 @@ export function configWithOverrides(source: ConfigSource, overrides: unknown, ho
   for (const [id, extra] of Object.entries(overrides)) {
     const entry = result.find((c) => c.id === id);
     if (!entry) {
-      problems.push(`runner_checks.${id}: '${id}' is not configured in ${source.label} (configured: ${config.checks.map((c) => c.id).join(', ') || 'none'})`);
+      problems.push(
+        `runner_checks.${id}: '${id}' is not configured in ${source.label} (configured: ${config.checks.map((c) => c.id).join(', ') || 'none'})`,
+      );
       continue;
     }
     const parsed = registry.get(id)?.options.safeParse({ ...raw.get(id), ...(extra as object) });
     if (parsed?.success) entry.options = parsed.data;
-    else for (const issue of parsed?.error.issues ?? []) problems.push(`runner_checks.${formatPath([id, ...issue.path])}: ${issue.message}`);
+    else
+      for (const issue of parsed?.error.issues ?? [])
+        problems.push(`runner_checks.${formatPath([id, ...issue.path])}: ${issue.message}`);
   }
-  if (problems.length) throw new ConfigError(`host ${host}: invalid runner_checks over ${source.label}:\n  ${problems.join('\n  ')}`, problems);
+  if (problems.length)
+    throw new ConfigError(
+      `host ${host}: invalid runner_checks over ${source.label}:\n  ${problems.join('\n  ')}`,
+      problems,
+    );
   return { ...config, checks: result };
 }
 
 function rawOptions(text: string): Map<string, object> {
   const doc = parse(text) as { checks: Record<string, object | null>[] };
-  return new Map(doc.checks.map((item) => {
-    const [id, options] = Object.entries(item)[0] as [string, object | null];
-    return [id, options ?? {}];
-  }));
+  return new Map(
+    doc.checks.map((item) => {
+      const [id, options] = Object.entries(item)[0] as [string, object | null];
+      return [id, options ?? {}];
+    }),
+  );
 }

@@ -23,7 +23,13 @@ export interface TargetDefaults {
   become?: boolean;
 }
 
-const PASSWORD_VARS = ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'ansible_become_password', 'ansible_become_pass'];
+const PASSWORD_VARS = [
+  'ansible_password',
+  'ansible_ssh_pass',
+  'ansible_ssh_password',
+  'ansible_become_password',
+  'ansible_become_pass',
+];
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((k) => `${homedir()}/.ssh/${k}`);
 
 /** Ansible's truthiness for strings from INI files: yes/on/true/1 (any case). */
@@ -38,20 +44,35 @@ function first(vars: Vars, ...names: string[]): unknown {
 }
 
 /** Inventory vars win, then --user/--private-key, then ~/.ssh/config, then OpenSSH's defaults. */
-export function targetFor(name: string, vars: Vars, defaults: TargetDefaults, sshConfig: ReturnType<typeof parseSshConfig>): AuditTarget {
+export function targetFor(
+  name: string,
+  vars: Vars,
+  defaults: TargetDefaults,
+  sshConfig: ReturnType<typeof parseSshConfig>,
+): AuditTarget {
   const secret = PASSWORD_VARS.find((v) => vars[v] !== undefined);
-  if (secret) throw new ConfigError(`host ${name}: ${secret} is set, but runner authenticates with keys only (ssh-agent or key files); remove the password`);
+  if (secret)
+    throw new ConfigError(
+      `host ${name}: ${secret} is set, but runner authenticates with keys only (ssh-agent or key files); remove the password`,
+    );
   const connection = first(vars, 'ansible_connection');
   if (connection !== undefined && !['ssh', 'smart', 'paramiko'].includes(String(connection))) {
-    throw new ConfigError(`host ${name}: ansible_connection=${String(connection)} is not supported: runner audits over SSH`);
+    throw new ConfigError(
+      `host ${name}: ansible_connection=${String(connection)} is not supported: runner audits over SSH`,
+    );
   }
   const asked = String(first(vars, 'ansible_host', 'ansible_ssh_host') ?? name);
   const cfg = lookupSshConfig(sshConfig, asked);
   const port = Number(first(vars, 'ansible_port', 'ansible_ssh_port') ?? cfg.port ?? 22);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`host ${name}: ansible_port ${String(port)} is not a port number`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ConfigError(`host ${name}: ansible_port ${String(port)} is not a port number`);
   const keyVar = first(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file') ?? defaults.privateKey;
   const explicit = keyVar !== undefined;
-  const identityFiles = explicit ? [expandHome(String(keyVar))] : cfg.identityFiles.length ? cfg.identityFiles : DEFAULT_KEYS.filter((k) => existsSync(k));
+  const identityFiles = explicit
+    ? [expandHome(String(keyVar))]
+    : cfg.identityFiles.length
+      ? cfg.identityFiles
+      : DEFAULT_KEYS.filter((k) => existsSync(k));
   const timeout = first(vars, 'ansible_ssh_timeout', 'ansible_timeout');
   return {
     ssh: {

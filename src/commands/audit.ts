@@ -58,17 +58,28 @@ function selectTargets(opts: AuditOptions, io: Io): AuditTarget[] {
   const warn = (m: string) => io.stderr.write(`runner: warning: ${m}\n`);
   for (const w of loaded.warnings) warn(w);
   const names = limitHosts(loaded, opts.limit, warn);
-  if (names.length === 0) throw new ConfigError(`no hosts of ${opts.inventory} match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
+  if (names.length === 0)
+    throw new ConfigError(`no hosts of ${opts.inventory} match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
   const sshConfig = readUserSshConfig();
-  const defaults = { ...(opts.user ? { user: opts.user } : {}), ...(opts.privateKey ? { privateKey: opts.privateKey } : {}), ...(opts.become ? { become: true } : {}) };
+  const defaults = {
+    ...(opts.user ? { user: opts.user } : {}),
+    ...(opts.privateKey ? { privateKey: opts.privateKey } : {}),
+    ...(opts.become ? { become: true } : {}),
+  };
   return names.map((n) => targetFor(n, loaded.vars.get(n) ?? {}, defaults, sshConfig));
 }
 
 async function sshOptions(opts: AuditOptions, io: Io) {
   const home = homedir();
-  const files = ['/etc/ssh/ssh_known_hosts', `${home}/.ssh/known_hosts`, `${home}/.ssh/known_hosts2`, ...(opts.knownHosts ? [opts.knownHosts] : [])];
+  const files = [
+    '/etc/ssh/ssh_known_hosts',
+    `${home}/.ssh/known_hosts`,
+    `${home}/.ssh/known_hosts2`,
+    ...(opts.knownHosts ? [opts.knownHosts] : []),
+  ];
   const passphrase = opts.passphraseEnv ? io.env[opts.passphraseEnv] : undefined;
-  if (opts.passphraseEnv && passphrase === undefined) throw new ConfigError(`--passphrase-env ${opts.passphraseEnv}: that environment variable is not set`);
+  if (opts.passphraseEnv && passphrase === undefined)
+    throw new ConfigError(`--passphrase-env ${opts.passphraseEnv}: that environment variable is not set`);
   const agent = io.env.SSH_AUTH_SOCK;
   return {
     knownHosts: await loadKnownHosts(files),
@@ -90,12 +101,14 @@ async function readConfig(file: string): Promise<string> {
 /** "120", "120s", "2m": milliseconds. */
 function seconds(text: string, flag: string): number {
   const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new ConfigError(`${flag}: expected seconds or a duration like 2m, got ${JSON.stringify(text)}`);
+  if (ms === undefined || ms <= 0)
+    throw new ConfigError(`${flag}: expected seconds or a duration like 2m, got ${JSON.stringify(text)}`);
   return ms;
 }
 
 function positive(text: string, flag: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag}: expected a whole number ≥ 1, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigError(`${flag}: expected a whole number ≥ 1, got ${JSON.stringify(text)}`);
   return n;
 }

@@ -20,7 +20,12 @@ export function listChecks(id: string | undefined, io: Io): number {
   const schema = z.toJSONSchema(check.options, { io: 'input', unrepresentable: 'any' }) as JsonObject;
   const required = new Set((schema.required as string[] | undefined) ?? []);
   for (const [name, prop] of Object.entries((schema.properties ?? {}) as Record<string, JsonObject>)) {
-    const dflt = prop.default === undefined ? (required.has(name) ? ' (required)' : '') : ` (default ${JSON.stringify(prop.default)})`;
+    const dflt =
+      prop.default === undefined
+        ? required.has(name)
+          ? ' (required)'
+          : ''
+        : ` (default ${JSON.stringify(prop.default)})`;
     io.stdout.write(`  ${name}${dflt}\n      ${prop.description ?? ''}\n`);
   }
   return 0;

@@ -3,7 +3,9 @@ import type { Io } from '../core/io.js';
 
 export async function validateConfig(file: string | undefined, io: Io): Promise<number> {
   const config = await loadConfig(configPath(file, io.env));
-  io.stdout.write(`${config.file}: ok (${config.checks.length} checks: ${config.checks.map((c) => c.id).join(', ')})\n`);
+  io.stdout.write(
+    `${config.file}: ok (${config.checks.length} checks: ${config.checks.map((c) => c.id).join(', ')})\n`,
+  );
   return 0;
 }
 

@@ -13,5 +13,8 @@ export async function daemon(flags: DaemonFlags, io: Io): Promise<number> {
   const hard = new AbortController();
   io.onSecondSignal?.(() => hard.abort(new Error('second signal')));
   const opts = { config: configPath(flags.config, io.env), hard: hard.signal };
-  return runDaemon({ ...opts, ...(flags.iterations === undefined ? {} : { iterations: flags.iterations }), once: flags.once ?? false }, io);
+  return runDaemon(
+    { ...opts, ...(flags.iterations === undefined ? {} : { iterations: flags.iterations }), once: flags.once ?? false },
+    io,
+  );
 }

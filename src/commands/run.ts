@@ -28,11 +28,14 @@ export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<nu
   }
   const started = new Date();
   const host = new LocalHost(hostname());
-  const report = await runChecks(host, entries, makeContext(mode, io, cachedFetch(), { rebaseline: opts.rebaseline === true }));
+  const report = await runChecks(
+    host,
+    entries,
+    makeContext(mode, io, cachedFetch(), { rebaseline: opts.rebaseline === true }),
+  );
   const lock = await lockNote(host, lockPathOf(config.lifecycle), new Date());
   await host.close();
   const doc = makeDocument(mode, started, [lock ? { ...report, lock } : report]);
   await emit(doc, opts, io, { plans: mode === 'check' });
   return doc.exitCode;
 }
-

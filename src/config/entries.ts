@@ -10,7 +10,9 @@ export function entriesFor(config: RunnerConfig, only?: readonly string[]): Chec
   const unknown = (only ?? []).filter((id) => !configured.includes(id));
   if (unknown.length) {
     const known = configured.length ? configured.join(', ') : 'none';
-    throw new ConfigError(`--only names checks not configured in ${config.file}: ${unknown.join(', ')} (configured: ${known})`);
+    throw new ConfigError(
+      `--only names checks not configured in ${config.file}: ${unknown.join(', ')} (configured: ${known})`,
+    );
   }
   const wanted = only && only.length ? config.checks.filter((c) => only.includes(c.id)) : config.checks;
   return wanted.map(({ id, options }) => {

@@ -12,7 +12,8 @@ export function formatPath(path: Path): string {
 
 /** zod's message, except a missing field, which says so. */
 function plain(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) return `required (${issue.expected})`;
+  if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message))
+    return `required (${issue.expected})`;
   return issue.message.replace(/^Invalid input: /, '');
 }
 
@@ -20,7 +21,10 @@ function plain(issue: z.core.$ZodIssue): string {
 export class SourceMap {
   readonly doc: Document.Parsed;
   private readonly lines = new LineCounter();
-  constructor(readonly file: string, text: string) {
+  constructor(
+    readonly file: string,
+    text: string,
+  ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true });
   }
 

@@ -72,13 +72,20 @@ function unknownPhaseChecks(src: SourceMap, lc: Lifecycle, configured: readonly 
     for (const [i, id] of listed.entries()) {
       if (ids.includes(id)) continue;
       const path = ['lifecycle', phase, i];
-      found.push(`${src.where(path)}: ${formatPath(path)}: '${id}' is not one of the configured checks (${ids.join(', ') || 'none'})`);
+      found.push(
+        `${src.where(path)}: ${formatPath(path)}: '${id}' is not one of the configured checks (${ids.join(', ') || 'none'})`,
+      );
     }
   }
   return found;
 }
 
-function parseEntry(src: SourceMap, item: unknown, i: number, seen: readonly ConfiguredCheck[]): string | { problems: string[] } | ConfiguredCheck {
+function parseEntry(
+  src: SourceMap,
+  item: unknown,
+  i: number,
+  seen: readonly ConfiguredCheck[],
+): string | { problems: string[] } | ConfiguredCheck {
   const at = src.where(['checks', i]);
   if (item === null || typeof item !== 'object' || Array.isArray(item) || Object.keys(item).length !== 1) {
     return `${at}: checks[${i}]: expected one check id mapped to its options, like "- purge: {dirs: [/builds]}"`;
@@ -99,7 +106,12 @@ function problems(file: string, list: string[]): ConfigError {
 
 /** JSON Schema of runner.yaml, generated from the same zod schemas that validate it. */
 export function configJsonSchema(): unknown {
-  const entries = [...registry.values()].map((c) => z.object({ [c.id]: c.options }).strict().describe(c.summary));
+  const entries = [...registry.values()].map((c) =>
+    z
+      .object({ [c.id]: c.options })
+      .strict()
+      .describe(c.summary),
+  );
   const schema = Top.extend({ checks: z.array(z.union(entries)).describe('the checks to run, in this order') });
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 }

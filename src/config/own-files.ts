@@ -14,7 +14,8 @@ function buildTrees(checks: readonly { id: string; options: unknown }[], lc: Lif
     const o = options as { dirs?: string[]; dir?: string; checkouts?: { path: string }[]; share?: string };
     if (id === 'purge') o.dirs?.forEach((path, j) => trees.push({ at: ['checks', i, id, 'dirs', j], path }));
     if (id === 'clobber' && o.dir) trees.push({ at: ['checks', i, id, 'dir'], path: o.dir });
-    if (id === 'tools') o.checkouts?.forEach((c, j) => trees.push({ at: ['checks', i, id, 'checkouts', j, 'path'], path: c.path }));
+    if (id === 'tools')
+      o.checkouts?.forEach((c, j) => trees.push({ at: ['checks', i, id, 'checkouts', j, 'path'], path: c.path }));
     if (id === 'tools' && o.share) trees.push({ at: ['checks', i, id, 'share'], path: o.share });
   });
   if (lc) trees.push({ at: ['lifecycle', 'worker', 'basedir'], path: lc.worker.basedir });
@@ -36,7 +37,11 @@ function ownFiles(checks: readonly { id: string; options: unknown }[], lc: Lifec
 }
 
 /** Runner's own files must stay out of build trees: the build user could swap them for a symlink, purge could delete them. */
-export function ownFilesInBuildTrees(src: SourceMap, checks: readonly { id: string; options: unknown }[], lc: Lifecycle | undefined): string[] {
+export function ownFilesInBuildTrees(
+  src: SourceMap,
+  checks: readonly { id: string; options: unknown }[],
+  lc: Lifecycle | undefined,
+): string[] {
   const trees = buildTrees(checks, lc);
   return ownFiles(checks, lc).flatMap((f) => {
     const tree = trees.find((t) => isWithin(f.path, t.path));

@@ -8,7 +8,12 @@ export interface RunEnv {
 }
 
 /** The Context of one run: the clock, the interrupt signal, one-line logs on stderr, and one fetch per URL. */
-export function makeContext(mode: Mode, env: RunEnv, fetchText: Context['fetchText'], extra: Pick<Context, 'rebaseline'> = {}): Context {
+export function makeContext(
+  mode: Mode,
+  env: RunEnv,
+  fetchText: Context['fetchText'],
+  extra: Pick<Context, 'rebaseline'> = {},
+): Context {
   return {
     ...extra,
     mode,

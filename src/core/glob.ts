@@ -38,7 +38,11 @@ export function matchesGlob(text: string, glob: string, opts?: { slash: boolean 
 
 const SLASH = 0x2f;
 
-type Token = { kind: 'star' } | { kind: 'one' } | { kind: 'char'; code: number } | { kind: 'class'; negated: boolean; ranges: [number, number][] };
+type Token =
+  | { kind: 'star' }
+  | { kind: 'one' }
+  | { kind: 'char'; code: number }
+  | { kind: 'class'; negated: boolean; ranges: [number, number][] };
 
 /** A star matches the empty run too: whoever stands before it also stands after it. */
 function closeOverStars(tokens: readonly Token[], states: Uint8Array): void {

@@ -75,7 +75,10 @@ export function describeLock(status: LockStatus, path: string, now: Date): strin
       return `enabled: the lock ${path} expired at ${status.lock.until} (${status.lock.reason})`;
     case 'active': {
       const { lock } = status;
-      const left = lock.until === undefined ? 'until runner enable' : `for ${formatDuration(Date.parse(lock.until) - now.getTime())} more`;
+      const left =
+        lock.until === undefined
+          ? 'until runner enable'
+          : `for ${formatDuration(Date.parse(lock.until) - now.getTime())} more`;
       return `disabled by ${lock.by} since ${lock.since}, ${left}: ${lock.reason}`;
     }
   }

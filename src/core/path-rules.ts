@@ -2,12 +2,44 @@ import { z } from 'zod';
 import { notA } from '../core/expected.js';
 
 /** Trees of the OS itself: runner never deletes, checks out or keeps state at or anywhere under them. */
-export const SYSTEM_TREES = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/sbin', '/sys', '/usr'];
+export const SYSTEM_TREES = [
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/proc',
+  '/sbin',
+  '/sys',
+  '/usr',
+];
 
 /** Dirs shared by everyone: never a base dir themselves (a base dir's entries are deleted), a dir below them may be. */
 export const SYSTEM_DIRS = [
-  '/', '/home', '/media', '/mnt', '/opt', '/root', '/run', '/srv', '/tmp', '/var',
-  '/var/backups', '/var/cache', '/var/lib', '/var/local', '/var/lock', '/var/log', '/var/mail', '/var/opt', '/var/run', '/var/spool', '/var/tmp',
+  '/',
+  '/home',
+  '/media',
+  '/mnt',
+  '/opt',
+  '/root',
+  '/run',
+  '/srv',
+  '/tmp',
+  '/var',
+  '/var/backups',
+  '/var/cache',
+  '/var/lib',
+  '/var/local',
+  '/var/lock',
+  '/var/log',
+  '/var/mail',
+  '/var/opt',
+  '/var/run',
+  '/var/spool',
+  '/var/tmp',
 ];
 
 const FORM = "an absolute path like /builds/worker (no '.', '..' or empty components, no trailing '/')";
@@ -68,7 +100,12 @@ export function overlaps(dirs: readonly string[], name: string): { at: number; m
     const i = dirs.findIndex((q, k) => k < j && fine(q) && (isWithin(p, q) || isWithin(q, p)));
     if (i === -1) return;
     const other = `${name}[${i}] ${JSON.stringify(dirs[i])}`;
-    const how = p === dirs[i] ? `is listed twice (also ${name}[${i}])` : isWithin(p, dirs[i] as string) ? `lies inside ${other}` : `holds ${other}`;
+    const how =
+      p === dirs[i]
+        ? `is listed twice (also ${name}[${i}])`
+        : isWithin(p, dirs[i] as string)
+          ? `lies inside ${other}`
+          : `holds ${other}`;
     found.push({ at: j, message: `${JSON.stringify(p)} ${how}` });
   });
   return found;

@@ -63,7 +63,10 @@ function elapsed(started: number): number {
  * probes are read-only and independent, so they run at once (results keep config order); apply runs in order.
  */
 export async function runChecks(host: Host, entries: readonly CheckEntry[], ctx: Context): Promise<HostReport> {
-  const results = ctx.mode === 'check' ? await Promise.all(entries.map((e) => runCheck(host, e, ctx))) : await inOrder(host, entries, ctx);
+  const results =
+    ctx.mode === 'check'
+      ? await Promise.all(entries.map((e) => runCheck(host, e, ctx)))
+      : await inOrder(host, entries, ctx);
   const lost = results.find((r) => r.status === 'unreachable');
   if (lost === undefined) return { host: host.name, results };
   const first = results.indexOf(lost);
@@ -75,7 +78,11 @@ async function inOrder(host: Host, entries: readonly CheckEntry[], ctx: Context)
   const results: Result[] = [];
   for (const entry of entries) {
     const stop = results.some((r) => r.status === 'unreachable') || ctx.signal.aborted;
-    results.push(stop ? skipped(entry.check.id, ctx.signal.aborted ? 'interrupted' : 'earlier-failure') : await runCheck(host, entry, ctx));
+    results.push(
+      stop
+        ? skipped(entry.check.id, ctx.signal.aborted ? 'interrupted' : 'earlier-failure')
+        : await runCheck(host, entry, ctx),
+    );
   }
   return results;
 }

@@ -15,7 +15,11 @@ export class UnsafeFileError extends RunnerError {
 export async function openForWrite(path: string, flags: number, mode = 0o600, shown = path): Promise<fs.FileHandle> {
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(path, flags | constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY, mode);
+    handle = await fs.open(
+      path,
+      flags | constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY,
+      mode,
+    );
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw new UnsafeFileError(`${shown} is a symlink: runner never writes through one`);
@@ -24,7 +28,11 @@ export async function openForWrite(path: string, flags: number, mode = 0o600, sh
     throw new RunnerError(`cannot write ${shown}: ${(err as Error).message}`, { cause: err });
   }
   const st = await handle.stat();
-  const wrong = !st.isFile() ? `is ${fileKind(st)}, not a regular file` : st.nlink > 1 ? `has ${st.nlink} hard links` : undefined;
+  const wrong = !st.isFile()
+    ? `is ${fileKind(st)}, not a regular file`
+    : st.nlink > 1
+      ? `has ${st.nlink} hard links`
+      : undefined;
   if (wrong) {
     await handle.close();
     throw new UnsafeFileError(`${shown} ${wrong}: not written`);

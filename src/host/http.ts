@@ -20,7 +20,9 @@ export async function fetchText(url: string, timeoutMs: number, maxBytes = MAX_B
     throw tooLarge();
   }
   const body = await readCapped(res, maxBytes).catch((err: Error) => {
-    throw new Error(`GET ${url}: ${err.name === 'TimeoutError' ? `body not complete within ${timeoutMs / 1000}s` : err.message}`);
+    throw new Error(
+      `GET ${url}: ${err.name === 'TimeoutError' ? `body not complete within ${timeoutMs / 1000}s` : err.message}`,
+    );
   });
   if (body === undefined) throw tooLarge();
   // as Response.text(): UTF-8, a BOM dropped, bad bytes replaced

@@ -43,7 +43,13 @@ export class LocalHost implements Host {
     });
     const stdout = decodeBytes(r.stdout ?? new Uint8Array());
     const said = decodeBytes(r.stderr ?? new Uint8Array());
-    if (r.isMaxBuffer) return { exitCode: undefined, stdout: '', stderr: `${file}: output larger than ${MAX_OUTPUT_BYTES} bytes: dropped`, timedOut: false };
+    if (r.isMaxBuffer)
+      return {
+        exitCode: undefined,
+        stdout: '',
+        stderr: `${file}: output larger than ${MAX_OUTPUT_BYTES} bytes: dropped`,
+        timedOut: false,
+      };
     const stderr = said || (r.exitCode === undefined && !r.signal ? (r.originalMessage ?? r.message ?? '') : '');
     // timeout(1) sends SIGKILL to its whole group, itself included
     const killedByTimeout = r.signal === 'SIGKILL' || r.exitCode === 124 || r.exitCode === 137;
@@ -60,11 +66,13 @@ export class LocalHost implements Host {
   async readdir(path: string): Promise<DirEntry[] | null> {
     const names = await missingAsNull(() => fs.readdir(encodeBytes(path), { encoding: 'buffer' }));
     if (names === null) return null;
-    const entries = await Promise.all(names.map(async (raw) => {
-      const name = decodeBytes(raw);
-      const st = await this.lstat(join(path, name));
-      return st && { name, ...st };
-    }));
+    const entries = await Promise.all(
+      names.map(async (raw) => {
+        const name = decodeBytes(raw);
+        const st = await this.lstat(join(path, name));
+        return st && { name, ...st };
+      }),
+    );
     return entries.filter((e): e is DirEntry => e !== null);
   }
 
@@ -72,14 +80,22 @@ export class LocalHost implements Host {
     const dir = dirname(path);
     const real = await missingAsNull(() => fs.realpath(encodeBytes(dir), { encoding: 'buffer' }));
     if (real === null) return null;
-    if (!real.equals(encodeBytes(dir))) throw new RunnerError(`${path}: ${dir} is reached through a symlink: runner never follows one here`);
+    if (!real.equals(encodeBytes(dir)))
+      throw new RunnerError(`${path}: ${dir} is reached through a symlink: runner never follows one here`);
     const buf = await readRegularFile(path, opts);
     return buf === null ? null : buf.toString('utf8');
   }
 
   async writeFile(path: string, data: string, opts: { mode?: number } = {}): Promise<void> {
-    const tmp = join(dirname(path), `.${basename(path).slice(0, 100)}.runner-${process.pid}-${randomBytes(4).toString('hex')}`);
-    const handle = await fs.open(encodeBytes(tmp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, opts.mode ?? 0o644);
+    const tmp = join(
+      dirname(path),
+      `.${basename(path).slice(0, 100)}.runner-${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
+    const handle = await fs.open(
+      encodeBytes(tmp),
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      opts.mode ?? 0o644,
+    );
     try {
       await handle.writeFile(data, 'utf8');
       await handle.sync();
@@ -101,14 +117,18 @@ export class LocalHost implements Host {
   }
 
   async removeAll(paths: readonly string[]): Promise<RemoveResult[]> {
-    const stats = await Promise.all(paths.map(async (p) => [await this.lstat(p), await this.lstat(dirname(p))] as const));
+    const stats = await Promise.all(
+      paths.map(async (p) => [await this.lstat(p), await this.lstat(dirname(p))] as const),
+    );
     const mounts = paths.length ? await mountPoints(this) : new Set<string>();
     const refused = new Map<string, string>();
     for (const [i, [self, parent]] of stats.entries()) {
       const p = paths[i] as string;
       const mount = self?.type === 'dir' ? mountUnder(mounts, p) : undefined;
-      if (self && parent && self.type === 'dir' && self.dev !== parent.dev) refused.set(p, `${p} is a mount point: not removed`);
-      else if (mount) refused.set(p, `${mount === p ? `${p} is a mount point` : `${p} holds a mount point (${mount})`}: not removed`);
+      if (self && parent && self.type === 'dir' && self.dev !== parent.dev)
+        refused.set(p, `${p} is a mount point: not removed`);
+      else if (mount)
+        refused.set(p, `${mount === p ? `${p} is a mount point` : `${p} holds a mount point (${mount})`}: not removed`);
     }
     const todo = paths.filter((p, i) => stats[i]?.[0] && !refused.has(p));
     let stderr = await this.rmAll(todo);
@@ -122,7 +142,9 @@ export class LocalHost implements Host {
 
   /** Several rm side by side: unlinking is bound by per-directory locks and latency, not one core (bench/local). */
   private async rmAll(paths: readonly string[]): Promise<string> {
-    const lanes = Array.from({ length: Math.min(RM_LANES, paths.length) }, (_, lane) => paths.filter((_, i) => i % RM_LANES === lane));
+    const lanes = Array.from({ length: Math.min(RM_LANES, paths.length) }, (_, lane) =>
+      paths.filter((_, i) => i % RM_LANES === lane),
+    );
     return (await Promise.all(lanes.map((lane) => this.rmLane(lane)))).join('');
   }
 
@@ -135,11 +157,20 @@ export class LocalHost implements Host {
     return stderr;
   }
 
-  private async outcome(path: string, before: FileStat | null, refused: string | undefined, stderr: string): Promise<RemoveResult> {
+  private async outcome(
+    path: string,
+    before: FileStat | null,
+    refused: string | undefined,
+    stderr: string,
+  ): Promise<RemoveResult> {
     if (before === null) return { removed: false };
     if (refused) return { removed: false, error: refused };
     if ((await this.lstat(path)) === null) return { removed: true };
-    const mine = stderr.split('\n').filter((l) => l.includes(`'${path}`)).slice(0, 3).join('; ');
+    const mine = stderr
+      .split('\n')
+      .filter((l) => l.includes(`'${path}`))
+      .slice(0, 3)
+      .join('; ');
     return { removed: false, error: mine || `${path} still exists` };
   }
 
@@ -175,7 +206,16 @@ async function missingAsNull<T>(fn: () => Promise<T>): Promise<T | null> {
 }
 
 function toStat(s: Stats): FileStat {
-  return { type: typeOf(s), size: s.size, mtimeMs: s.mtimeMs, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, dev: s.dev, ino: s.ino };
+  return {
+    type: typeOf(s),
+    size: s.size,
+    mtimeMs: s.mtimeMs,
+    mode: s.mode & 0o7777,
+    uid: s.uid,
+    gid: s.gid,
+    dev: s.dev,
+    ino: s.ino,
+  };
 }
 
 function typeOf(s: Stats): FileType {

@@ -7,11 +7,14 @@ import type { ReadHost } from '../core/types.js';
 export async function mountPoints(host: ReadHost): Promise<Set<string>> {
   // cat's own /proc/self: the mount namespace the host's commands (rm, mv) run in; procfs, so nobody plants it
   const r = await host.run('cat', ['/proc/self/mountinfo']);
-  if (r.exitCode !== 0) throw new Error(`reading /proc/self/mountinfo on ${host.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-  return new Set(r.stdout.split('\n').flatMap((line) => {
-    const field = line.split(' ')[4];
-    return field ? [unescapeMount(field)] : [];
-  }));
+  if (r.exitCode !== 0)
+    throw new Error(`reading /proc/self/mountinfo on ${host.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  return new Set(
+    r.stdout.split('\n').flatMap((line) => {
+      const field = line.split(' ')[4];
+      return field ? [unescapeMount(field)] : [];
+    }),
+  );
 }
 
 /** mountinfo writes space, tab, newline and backslash in paths as octal escapes. */

@@ -28,7 +28,10 @@ export interface EntryOutcome {
 /** The pinned dir itself is not what the probe saw: nothing in it was touched. */
 export class PinError extends Error {
   override name = 'PinError';
-  constructor(readonly pin: Pin, readonly why: 'missing' | 'moved' | 'replaced') {
+  constructor(
+    readonly pin: Pin,
+    readonly why: 'missing' | 'moved' | 'replaced',
+  ) {
     super(`${pin.path} ${PIN_WHY[why]}: left alone`);
   }
 }
@@ -43,28 +46,63 @@ const PIN_WHY = {
  * Inside `pin`, renames each entry (still the probed one) to its trash name (`trash(name)`) and deletes that,
  * relative to the pinned dir: a swap of any path component after the probe cannot redirect it.
  */
-export async function retireIn(host: Host, pin: Pin, entries: readonly PinnedEntry[], trash: (name: string) => string): Promise<EntryOutcome[]> {
-  return pinned(host, pin, 'retire', [], entries.map((e) => [e.name, idOf(e.dev), idOf(e.ino), trash(e.name)]));
+export async function retireIn(
+  host: Host,
+  pin: Pin,
+  entries: readonly PinnedEntry[],
+  trash: (name: string) => string,
+): Promise<EntryOutcome[]> {
+  return pinned(
+    host,
+    pin,
+    'retire',
+    [],
+    entries.map((e) => [e.name, idOf(e.dev), idOf(e.ino), trash(e.name)]),
+  );
 }
 
 /** Inside `pin`, deletes each named entry (e.g. runner's own `.deleteme` leftovers) with rm --one-file-system. */
 export async function removeIn(host: Host, pin: Pin, entries: readonly PinnedEntry[]): Promise<EntryOutcome[]> {
-  return pinned(host, pin, 'remove', [], entries.map((e) => [e.name, idOf(e.dev), idOf(e.ino)]));
+  return pinned(
+    host,
+    pin,
+    'remove',
+    [],
+    entries.map((e) => [e.name, idOf(e.dev), idOf(e.ino)]),
+  );
 }
 
 /**
  * Inside `pin`, as `user`, deletes each entry (still the probed one) and what is under it, but only what `uid`
  * owns and never on another filesystem: an entry someone else put inside stays, and the dir with it.
  */
-export async function deleteOwnedIn(host: Host, pin: Pin, entries: readonly PinnedEntry[], owner: { user: string; uid: number }): Promise<EntryOutcome[]> {
-  return pinned(host, pin, 'owned', [String(owner.uid)], entries.map((e) => [e.name, idOf(e.dev), idOf(e.ino)]), owner.user);
+export async function deleteOwnedIn(
+  host: Host,
+  pin: Pin,
+  entries: readonly PinnedEntry[],
+  owner: { user: string; uid: number },
+): Promise<EntryOutcome[]> {
+  return pinned(
+    host,
+    pin,
+    'owned',
+    [String(owner.uid)],
+    entries.map((e) => [e.name, idOf(e.dev), idOf(e.ino)]),
+    owner.user,
+  );
 }
 
 /**
  * Inside `pin`, as `user` when given, writes `name` atomically: a new temp file (O_EXCL), then rename over it;
  * with `onlyIfAbsent`, creates `name` itself (O_EXCL) and fails when it exists.
  */
-export async function writeIn(host: Host, pin: Pin, name: string, data: string, opts: { user?: string; umask?: string; onlyIfAbsent?: boolean } = {}): Promise<void> {
+export async function writeIn(
+  host: Host,
+  pin: Pin,
+  name: string,
+  data: string,
+  opts: { user?: string; umask?: string; onlyIfAbsent?: boolean } = {},
+): Promise<void> {
   const tmp = `.${name.slice(0, 100)}.runner-${randomBytes(6).toString('hex')}`;
   const verb = opts.onlyIfAbsent ? 'create' : 'write';
   const [outcome] = await pinned(host, pin, verb, [opts.umask ?? '022'], [[name, tmp, data]], opts.user);
@@ -75,12 +113,22 @@ function idOf(n: number | undefined): string {
   return n === undefined ? '-' : String(n);
 }
 
-async function pinned(host: Host, pin: Pin, verb: string, fixed: readonly string[], groups: readonly string[][], user?: string): Promise<EntryOutcome[]> {
+async function pinned(
+  host: Host,
+  pin: Pin,
+  verb: string,
+  fixed: readonly string[],
+  groups: readonly string[][],
+  user?: string,
+): Promise<EntryOutcome[]> {
   const head = [verb, pin.path, String(pin.dev), String(pin.ino), ...fixed];
   const outcomes: EntryOutcome[] = [];
   for (const chunk of chunkGroups(groups, head.join(' ').length * 4)) {
     const args = [...head, ...chunk.flatMap((i) => groups[i] as string[])];
-    const r = await host.run('sh', rawArgsArgv(PIN_SCRIPT, args), { env: { LC_ALL: 'C', PATH: SAFE_PATH }, ...(user ? { user } : {}) });
+    const r = await host.run('sh', rawArgsArgv(PIN_SCRIPT, args), {
+      env: { LC_ALL: 'C', PATH: SAFE_PATH },
+      ...(user ? { user } : {}),
+    });
     outcomes.push(...parseOutcomes(r.stdout, chunk.length, pin, r.stderr));
   }
   return outcomes;
@@ -94,7 +142,10 @@ function parseOutcomes(stdout: string, n: number, pin: Pin, stderr: string): Ent
   const lines = stdout.split('\n');
   const pinLine = /^pin (missing|moved|replaced)$/.exec(lines[0] ?? '');
   if (pinLine) throw new PinError(pin, pinLine[1] as 'missing' | 'moved' | 'replaced');
-  const out: EntryOutcome[] = Array.from({ length: n }, () => ({ status: 'failed', detail: stderr.trim().slice(0, 400) || 'no answer' }));
+  const out: EntryOutcome[] = Array.from({ length: n }, () => ({
+    status: 'failed',
+    detail: stderr.trim().slice(0, 400) || 'no answer',
+  }));
   for (const line of lines) {
     const m = /^(\d+) (gone|missing|replaced|failed|remaining)(?: ([\s\S]*))?$/.exec(line);
     if (!m) continue;

@@ -4,7 +4,8 @@ const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /** One argument, quoted for sh: single quotes, with each `'` written as `'\''`. Newlines stay literal. */
 export function quoteArg(arg: string): string {
-  if (arg.includes('\0')) throw new Error(`cannot pass an argument containing a NUL byte to a remote command: ${JSON.stringify(arg)}`);
+  if (arg.includes('\0'))
+    throw new Error(`cannot pass an argument containing a NUL byte to a remote command: ${JSON.stringify(arg)}`);
   if (SAFE.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }

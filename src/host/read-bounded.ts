@@ -20,7 +20,10 @@ export async function readRegularFile(path: string, opts: BoundedRead = {}): Pro
   const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(encodeBytes(path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
+    handle = await fs.open(
+      encodeBytes(path),
+      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY,
+    );
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;

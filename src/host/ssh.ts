@@ -8,7 +8,17 @@ import { remoteCommand } from './ssh/argv.js';
 import { classify } from './ssh/classify.js';
 import { connect, type SshOptions, type SshTarget } from './ssh/connect.js';
 import { exec, type ExecOptions } from './ssh/exec.js';
-import { freeBytesCommand, lstatCommand, parseFreeBytes, parseRecords, READ_REFUSALS, readdirCommand, readFileCommand, removeCommand, runCommand } from './ssh/remote-fs.js';
+import {
+  freeBytesCommand,
+  lstatCommand,
+  parseFreeBytes,
+  parseRecords,
+  READ_REFUSALS,
+  readdirCommand,
+  readFileCommand,
+  removeCommand,
+  runCommand,
+} from './ssh/remote-fs.js';
 import { DEFAULT_MAX_BYTES } from './read-bounded.js';
 import { mountPoints, mountUnder } from './mounts.js';
 import { sftpRename, sftpWriteFile } from './ssh/sftp.js';
@@ -60,10 +70,18 @@ export class SshHost implements Host {
     private readonly target: SshTarget,
   ) {
     this.name = target.name;
-    this.shells = new ShellPool(() => this.remote(() => {
-      this.stats.execs += 1;
-      return RemoteShell.open(client, target.become ? 'exec sudo -n sh' : 'exec sh', () => (this.stats.roundTrips += 1));
-    }), SHELLS);
+    this.shells = new ShellPool(
+      () =>
+        this.remote(() => {
+          this.stats.execs += 1;
+          return RemoteShell.open(
+            client,
+            target.become ? 'exec sudo -n sh' : 'exec sh',
+            () => (this.stats.roundTrips += 1),
+          );
+        }),
+      SHELLS,
+    );
   }
 
   static async connect(target: SshTarget, opts: SshOptions): Promise<SshHost> {
@@ -96,31 +114,45 @@ export class SshHost implements Host {
   }
 
   private exec(command: string, opts: ExecOptions = {}): Promise<CommandResult> {
-    return this.remote(() => this.slot(() => {
-      this.stats.execs += 1;
-      this.stats.roundTrips += 1;
-      return exec(this.client, command, opts);
-    }));
+    return this.remote(() =>
+      this.slot(() => {
+        this.stats.execs += 1;
+        this.stats.roundTrips += 1;
+        return exec(this.client, command, opts);
+      }),
+    );
   }
 
   private withSftp<T>(fn: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
-    this.sftp ??= this.remote(() => new Promise<SFTPWrapper>((resolve, reject) => {
-      this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)));
-    }));
+    this.sftp ??= this.remote(
+      () =>
+        new Promise<SFTPWrapper>((resolve, reject) => {
+          this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp)));
+        }),
+    );
     const opened = this.sftp;
-    return this.remote(() => this.slot(async () => {
-      this.stats.sftpOps += 1;
-      this.stats.roundTrips += 1;
-      return fn(await opened);
-    }));
+    return this.remote(() =>
+      this.slot(async () => {
+        this.stats.sftpOps += 1;
+        this.stats.roundTrips += 1;
+        return fn(await opened);
+      }),
+    );
   }
 
   /** argv on a remote shell (as root with become: the shell is `sudo -n sh`); on an exec channel when it needs stdin. */
   async run(file: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<CommandResult> {
     const started = performance.now();
-    const r = opts.input === undefined
-      ? await this.shellRun(runCommand(remoteCommand([file, ...args], opts, this.shellLogin())), { slow: true, ...(opts.timeoutMs ? { waitMs: opts.timeoutMs + TIMEOUT_GRACE_MS } : {}) })
-      : await this.exec(remoteCommand([file, ...args], opts, this.target), { input: opts.input, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    const r =
+      opts.input === undefined
+        ? await this.shellRun(runCommand(remoteCommand([file, ...args], opts, this.shellLogin())), {
+            slow: true,
+            ...(opts.timeoutMs ? { waitMs: opts.timeoutMs + TIMEOUT_GRACE_MS } : {}),
+          })
+        : await this.exec(remoteCommand([file, ...args], opts, this.target), {
+            input: opts.input,
+            ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+          });
     // `timeout` exits 124 when it had to stop the command
     if (opts.timeoutMs && (r.timedOut || (r.exitCode === 124 && performance.now() - started >= opts.timeoutMs))) {
       return { ...r, exitCode: undefined, timedOut: true, signal: 'SIGTERM' };
@@ -166,8 +198,10 @@ export class SshHost implements Host {
     if (r.exitCode === 3) return null;
     const refused = READ_REFUSALS[r.exitCode ?? -1];
     if (refused) throw new RunnerError(`${this.name}:${refused(path, r.stderr)}`);
-    if (r.exitCode !== 0) throw new Error(`reading ${path} on ${this.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-    if (Buffer.byteLength(r.stdout) > max) throw new RunnerError(`${this.name}:${path} is larger than ${max} bytes: not read`);
+    if (r.exitCode !== 0)
+      throw new Error(`reading ${path} on ${this.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    if (Buffer.byteLength(r.stdout) > max)
+      throw new RunnerError(`${this.name}:${path} is larger than ${max} bytes: not read`);
     return r.stdout;
   }
 
@@ -177,7 +211,8 @@ export class SshHost implements Host {
   }
 
   private async sudoWrite(path: string, data: string, mode: number): Promise<void> {
-    const script = 't=$(mktemp "$1.runner-XXXXXX") && chmod "$2" "$t" && cat > "$t" && sync "$t" && mv -f -T -- "$t" "$1" || { rm -f -- "$t"; exit 1; }';
+    const script =
+      't=$(mktemp "$1.runner-XXXXXX") && chmod "$2" "$t" && cat > "$t" && sync "$t" && mv -f -T -- "$t" "$1" || { rm -f -- "$t"; exit 1; }';
     const r = await this.exec(`sudo -n -- ${scriptLine(script, [path, mode.toString(8)])}`, { input: data });
     if (r.exitCode !== 0) throw new Error(`writing ${path} on ${this.name}: ${r.stderr.trim()}`);
   }
@@ -207,11 +242,17 @@ export class SshHost implements Host {
   async removeAll(paths: readonly string[]): Promise<RemoveResult[]> {
     // a bind mount of the same filesystem has its parent's device number: only mountinfo tells
     const mounts = paths.length ? await mountPoints(this) : new Set<string>();
-    return Promise.all(paths.map((p) => {
-      const m = mountUnder(mounts, p);
-      if (m) return { removed: false, error: `${m === p ? `${p} is a mount point` : `${p} holds a mount point (${m})`}: not removed` };
-      return this.removeOne(p);
-    }));
+    return Promise.all(
+      paths.map((p) => {
+        const m = mountUnder(mounts, p);
+        if (m)
+          return {
+            removed: false,
+            error: `${m === p ? `${p} is a mount point` : `${p} holds a mount point (${m})`}: not removed`,
+          };
+        return this.removeOne(p);
+      }),
+    );
   }
 
   async diskUsage(paths: readonly string[]): Promise<Map<string, number>> {

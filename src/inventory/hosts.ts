@@ -21,11 +21,16 @@ export function parseAddress(text: string): { host: string; port?: number } | un
 
 /** A host pattern of an inventory: its names (ranges expanded) and the port it sets, if any. */
 export function expandHostPattern(pattern: string): { names: string[]; port?: number } {
-  if (pattern.trim() === '---') throw new InventoryError(`Invalid host pattern '${pattern}' supplied, '---' is normally a sign this is a YAML file.`);
+  if (pattern.trim() === '---')
+    throw new InventoryError(
+      `Invalid host pattern '${pattern}' supplied, '---' is normally a sign this is a YAML file.`,
+    );
   const parsed = parseAddress(pattern);
   const base = parsed?.host ?? pattern;
   if (pattern.trim().endsWith(':') && parsed?.port === undefined) {
-    throw new InventoryError(`Invalid host pattern '${pattern}' supplied, ending in ':' is not allowed, this character is reserved to provide a port.`);
+    throw new InventoryError(
+      `Invalid host pattern '${pattern}' supplied, ending in ':' is not allowed, this character is reserved to provide a port.`,
+    );
   }
   const names = base.includes('[') ? expandRange(base) : [base];
   return parsed?.port === undefined ? { names } : { names, port: parsed.port };
@@ -40,14 +45,16 @@ export function expandRange(line: string): string[] {
   if (open === -1 || close === -1) throw new InventoryError(`host range must be begin:end or begin:end:step: ${line}`);
   const [head, range, tail] = [line.slice(0, open), line.slice(open + 1, close), line.slice(close + 1)];
   const bounds = range.split(':');
-  if (bounds.length !== 2 && bounds.length !== 3) throw new InventoryError(`host range must be begin:end or begin:end:step: ${line}`);
+  if (bounds.length !== 2 && bounds.length !== 3)
+    throw new InventoryError(`host range must be begin:end or begin:end:step: ${line}`);
   const beg = bounds[0] || '0';
   const end = bounds[1] as string;
   const step = Number(bounds[2] ?? 1);
   if (!end) throw new InventoryError(`host range must specify end value: ${line}`);
   let fill = (x: string | number) => String(x);
   if (beg[0] === '0' && beg.length > 1) {
-    if (beg.length !== end.length) throw new InventoryError(`host range must specify equal-length begin and end formats: ${line}`);
+    if (beg.length !== end.length)
+      throw new InventoryError(`host range must specify equal-length begin and end formats: ${line}`);
     fill = (x) => String(x).padStart(beg.length, '0');
   }
   const seq: (string | number)[] = [];
@@ -57,7 +64,8 @@ export function expandRange(line: string): string[] {
     for (let k = i; k <= j; k += step) seq.push(LETTERS[k] as string);
   } else {
     const [i, j] = [Number(beg), Number(end)];
-    if (!Number.isInteger(i) || !Number.isInteger(j) || !(step > 0)) throw new InventoryError(`invalid host range: ${line}`);
+    if (!Number.isInteger(i) || !Number.isInteger(j) || !(step > 0))
+      throw new InventoryError(`invalid host range: ${line}`);
     for (let k = i; k <= j; k += step) seq.push(k);
   }
   return seq.flatMap((x) => {

@@ -37,9 +37,14 @@ function readInventory(file: string): string {
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(`cannot read inventory ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new ConfigError(
+      `cannot read inventory ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
-  if (mode & 0o111) throw new ConfigError(`inventory ${file} is executable: dynamic inventory scripts are not supported (clear the x bit if it is a plain file)`);
+  if (mode & 0o111)
+    throw new ConfigError(
+      `inventory ${file} is executable: dynamic inventory scripts are not supported (clear the x bit if it is a plain file)`,
+    );
   return readFileSync(file, 'utf8');
 }
 

@@ -28,20 +28,24 @@ export function parseIni(text: string, file: string, inv = new Inventory()): Inv
     const section = SECTION.exec(line);
     if (section) {
       [group, state] = [section[1] as string, section[2] ?? 'hosts'];
-      if (!['hosts', 'children', 'vars'].includes(state)) fail(`Section [${group}:${state}] has unknown type: ${state}`);
+      if (!['hosts', 'children', 'vars'].includes(state))
+        fail(`Section [${group}:${state}] has unknown type: ${state}`);
       if (!inv.groups.has(group)) {
         if (state === 'vars' && !pending.has(group)) pending.set(group, { line: lineNo, state: 'vars', parents: [] });
         inv.addGroup(group);
       }
       const waiting = pending.get(group);
       if (waiting && state !== 'vars') {
-        for (const parent of waiting.state === 'children' ? waiting.parents : []) guard(() => inv.addChild(parent, group), fail);
+        for (const parent of waiting.state === 'children' ? waiting.parents : [])
+          guard(() => inv.addChild(parent, group), fail);
         pending.delete(group);
       }
       continue;
     }
     if (line.startsWith('[') && line.endsWith(']')) {
-      fail(`Invalid section entry: '${line}'. Please make sure that there are no spaces in the section entry, and that there are no other invalid characters`);
+      fail(
+        `Invalid section entry: '${line}'. Please make sure that there are no spaces in the section entry, and that there are no other invalid characters`,
+      );
     }
     if (state === 'hosts') hostLine(inv, line, group, fail);
     else if (state === 'vars') {
@@ -61,8 +65,11 @@ export function parseIni(text: string, file: string, inv = new Inventory()): Inv
     }
   }
   for (const [name, p] of pending) {
-    if (p.state === 'vars') throw new InventoryError(`${file}:${p.line}: Section [${name}:vars] not valid for undefined group: ${name}`);
-    throw new InventoryError(`${file}:${p.line}: Section [${p.parents.at(-1)}:children] includes undefined group: ${name}`);
+    if (p.state === 'vars')
+      throw new InventoryError(`${file}:${p.line}: Section [${name}:vars] not valid for undefined group: ${name}`);
+    throw new InventoryError(
+      `${file}:${p.line}: Section [${p.parents.at(-1)}:children] includes undefined group: ${name}`,
+    );
   }
   return inv;
 }

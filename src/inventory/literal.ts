@@ -43,7 +43,10 @@ class LiteralParser {
   }
 
   private number(): number {
-    const m = /^[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(\d[\d_]*)?\.?\d[\d_]*([eE][-+]?\d+)?|\d[\d_]*\.)/.exec(this.s.slice(this.i));
+    const m =
+      /^[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(\d[\d_]*)?\.?\d[\d_]*([eE][-+]?\d+)?|\d[\d_]*\.)/.exec(
+        this.s.slice(this.i),
+      );
     if (!m) throw new Error('not a literal');
     const raw = m[0].replace(/_/g, '');
     const body = raw.replace(/^[-+]/, '');
@@ -51,7 +54,8 @@ class LiteralParser {
     if (/^0\d/.test(body) && !/[.eE]/.test(body)) throw new Error('leading zero');
     this.i += m[0].length;
     const sign = raw.startsWith('-') ? -1 : 1;
-    if (/^0[xob]/i.test(body)) return sign * parseInt(body.slice(2), { x: 16, o: 8, b: 2 }[body[1]?.toLowerCase() as 'x' | 'o' | 'b']);
+    if (/^0[xob]/i.test(body))
+      return sign * parseInt(body.slice(2), { x: 16, o: 8, b: 2 }[body[1]?.toLowerCase() as 'x' | 'o' | 'b']);
     return sign * Number(body);
   }
 
@@ -72,7 +76,9 @@ class LiteralParser {
       let c = this.s[this.i++] as string;
       if (c === '\\') {
         const e = this.s[this.i++] as string;
-        c = ({ n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"' } as Record<string, string>)[e] ?? `\\${e}`;
+        c =
+          ({ n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"' } as Record<string, string>)[e] ??
+          `\\${e}`;
       }
       out += c;
     }

@@ -75,7 +75,9 @@ export class Inventory {
     let level = [name];
     while (level.length) {
       const next: string[] = [];
-      for (const g of level) for (const c of this.groups.get(g)?.children ?? []) if (!out.includes(c) && c !== name) (out.push(c), next.push(c));
+      for (const g of level)
+        for (const c of this.groups.get(g)?.children ?? [])
+          if (!out.includes(c) && c !== name) (out.push(c), next.push(c));
       level = next;
     }
     return out;

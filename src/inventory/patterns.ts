@@ -16,7 +16,11 @@ export function splitPattern(pattern: string): string[] {
 export function selectHosts(inv: Inventory, pattern: string, warn: (msg: string) => void = () => {}): string[] {
   const terms = expandFiles(splitPattern(pattern));
   const plain = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
-  const ordered = [...(plain.length ? plain : ['all']), ...terms.filter((t) => t.startsWith('&')), ...terms.filter((t) => t.startsWith('!'))];
+  const ordered = [
+    ...(plain.length ? plain : ['all']),
+    ...terms.filter((t) => t.startsWith('&')),
+    ...terms.filter((t) => t.startsWith('!')),
+  ];
   let hosts: string[] = [];
   for (const term of ordered) {
     if (inv.hosts.has(term)) {
@@ -39,9 +43,14 @@ function expandFiles(terms: string[]): string[] {
     try {
       text = readFileSync(t.slice(1), 'utf8');
     } catch (err) {
-      throw new InventoryError(`--limit ${t}: cannot read ${t.slice(1)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new InventoryError(
+        `--limit ${t}: cannot read ${t.slice(1)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
-    return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    return text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
   });
 }
 
@@ -56,7 +65,8 @@ function matchOne(inv: Inventory, term: string, warn: (msg: string) => void): st
   if (sub[2] !== undefined) {
     const i = Number(sub[2]);
     const h = hosts.at(i);
-    if (h === undefined || i >= hosts.length) throw new InventoryError(`No hosts matched the subscripted pattern '${body}'`);
+    if (h === undefined || i >= hosts.length)
+      throw new InventoryError(`No hosts matched the subscripted pattern '${body}'`);
     return [h];
   }
   const end = sub[5] === undefined ? hosts.length - 1 : Number(sub[5]);
@@ -67,8 +77,10 @@ function enumerate(inv: Inventory, expr: string, warn: (msg: string) => void): s
   const re = compile(expr);
   const groups = [...inv.groups.keys()].filter((g) => re.test(g));
   const results = groups.flatMap((g) => inv.hostsOf(g));
-  if (groups.length === 0 || expr.startsWith('~') || /[.?*[]/.test(expr)) results.push(...[...inv.hosts.keys()].filter((h) => re.test(h)));
-  if (results.length === 0 && groups.length === 0 && expr !== 'all') warn(`Could not match supplied host pattern, ignoring: ${expr}`);
+  if (groups.length === 0 || expr.startsWith('~') || /[.?*[]/.test(expr))
+    results.push(...[...inv.hosts.keys()].filter((h) => re.test(h)));
+  if (results.length === 0 && groups.length === 0 && expr !== 'all')
+    warn(`Could not match supplied host pattern, ignoring: ${expr}`);
   return [...new Set(results)];
 }
 

@@ -7,8 +7,12 @@ import { varsFor } from './vars-files.js';
  * host_vars/<host>. Top-level keys replace, they do not merge (hash_behaviour = replace).
  */
 export function hostVars(inv: Inventory, host: string, dir: string | undefined): Vars {
-  const groups = sortGroups(inv, inv.groupsOf(host).filter((g) => g !== 'all'));
-  const fromFile = (kind: 'group_vars' | 'host_vars', name: string) => (dir === undefined ? {} : varsFor(dir, kind, name));
+  const groups = sortGroups(
+    inv,
+    inv.groupsOf(host).filter((g) => g !== 'all'),
+  );
+  const fromFile = (kind: 'group_vars' | 'host_vars', name: string) =>
+    dir === undefined ? {} : varsFor(dir, kind, name);
   return Object.assign(
     {},
     inv.groups.get('all')?.vars,

@@ -18,12 +18,14 @@ export function varsFor(dir: string, kind: 'group_vars' | 'host_vars', name: str
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    if (name.startsWith('.') || name.endsWith('~')) return [];
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return filesUnder(path);
-    return EXTENSIONS.includes(extname(name)) ? [path] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      if (name.startsWith('.') || name.endsWith('~')) return [];
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return filesUnder(path);
+      return EXTENSIONS.includes(extname(name)) ? [path] : [];
+    });
 }
 
 function readVarsFile(file: string): Vars {

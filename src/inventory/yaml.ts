@@ -21,9 +21,14 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; w
 export function parseYamlInventory(text: string, file: string, inv = new Inventory()): Inventory {
   const { doc, where } = parseYaml(text, file);
   const top = doc.contents;
-  if (top === null || (isScalar(top) && (top.value === null || top.value === ''))) throw new InventoryError(`${file}:1: Parsed empty YAML file`);
-  if (!isMap(top)) throw new InventoryError(`${where(top)}: YAML inventory has invalid structure, it should be a dictionary`);
-  if (top.get('plugin')) throw new InventoryError(`${where(top)}: a plugin configuration (dynamic inventory) is not supported; list the hosts in an INI or YAML inventory`);
+  if (top === null || (isScalar(top) && (top.value === null || top.value === '')))
+    throw new InventoryError(`${file}:1: Parsed empty YAML file`);
+  if (!isMap(top))
+    throw new InventoryError(`${where(top)}: YAML inventory has invalid structure, it should be a dictionary`);
+  if (top.get('plugin'))
+    throw new InventoryError(
+      `${where(top)}: a plugin configuration (dynamic inventory) is not supported; list the hosts in an INI or YAML inventory`,
+    );
   const ctx = { inv, doc, where };
   for (const pair of top.items as Pair<Node, Node | null>[]) parseGroup(ctx, keyOf(pair, where), pair.value);
   return inv;
@@ -37,7 +42,8 @@ interface Ctx {
 
 function keyOf(pair: Pair<Node, unknown>, where: (n: unknown) => string): string {
   const key = isScalar(pair.key) ? pair.key.value : undefined;
-  if (key === undefined || key === null || typeof key === 'object') throw new InventoryError(`${where(pair.key)}: expected a name as key`);
+  if (key === undefined || key === null || typeof key === 'object')
+    throw new InventoryError(`${where(pair.key)}: expected a name as key`);
   return String(key);
 }
 
@@ -53,7 +59,9 @@ function parseGroup(ctx: Ctx, group: string, node: Node | null): string {
     const value = sectionOf(ctx, group, key, pair.value);
     if (value === undefined) continue;
     if (!['vars', 'children', 'hosts'].includes(key)) {
-      ctx.inv.warnings.push(`${ctx.where(pair.key)}: Skipping unexpected key (${key}) in group (${group}), only "vars", "children" and "hosts" are valid`);
+      ctx.inv.warnings.push(
+        `${ctx.where(pair.key)}: Skipping unexpected key (${key}) in group (${group}), only "vars", "children" and "hosts" are valid`,
+      );
       continue;
     }
     for (const item of value.items as Pair<Node, Node | null>[]) sectionItem(ctx, group, key, item);
@@ -69,7 +77,9 @@ function sectionOf(ctx: Ctx, group: string, key: string, value: Node | null) {
   if (isMap(value)) return value;
   if (value !== null && !(isScalar(value) && value.value === null)) {
     if (['vars', 'children', 'hosts'].includes(key)) {
-      throw new InventoryError(`${ctx.where(value)}: Invalid "${key}" entry for "${group}" group, requires a dictionary`);
+      throw new InventoryError(
+        `${ctx.where(value)}: Invalid "${key}" entry for "${group}" group, requires a dictionary`,
+      );
     }
     ctx.inv.warnings.push(`${ctx.where(value)}: Skipping key (${key}) in group (${group}) as it is not a mapping`);
   }
@@ -92,9 +102,13 @@ function sectionItem(ctx: Ctx, group: string, key: string, item: Pair<Node, Node
     return;
   }
   const raw = isScalar(item.key) ? item.key.value : undefined;
-  if (typeof raw !== 'string') throw new InventoryError(`${where(item.key)}: Host pattern ${String(raw)} must be a string. Enclose integers/floats in quotation marks.`);
+  if (typeof raw !== 'string')
+    throw new InventoryError(
+      `${where(item.key)}: Host pattern ${String(raw)} must be a string. Enclose integers/floats in quotation marks.`,
+    );
   const vars = item.value?.toJS(ctx.doc) ?? {};
-  if (typeof vars !== 'object' || Array.isArray(vars)) throw new InventoryError(`${where(item.value)}: host vars of ${raw} must be a mapping`);
+  if (typeof vars !== 'object' || Array.isArray(vars))
+    throw new InventoryError(`${where(item.value)}: host vars of ${raw} must be a mapping`);
   let expanded: { names: string[]; port?: number } = { names: [] };
   try {
     expanded = expandHostPattern(raw);

@@ -25,7 +25,12 @@ export async function runDaemon(o: DaemonOptions, io: Io): Promise<number> {
   const lc = () => config.lifecycle as Lifecycle;
   const host = new LocalHost(hostname());
   const paths = lifecyclePaths(lc());
-  const rec = new Recorder(host, { paths, textfile: lc().textfile, stderr: io.stderr, ...(lc().events_stdout ? { stdout: io.stdout } : {}) });
+  const rec = new Recorder(host, {
+    paths,
+    textfile: lc().textfile,
+    stderr: io.stderr,
+    ...(lc().events_stdout ? { stdout: io.stdout } : {}),
+  });
   const effects = new Effects(host, rec, io, o.hard, () => config);
   let state: LoopState = firstState();
   rec.newIteration(1);
@@ -61,7 +66,10 @@ function planOf(lc: Lifecycle, o: DaemonOptions): LoopPlan {
 async function loadDaemonConfig(file: string): Promise<RunnerConfig> {
   const config = await loadConfig(file);
   const lc = config.lifecycle as Lifecycle | undefined;
-  if (!lc) throw new ConfigError(`${file}: runner daemon needs a lifecycle: section (the worker to run; see runner config schema)`);
+  if (!lc)
+    throw new ConfigError(
+      `${file}: runner daemon needs a lifecycle: section (the worker to run; see runner config schema)`,
+    );
   // before anything runs: a state dir the build user can write would let it aim our writes anywhere
   await ensureRootDir(lc.state_dir, `${file}: lifecycle.state_dir`);
   const lockDir = dirname(lifecyclePaths(lc).lock);

@@ -38,12 +38,20 @@ export class Effects {
     if (s.name === 'preflight' || s.name === 'postflight') {
       if (s.from === 0) this.endPhase = this.rec.phase(s.name);
       const ids = this.entries(s.name).map((e) => e.check.id);
-      const what = s.from === 0 ? `${ids.length} checks${ids.length ? `: ${ids.join(', ')}` : ''}` : `resuming at ${ids[s.from]} (check ${s.from + 1} of ${ids.length})`;
+      const what =
+        s.from === 0
+          ? `${ids.length} checks${ids.length ? `: ${ids.join(', ')}` : ''}`
+          : `resuming at ${ids[s.from]} (check ${s.from + 1} of ${ids.length})`;
       this.rec.event(s.name, { from: s.from, checks: ids }, `${s.name}: ${what}`, s.name);
     } else if (s.name === 'failed') {
       this.rec.snap.counters.retries += 1;
       const line = `failed: ${s.why}; try ${(s.it.tries[s.step] ?? 0) + 1} of ${this.lc.retry.tries} in ${formatDuration(s.delayMs)}`;
-      this.rec.event('failed', { step: s.step, why: s.why, tries: s.it.tries[s.step], delayMs: s.delayMs }, line, 'failed');
+      this.rec.event(
+        'failed',
+        { step: s.step, why: s.why, tries: s.it.tries[s.step], delayMs: s.delayMs },
+        line,
+        'failed',
+      );
     } else if (s.name === 'halt') {
       this.rec.snap.counters.halts += 1;
       this.rec.event('halt', { reason: s.reason, command: this.lc.halt ?? null }, `halt: ${s.reason}`, 'halt');
@@ -77,7 +85,8 @@ export class Effects {
 
   leave(s: LoopState, e: LoopEvent, next: LoopState): void {
     if (e.type === 'lock') this.onLock(e);
-    if ((s.name === 'preflight' || s.name === 'postflight') && next.name !== s.name && next.name !== 'failed') this.endPhase?.();
+    if ((s.name === 'preflight' || s.name === 'postflight') && next.name !== s.name && next.name !== 'failed')
+      this.endPhase?.();
     if (e.type === 'halted') this.rec.event('halted', { ran: e.ran, ok: e.ok, detail: e.detail }, `halt: ${e.detail}`);
   }
 
@@ -89,7 +98,13 @@ export class Effects {
     const key = held ? JSON.stringify(e.status) : '';
     if (key === this.lastLock) return;
     const line = describeLock(e.status, path, new Date());
-    if (held) this.rec.event('disabled', { lock: e.status, path }, `${line}; re-checking every ${formatDuration(this.lc.lock_poll)}`, 'disabled');
+    if (held)
+      this.rec.event(
+        'disabled',
+        { lock: e.status, path },
+        `${line}; re-checking every ${formatDuration(this.lc.lock_poll)}`,
+        'disabled',
+      );
     else this.rec.event('enabled', { path }, `lock lifted: ${line}`);
     this.lastLock = key;
   }
@@ -115,20 +130,42 @@ export class Effects {
   private async session(): Promise<SessionOutcome> {
     const lc = this.lc;
     const paths = lifecyclePaths(lc);
-    this.rec.event('starting', { basedir: lc.worker.basedir }, `starting the worker in ${lc.worker.basedir}`, 'starting');
+    this.rec.event(
+      'starting',
+      { basedir: lc.worker.basedir },
+      `starting the worker in ${lc.worker.basedir}`,
+      'starting',
+    );
     const spec = await launchSpec(lc.worker).catch((err: Error) => err);
     if (spec instanceof Error) {
-      const outcome: SessionOutcome = { failure: 'start-failed', why: spec.message, interrupted: false, attached: false, builds: 0, swept: [], at: { start: Date.now() } };
+      const outcome: SessionOutcome = {
+        failure: 'start-failed',
+        why: spec.message,
+        interrupted: false,
+        attached: false,
+        builds: 0,
+        swept: [],
+        at: { start: Date.now() },
+      };
       this.recordSession(outcome);
       return outcome;
     }
     const outcome = await runSession({
-      host: this.host, basedir: lc.worker.basedir, spec, format: lc.worker.log_format, pidFile: paths.pidFile,
+      host: this.host,
+      basedir: lc.worker.basedir,
+      spec,
+      format: lc.worker.log_format,
+      pidFile: paths.pidFile,
       cfg: {
-        via: lc.drain.via, afterFirstJob: lc.drain.after_first_job, attachMs: lc.attach_timeout, deadlineMs: lc.drain.deadline,
+        via: lc.drain.via,
+        afterFirstJob: lc.drain.after_first_job,
+        attachMs: lc.attach_timeout,
+        deadlineMs: lc.drain.deadline,
         ...(lc.drain.max_session === undefined ? {} : { maxSessionMs: lc.drain.max_session }),
       },
-      stopGraceMs: lc.drain.stop_grace, signal: this.io.signal, hard: this.hard,
+      stopGraceMs: lc.drain.stop_grace,
+      signal: this.io.signal,
+      hard: this.hard,
       report: (what, fields) => this.sessionReport(what, fields ?? {}),
     });
     this.recordSession(outcome);
@@ -136,24 +173,44 @@ export class Effects {
   }
 
   private sessionReport(what: string, fields: Record<string, unknown>): void {
-    const states: Partial<Record<string, DaemonState>> = { attached: 'attached', 're-attached': 'attached', draining: 'draining' };
+    const states: Partial<Record<string, DaemonState>> = {
+      attached: 'attached',
+      're-attached': 'attached',
+      draining: 'draining',
+    };
     const detail = fields.detail === undefined ? '' : `: ${String(fields.detail)}`;
     this.rec.event(what, fields, `worker ${what}${detail}`, states[what]);
   }
 
   private recordSession(o: SessionOutcome): void {
     const spans: Array<[string, number | undefined, number | undefined]> = [
-      ['starting', o.at.start, o.at.attached], ['attached', o.at.attached, o.at.drain ?? o.at.exit], ['draining', o.at.drain, o.at.exit],
+      ['starting', o.at.start, o.at.attached],
+      ['attached', o.at.attached, o.at.drain ?? o.at.exit],
+      ['draining', o.at.drain, o.at.exit],
     ];
     for (const [name, from, to] of spans) {
-      if (from !== undefined && to !== undefined) this.rec.snap.phases[name] = { startedAt: new Date(from).toISOString(), seconds: (to - from) / 1000 };
+      if (from !== undefined && to !== undefined)
+        this.rec.snap.phases[name] = { startedAt: new Date(from).toISOString(), seconds: (to - from) / 1000 };
     }
-    const worker = { pid: o.pid, attached: o.attached, builds: o.builds, drain: o.drain, stopped: o.stopped, exit: o.exit, swept: o.swept, failure: o.failure, why: o.why };
+    const worker = {
+      pid: o.pid,
+      attached: o.attached,
+      builds: o.builds,
+      drain: o.drain,
+      stopped: o.stopped,
+      exit: o.exit,
+      swept: o.swept,
+      failure: o.failure,
+      why: o.why,
+    };
     this.rec.snap.worker = worker;
     if (!o.failure) this.rec.snap.counters.iterations += 1;
-    const how = o.failure ? `failed: ${o.why}` : `exit ${o.exit?.signal ?? o.exit?.code}${o.stopped ? ` (stopped: ${o.stopped})` : ''}`;
+    const how = o.failure
+      ? `failed: ${o.why}`
+      : `exit ${o.exit?.signal ?? o.exit?.code}${o.stopped ? ` (stopped: ${o.stopped})` : ''}`;
     const swept = o.swept.length ? `; stopped ${o.swept.length} leftover processes of its session` : '';
-    const line = o.pid === undefined ? `worker not started: ${o.why}` : `worker stopped after ${o.builds} builds, ${how}${swept}`;
+    const line =
+      o.pid === undefined ? `worker not started: ${o.why}` : `worker stopped after ${o.builds} builds, ${how}${swept}`;
     this.rec.event('stopped', worker, line, 'stopped');
   }
 
@@ -163,8 +220,17 @@ export class Effects {
     const [file, ...args] = argv as [string, ...string[]];
     const r = await this.host.run(file, args, { timeoutMs: HALT_TIMEOUT_MS });
     const said = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ');
-    const how = r.timedOut ? 'timed out' : r.exitCode === undefined ? `was killed (${r.signal ?? 'could not start'})` : `exited ${r.exitCode}`;
-    return { type: 'halted', ran: true, ok: r.exitCode === 0, detail: `'${argv.join(' ')}' ${how}${said ? `: ${said}` : ''}` };
+    const how = r.timedOut
+      ? 'timed out'
+      : r.exitCode === undefined
+        ? `was killed (${r.signal ?? 'could not start'})`
+        : `exited ${r.exitCode}`;
+    return {
+      type: 'halted',
+      ran: true,
+      ok: r.exitCode === 0,
+      detail: `'${argv.join(' ')}' ${how}${said ? `: ${said}` : ''}`,
+    };
   }
 }
 

@@ -1,15 +1,15 @@
 /** What a twistd.log line tells the daemon about its worker. */
 export type WorkerLogEvent =
-  | 'armed-stamp'   // the worker polls shutdown.stamp: a touch now drains it
-  | 'armed-signal'  // the worker handles SIGHUP: a signal now drains it (before this line SIGHUP kills it)
-  | 'attaching'     // the master is attaching the worker: a drain or stop now would wedge a 3.7 master for this worker name
-  | 'attached'      // the master finished attaching it: ready for builds
+  | 'armed-stamp' // the worker polls shutdown.stamp: a touch now drains it
+  | 'armed-signal' // the worker handles SIGHUP: a signal now drains it (before this line SIGHUP kills it)
+  | 'attaching' // the master is attaching the worker: a drain or stop now would wedge a 3.7 master for this worker name
+  | 'attached' // the master finished attaching it: ready for builds
   | 'build-started' // the master pings the worker before every build
   | 'command-started' // a build step starts (counts as a build start only when no ping came first)
-  | 'refused'       // bad worker name or password: the worker itself would retry for ever
-  | 'lost'          // connection to the master lost (meaningful after attached)
-  | 'draining'      // the worker accepted a shutdown request
-  | 'stopping';     // the process is ending
+  | 'refused' // bad worker name or password: the worker itself would retry for ever
+  | 'lost' // connection to the master lost (meaningful after attached)
+  | 'draining' // the worker accepted a shutdown request
+  | 'stopping'; // the process is ending
 
 import { LOG_FORMATS, type LogFormat } from '../config/lifecycle.js';
 

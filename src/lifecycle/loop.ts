@@ -51,7 +51,8 @@ export function firstState(n = 1): LoopState {
 /** The loop as a pure function: each state's effect produces one event, and this picks the next state. */
 export function transition(plan: LoopPlan, s: LoopState, e: LoopEvent): LoopState {
   if (s.name === 'exit') return s;
-  if (e.type === 'interrupted' && s.name !== 'halt') return { name: 'exit', code: EXIT.ok, reason: 'stopped by a signal' };
+  if (e.type === 'interrupted' && s.name !== 'halt')
+    return { name: 'exit', code: EXIT.ok, reason: 'stopped by a signal' };
   switch (s.name) {
     case 'gate':
       if (e.type !== 'lock') break;
@@ -73,7 +74,8 @@ export function transition(plan: LoopPlan, s: LoopState, e: LoopEvent): LoopStat
       break;
     case 'halt':
       if (e.type !== 'halted') break;
-      if (!e.ran) return { name: 'exit', code: DAEMON_EXIT.halted, reason: `halted (${s.reason}); no halt command configured` };
+      if (!e.ran)
+        return { name: 'exit', code: DAEMON_EXIT.halted, reason: `halted (${s.reason}); no halt command configured` };
       return e.ok
         ? { name: 'exit', code: EXIT.ok, reason: `halted (${s.reason}): ${e.detail}` }
         : { name: 'exit', code: DAEMON_EXIT.haltFailed, reason: `halt command failed (${s.reason}): ${e.detail}` };
@@ -81,10 +83,21 @@ export function transition(plan: LoopPlan, s: LoopState, e: LoopEvent): LoopStat
   throw new Error(`lifecycle: unexpected event '${e.type}' in state '${s.name}'`);
 }
 
-const BITS: Record<Result['status'], number> = { ok: 0, skipped: 0, drift: EXIT.drift, changed: EXIT.drift, failed: EXIT.failed, unreachable: EXIT.failed };
+const BITS: Record<Result['status'], number> = {
+  ok: 0,
+  skipped: 0,
+  drift: EXIT.drift,
+  changed: EXIT.drift,
+  failed: EXIT.failed,
+  unreachable: EXIT.failed,
+};
 
 /** Results of entries[from…]: go on, retry exactly at the first failing check, or halt. */
-function afterChecks(plan: LoopPlan, s: { name: Phase; it: Iteration; from: number }, results: readonly Result[]): LoopState {
+function afterChecks(
+  plan: LoopPlan,
+  s: { name: Phase; it: Iteration; from: number },
+  results: readonly Result[],
+): LoopState {
   const bad = results.findIndex((r) => r.halt || r.status === 'failed' || r.status === 'unreachable');
   const done = bad < 0 ? results : results.slice(0, bad + 1);
   const it = { ...s.it, code: done.reduce((c, r) => c | BITS[r.status], s.it.code) };
@@ -99,7 +112,11 @@ function afterSession(plan: LoopPlan, it: Iteration, o: SessionOutcome): LoopSta
   if (o.interrupted) return { name: 'exit', code: EXIT.ok, reason: 'stopped by a signal; the worker was drained' };
   if (o.failure) {
     const next = { ...it, code: it.code | EXIT.failed };
-    return retryOrHalt(plan, next, 'worker', `worker: ${o.why ?? o.failure}`, { name: 'gate', it: next, then: 'starting' });
+    return retryOrHalt(plan, next, 'worker', `worker: ${o.why ?? o.failure}`, {
+      name: 'gate',
+      it: next,
+      then: 'starting',
+    });
   }
   return { name: 'postflight', it, from: 0 };
 }
@@ -114,6 +131,7 @@ function retryOrHalt(plan: LoopPlan, it: Iteration, step: string, why: string, r
 
 function endOfIteration(plan: LoopPlan, it: Iteration): LoopState {
   if (plan.once) return { name: 'exit', code: it.code, reason: `iteration ${it.n} done (--once)` };
-  if (plan.iterations !== undefined && it.n >= plan.iterations) return { name: 'halt', it, reason: `${it.n} iterations done` };
+  if (plan.iterations !== undefined && it.n >= plan.iterations)
+    return { name: 'halt', it, reason: `${it.n} iterations done` };
   return firstState(it.n + 1);
 }

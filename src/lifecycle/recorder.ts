@@ -24,11 +24,24 @@ export class Recorder {
   private chain: Promise<void> = Promise.resolve();
   private readonly warned = new Set<string>();
 
-  constructor(private readonly host: Host, private readonly o: RecorderOptions, now = new Date()) {
+  constructor(
+    private readonly host: Host,
+    private readonly o: RecorderOptions,
+    now = new Date(),
+  ) {
     const at = now.toISOString();
     this.snap = {
-      version: 1, pid: process.pid, startedAt: at, updatedAt: at, iteration: 0, state: 'preflight', since: at,
-      phases: {}, outcomes: {}, disabled: false, counters: { iterations: 0, retries: 0, halts: 0 },
+      version: 1,
+      pid: process.pid,
+      startedAt: at,
+      updatedAt: at,
+      iteration: 0,
+      state: 'preflight',
+      since: at,
+      phases: {},
+      outcomes: {},
+      disabled: false,
+      counters: { iterations: 0, retries: 0, halts: 0 },
     };
   }
 

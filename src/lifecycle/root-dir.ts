@@ -16,7 +16,10 @@ export async function ensureRootDir(dir: string, what: string): Promise<void> {
     // each component is checked before anything is created in it: nobody but root can race the mkdir
     const st = (await lstatOrNull(path)) ?? (await makeDir(path));
     const problem = await unsafe(st, i === chain.length - 1);
-    if (problem) throw new ConfigError(`${what} ${dir}: ${path} ${problem}; runner keeps its state only where root alone can write`);
+    if (problem)
+      throw new ConfigError(
+        `${what} ${dir}: ${path} ${problem}; runner keeps its state only where root alone can write`,
+      );
   }
 }
 
@@ -49,6 +52,9 @@ async function lstatOrNull(path: string): Promise<Stats | null> {
 /** "rtest-build (uid 1001)" from /etc/passwd, or just the uid. */
 async function userName(uid: number): Promise<string> {
   const passwd = (await readRegularFile('/etc/passwd').catch(() => null))?.toString('utf8') ?? '';
-  const name = passwd.split('\n').map((l) => l.split(':')).find((f) => f[2] === String(uid))?.[0];
+  const name = passwd
+    .split('\n')
+    .map((l) => l.split(':'))
+    .find((f) => f[2] === String(uid))?.[0];
   return name ? `${name} (uid ${uid})` : `uid ${uid}`;
 }

@@ -3,13 +3,27 @@ import { join } from 'node:path';
 import type { Host } from '../core/types.js';
 import { classifyLine, type LogFormat } from './log-patterns.js';
 import {
-  initialSession, stepSession,
-  type DrainReason, type SessionAction, type SessionConfig, type SessionEvent, type SessionFailure, type SessionState, type Timer,
+  initialSession,
+  stepSession,
+  type DrainReason,
+  type SessionAction,
+  type SessionConfig,
+  type SessionEvent,
+  type SessionFailure,
+  type SessionState,
+  type Timer,
 } from './session.js';
 import { Tail } from './tail.js';
 import {
-  clearStalePid, killSession, requestDrain, spawnWorker, stampBaseline, stopSession,
-  type SpawnSpec, type WorkerExit, type WorkerProcess,
+  clearStalePid,
+  killSession,
+  requestDrain,
+  spawnWorker,
+  stampBaseline,
+  stopSession,
+  type SpawnSpec,
+  type WorkerExit,
+  type WorkerProcess,
 } from './worker.js';
 
 export interface SessionOptions {
@@ -49,13 +63,30 @@ export async function runSession(o: SessionOptions): Promise<SessionOutcome> {
   const at: SessionOutcome['at'] = { start: Date.now() };
   const pre = await clearStalePid(o.basedir);
   if (pre.removed) o.report('stale-pid', { detail: pre.removed });
-  if (pre.running) return { failure: 'already-running', why: pre.running, interrupted: false, attached: false, builds: 0, swept: [], at };
+  if (pre.running)
+    return {
+      failure: 'already-running',
+      why: pre.running,
+      interrupted: false,
+      attached: false,
+      builds: 0,
+      swept: [],
+      at,
+    };
   if (pre.refused) return notStarted(pre.refused, at);
   const baseline = await stampBaseline(o.basedir);
   const driver = new Driver(o, baseline, at);
-  const tail = new Tail(join(o.basedir, 'twistd.log'), (line) => driver.line(line), 100, (problem) => o.report('warning', { detail: problem }));
+  const tail = new Tail(
+    join(o.basedir, 'twistd.log'),
+    (line) => driver.line(line),
+    100,
+    (problem) => o.report('warning', { detail: problem }),
+  );
   // a twistd.log that is a FIFO or a symlink cannot be followed: a failed try, before any worker runs
-  const unfollowable = await tail.start().then(() => undefined, (err: Error) => err);
+  const unfollowable = await tail.start().then(
+    () => undefined,
+    (err: Error) => err,
+  );
   if (unfollowable) return notStarted(unfollowable.message, at);
   let proc: WorkerProcess;
   try {
@@ -64,7 +95,9 @@ export async function runSession(o: SessionOptions): Promise<SessionOutcome> {
     await tail.stop();
     return notStarted((err as Error).message, at);
   }
-  await o.host.writeFile(o.pidFile, `${proc.pid}\n`, { mode: 0o644 }).catch((err: Error) => o.report('warning', { detail: `cannot write ${o.pidFile}: ${err.message}` }));
+  await o.host
+    .writeFile(o.pidFile, `${proc.pid}\n`, { mode: 0o644 })
+    .catch((err: Error) => o.report('warning', { detail: `cannot write ${o.pidFile}: ${err.message}` }));
   o.report('started', { pid: proc.pid, argv: o.spec.argv });
   const state = await driver.run(proc, tail);
   const exit = await proc.exited;
@@ -79,10 +112,15 @@ export async function runSession(o: SessionOptions): Promise<SessionOutcome> {
   const why = failure ? describeFailure(failure, exit, proc.output()) : undefined;
   return {
     ...(failure ? { failure, why } : {}),
-    interrupted: state.interrupted, attached: state.everAttached, builds: state.builds,
-    ...(state.drain ?? state.pending ? { drain: state.drain ?? state.pending } : {}),
+    interrupted: state.interrupted,
+    attached: state.everAttached,
+    builds: state.builds,
+    ...((state.drain ?? state.pending) ? { drain: state.drain ?? state.pending } : {}),
     ...(state.stopped ? { stopped: state.stopped } : {}),
-    pid: proc.pid, exit, swept, at,
+    pid: proc.pid,
+    exit,
+    swept,
+    at,
   };
 }
 
@@ -99,7 +137,11 @@ class Driver {
   private proc: WorkerProcess | undefined;
   private begin: () => void = () => {};
 
-  constructor(private readonly o: SessionOptions, private readonly baseline: number, private readonly at: SessionOutcome['at']) {
+  constructor(
+    private readonly o: SessionOptions,
+    private readonly baseline: number,
+    private readonly at: SessionOutcome['at'],
+  ) {
     const [state, actions] = initialSession(o.cfg);
     this.state = state;
     // log lines can come before spawn() has returned the pid: events wait until run() knows the process
@@ -145,7 +187,8 @@ class Driver {
   }
 
   private async execute(actions: readonly SessionAction[]): Promise<void> {
-    for (const a of actions) await this.perform(a).catch((err: Error) => this.o.report('warning', { detail: `${a.type}: ${err.message}` }));
+    for (const a of actions)
+      await this.perform(a).catch((err: Error) => this.o.report('warning', { detail: `${a.type}: ${err.message}` }));
   }
 
   /** A drain that cannot be requested is reported and ends the session now (see session.ts 'drain-failed'). */
@@ -166,7 +209,10 @@ class Driver {
     switch (a.type) {
       case 'arm':
         clearTimeout(this.timers.get(a.timer));
-        this.timers.set(a.timer, setTimeout(() => this.push({ type: 'timeout', timer: a.timer }), a.ms));
+        this.timers.set(
+          a.timer,
+          setTimeout(() => this.push({ type: 'timeout', timer: a.timer }), a.ms),
+        );
         return;
       case 'disarm':
         clearTimeout(this.timers.get(a.timer));

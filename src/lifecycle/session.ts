@@ -53,7 +53,14 @@ export type SessionAction =
 export type Step = [SessionState, SessionAction[]];
 
 export function initialSession(cfg: SessionConfig): Step {
-  const state: SessionState = { phase: 'starting', armed: false, handshake: false, everAttached: false, builds: 0, interrupted: false };
+  const state: SessionState = {
+    phase: 'starting',
+    armed: false,
+    handshake: false,
+    everAttached: false,
+    builds: 0,
+    interrupted: false,
+  };
   return [state, [{ type: 'arm', timer: 'attach', ms: cfg.attachMs }]];
 }
 
@@ -113,7 +120,13 @@ function onLog(cfg: SessionConfig, s: SessionState, event: WorkerLogEvent, line:
       return stop({ ...s, failure: 'refused' }, 'refused', line);
     case 'lost':
       if (s.phase !== 'attached' && s.phase !== 'draining') return [{ ...s, handshake: false }, []];
-      return [{ ...s, phase: 'starting', handshake: false }, [{ type: 'report', what: 'lost', detail: line }, { type: 'arm', timer: 'attach', ms: cfg.attachMs }]];
+      return [
+        { ...s, phase: 'starting', handshake: false },
+        [
+          { type: 'report', what: 'lost', detail: line },
+          { type: 'arm', timer: 'attach', ms: cfg.attachMs },
+        ],
+      ];
     case 'build-started':
       return onBuild(cfg, s);
     case 'command-started':
@@ -128,7 +141,10 @@ function onLog(cfg: SessionConfig, s: SessionState, event: WorkerLogEvent, line:
 function onAttached(cfg: SessionConfig, s: SessionState): Step {
   if (s.phase !== 'starting') return [s, []];
   const first = !s.everAttached;
-  const actions: SessionAction[] = [{ type: 'disarm', timer: 'attach' }, { type: 'report', what: first ? 'attached' : 're-attached' }];
+  const actions: SessionAction[] = [
+    { type: 'disarm', timer: 'attach' },
+    { type: 'report', what: first ? 'attached' : 're-attached' },
+  ];
   if (first && cfg.maxSessionMs !== undefined) actions.push({ type: 'arm', timer: 'session', ms: cfg.maxSessionMs });
   if (first && !s.armed) actions.push({ type: 'report', what: 'warning', detail: notArmed(cfg) });
   const phase = s.drain || s.pending ? 'draining' : 'attached';

@@ -51,7 +51,9 @@ export function spawnWorker(spec: SpawnSpec): Promise<WorkerProcess> {
  * follows. Returns why the worker must not start when one is already running for this basedir (never two
  * workers), or `refused` when the way cannot be cleared.
  */
-export async function clearStalePid(basedir: string): Promise<{ removed?: string; running?: string; refused?: string }> {
+export async function clearStalePid(
+  basedir: string,
+): Promise<{ removed?: string; running?: string; refused?: string }> {
   const file = join(basedir, 'twistd.pid');
   const read = await readRegularFile(file, { maxBytes: PID_FILE_MAX }).catch((err: Error) => err);
   let removed: string | undefined;
@@ -61,9 +63,17 @@ export async function clearStalePid(basedir: string): Promise<{ removed?: string
     if (pid && (await isAlive(Number(pid))) && looksLikeWorker(await cmdlineOf(Number(pid)))) {
       return { running: `a worker is already running for ${basedir} (pid ${pid}, from twistd.pid)` };
     }
-    const gone = await fs.unlink(file).then(() => undefined, (err: Error) => err);
+    const gone = await fs.unlink(file).then(
+      () => undefined,
+      (err: Error) => err,
+    );
     if (gone) return { refused: `cannot remove ${file}: ${gone.message}` };
-    const why = read instanceof Error ? read.message : pid ? `pid ${pid} is not a running worker` : `not a pid: ${JSON.stringify(text?.slice(0, 20))}`;
+    const why =
+      read instanceof Error
+        ? read.message
+        : pid
+          ? `pid ${pid} is not a running worker`
+          : `not a pid: ${JSON.stringify(text?.slice(0, 20))}`;
     removed = `removed stale ${file} (${why})`;
   }
   const other = await findWorkerIn(basedir, [process.pid]);
@@ -72,7 +82,11 @@ export async function clearStalePid(basedir: string): Promise<{ removed?: string
 }
 
 /** SIGTERM to every process of the session, then SIGKILL to what is left after `graceMs`. Returns the pids signalled. */
-export async function stopSession(sid: number, graceMs: number, pollMs = 100): Promise<{ terminated: number[]; killed: number[] }> {
+export async function stopSession(
+  sid: number,
+  graceMs: number,
+  pollMs = 100,
+): Promise<{ terminated: number[]; killed: number[] }> {
   const terminated = await signalAll(await sessionMembers(sid), 'SIGTERM');
   const until = Date.now() + graceMs;
   let left = terminated.length ? await sessionMembers(sid) : [];
@@ -114,7 +128,12 @@ async function signalAll(pids: readonly number[], signal: NodeJS.Signals): Promi
  * opened O_NOFOLLOW, never by path; anything else planted there is unlinked and replaced by a fresh file
  * of ours (`replaced` says what it was). Throws when no drain could be requested.
  */
-export async function requestDrain(via: 'stamp' | 'signal', pid: number, basedir: string, baselineMs: number): Promise<{ done: string; replaced?: string }> {
+export async function requestDrain(
+  via: 'stamp' | 'signal',
+  pid: number,
+  basedir: string,
+  baselineMs: number,
+): Promise<{ done: string; replaced?: string }> {
   if (via === 'signal') {
     process.kill(pid, 'SIGHUP');
     return { done: `sent SIGHUP to worker ${pid}` };
@@ -122,17 +141,25 @@ export async function requestDrain(via: 'stamp' | 'signal', pid: number, basedir
   const stamp = stampPath(basedir);
   // the worker fires only when the mtime is greater than the one it saw at start
   const when = new Date(Math.max(Date.now(), baselineMs + 1000));
-  const dir = await fs.open(basedir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
-    const why = err.code === 'ELOOP' || err.code === 'ENOTDIR' ? 'is a symlink or not a directory' : `cannot be opened (${err.message})`;
-    throw new RunnerError(`cannot touch ${stamp}: ${basedir} ${why}`);
-  });
+  const dir = await fs
+    .open(basedir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW)
+    .catch((err: NodeJS.ErrnoException) => {
+      const why =
+        err.code === 'ELOOP' || err.code === 'ENOTDIR'
+          ? 'is a symlink or not a directory'
+          : `cannot be opened (${err.message})`;
+      throw new RunnerError(`cannot touch ${stamp}: ${basedir} ${why}`);
+    });
   const pinned = `/proc/self/fd/${dir.fd}/shutdown.stamp`;
   try {
     await touch(pinned, stamp, when, 0);
     return { done: `touched ${stamp}` };
   } catch (err) {
     if (!(err instanceof UnsafeFileError)) throw err;
-    await fs.unlink(pinned).catch(() => fs.rmdir(pinned)).catch(() => {});
+    await fs
+      .unlink(pinned)
+      .catch(() => fs.rmdir(pinned))
+      .catch(() => {});
     // O_EXCL: only a file this call creates is touched; a racing re-plant makes it fail
     await touch(pinned, stamp, when, constants.O_EXCL).catch((again: Error) => {
       throw new RunnerError(`cannot replace ${stamp} (${err.message}): ${again.message}`);

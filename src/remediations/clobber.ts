@@ -28,7 +28,8 @@ export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
     }
     const clobbered = plan.actions.filter((a) => a.kind === 'clobber').length;
     const done = `clobbered ${count(clobbered, 'build dir')}, recorded ${count(plan.actions.length - clobbered, 'first marker')}`;
-    if (failures.length) throw new RunnerError(`${done}; ${failures.length} entries could not be deleted: ${failures.join('; ')}`);
+    if (failures.length)
+      throw new RunnerError(`${done}; ${failures.length} entries could not be deleted: ${failures.join('; ')}`);
     return done;
   },
 };
@@ -43,7 +44,13 @@ async function leftBehind(host: Host, action: ClobberAction, opts: ClobberOption
   const same = st !== null && st.type === 'dir' && st.dev === action.pin.dev && st.ino === action.pin.ino;
   const left = (entries ?? []).filter((e) => !keep.some((g) => matchesGlob(e.name, g)));
   if (same && entries !== null && left.length === 0) return [];
-  const why = same && entries !== null ? `still holds ${left.map((e) => e.name).slice(0, 5).join(', ')}` : 'changed since the probe';
+  const why =
+    same && entries !== null
+      ? `still holds ${left
+          .map((e) => e.name)
+          .slice(0, 5)
+          .join(', ')}`
+      : 'changed since the probe';
   return [printable(`${action.path}: ${why}: the marker is not moved, the clobber is redone next run`)];
 }
 
@@ -51,5 +58,8 @@ async function leftBehind(host: Host, action: ClobberAction, opts: ClobberOption
 async function mark(host: Host, action: ClobberAction): Promise<string[]> {
   // a first marker only where there still is none: a marker the probe missed (the dir was moved meanwhile) is not overwritten
   const onlyIfAbsent = action.kind === 'record';
-  return writeIn(host, action.pin, MARKER, `${action.requestedAt}\n`, { onlyIfAbsent }).then(() => [], (err: unknown) => [printable(describeError(err))]);
+  return writeIn(host, action.pin, MARKER, `${action.requestedAt}\n`, { onlyIfAbsent }).then(
+    () => [],
+    (err: unknown) => [printable(describeError(err))],
+  );
 }

@@ -60,18 +60,35 @@ export interface RoundResult {
 }
 
 /** Signals `pids` alone and `groups` as a whole (with their members), or with sig `-` only looks. */
-export async function signalRound(host: Host, sig: string, pids: readonly Pinned[], groups: readonly number[] = []): Promise<RoundResult> {
+export async function signalRound(
+  host: Host,
+  sig: string,
+  pids: readonly Pinned[],
+  groups: readonly number[] = [],
+): Promise<RoundResult> {
   const result: RoundResult = { sent: [], groups: [], moved: [], alive: new Map(), complaints: '' };
   // never group 0 (the caller's own) or 1
   const wholes = groups.filter((g) => g > 1);
   const inGroup = (p: Pinned) => wholes.includes(p.pgid);
   const words = [
     ...pids.filter((p) => !inGroup(p)).map((p) => `${p.pid}:${p.start}`),
-    ...wholes.map((g) => `${g}=${pids.filter((p) => p.pgid === g).map((p) => `${p.pid}:${p.start}`).join(',')}`),
+    ...wholes.map(
+      (g) =>
+        `${g}=${pids
+          .filter((p) => p.pgid === g)
+          .map((p) => `${p.pid}:${p.start}`)
+          .join(',')}`,
+    ),
   ];
   if (words.length === 0) return result;
   const r = await host.run('sh', ['-c', SIGNAL_SCRIPT, 'sh', sig, ...words]);
-  if (r.exitCode === undefined) throw new CommandError(['sh', '-c', 'SIGNAL_SCRIPT', 'sh', sig, ...words], r.exitCode, r.stderr, `sending SIG${sig}`);
+  if (r.exitCode === undefined)
+    throw new CommandError(
+      ['sh', '-c', 'SIGNAL_SCRIPT', 'sh', sig, ...words],
+      r.exitCode,
+      r.stderr,
+      `sending SIG${sig}`,
+    );
   for (const line of r.stdout.split('\n')) {
     const [verb, id, more] = line.split(' ');
     const n = Number(id);
@@ -80,6 +97,9 @@ export async function signalRound(host: Host, sig: string, pids: readonly Pinned
     else if (verb === 'moved') result.moved.push(n);
     else if (verb === 'alive') result.alive.set(n, more ?? '');
   }
-  result.complaints = r.stderr.split('\n').filter((l) => l.trim() && !/no such process/i.test(l)).join('; ');
+  result.complaints = r.stderr
+    .split('\n')
+    .filter((l) => l.trim() && !/no such process/i.test(l))
+    .join('; ');
   return result;
 }

@@ -17,9 +17,17 @@ export const processes: Remediation<ProcessesOptions, ProcessesPlan> = {
   async apply(host, plan, opts, ctx) {
     if (plan.action === 'record') {
       const mkdir = await host.run('mkdir', ['-p', '--', dirname(plan.baseline)]);
-      if (mkdir.exitCode !== 0) throw new CommandError(['mkdir', '-p', dirname(plan.baseline)], mkdir.exitCode, mkdir.stderr, 'recording the baseline');
+      if (mkdir.exitCode !== 0)
+        throw new CommandError(
+          ['mkdir', '-p', dirname(plan.baseline)],
+          mkdir.exitCode,
+          mkdir.stderr,
+          'recording the baseline',
+        );
       const note = `recorded ${ctx.now().toISOString()} on ${host.name}`;
-      await host.writeFile(plan.baseline, formatBaseline({ uids: plan.uids, entries: plan.entries }, note), { mode: 0o600 });
+      await host.writeFile(plan.baseline, formatBaseline({ uids: plan.uids, entries: plan.entries }, note), {
+        mode: 0o600,
+      });
       return `baseline recorded, ${plan.processes} processes`;
     }
     return kill(host, plan.strays, plan.groups, opts.grace);
@@ -27,7 +35,12 @@ export const processes: Remediation<ProcessesOptions, ProcessesPlan> = {
 };
 
 /** SIGTERM (a whole group at once when it is all stray), wait up to `grace`, SIGKILL the survivors, report what outlives that. */
-async function kill(host: Host, strays: readonly Stray[], planned: readonly number[], graceMs: number): Promise<string> {
+async function kill(
+  host: Host,
+  strays: readonly Stray[],
+  planned: readonly number[],
+  graceMs: number,
+): Promise<string> {
   const snap = await readSnapshot(host);
   const shield = protectedPids(snap.procs, snap.self, []);
   const byPid = new Map(snap.procs.map((p) => [p.pid, p]));
@@ -37,16 +50,31 @@ async function kill(host: Host, strays: readonly Stray[], planned: readonly numb
   const targets = live.filter((s) => !moved.has(s.pid));
   if (targets.length === 0) return `nothing to kill: the stray processes had already exited${leftAlone(moved)}`;
   const pids = new Set(targets.map((t) => t.pid));
-  const groups = planned.filter((g) => g > 1 && snap.procs.every((p) => p.pgid !== g || isZombie(p) || pids.has(p.pid)));
+  const groups = planned.filter(
+    (g) => g > 1 && snap.procs.every((p) => p.pgid !== g || isZombie(p) || pids.has(p.pid)),
+  );
   const rounds = [await signalRound(host, 'TERM', targets, groups)];
   for (const pid of rounds[0]?.moved ?? []) moved.add(pid);
   const pinned = targets.filter((t) => !moved.has(t.pid));
   // a stopped process acts on SIGTERM only once continued
-  rounds.push(await signalRound(host, 'CONT', pinned.filter((t) => byPid.get(t.pid)?.stat.startsWith('T'))));
+  rounds.push(
+    await signalRound(
+      host,
+      'CONT',
+      pinned.filter((t) => byPid.get(t.pid)?.stat.startsWith('T')),
+    ),
+  );
   let alive = await waitGone(host, pinned, graceMs);
   const termed = pinned.length - alive.length;
   if (alive.length) {
-    rounds.push(await signalRound(host, 'KILL', alive, groups.filter((g) => alive.some((a) => a.pgid === g))));
+    rounds.push(
+      await signalRound(
+        host,
+        'KILL',
+        alive,
+        groups.filter((g) => alive.some((a) => a.pgid === g)),
+      ),
+    );
     alive = await waitGone(host, alive, KILL_WAIT_MS);
   }
   const killed = pinned.length - alive.length;
@@ -55,7 +83,10 @@ async function kill(host: Host, strays: readonly Stray[], planned: readonly numb
   if (wholes) parts.push(`${wholes} process ${wholes === 1 ? 'group' : 'groups'} as a whole`);
   const done = `killed ${killed} processes (${parts.join(', ')})${leftAlone(moved)}`;
   if (alive.length === 0) return done;
-  const why = rounds.map((r) => r.complaints).filter(Boolean).join('; ');
+  const why = rounds
+    .map((r) => r.complaints)
+    .filter(Boolean)
+    .join('; ');
   const names = alive.map((a) => `${a.pid} (${a.stat}, ${a.user}: ${clip(a.args, 60)})`).join(', ');
   throw new RunnerError(`${done}; ${alive.length} survived SIGKILL: ${names}${why ? `; kill said: ${why}` : ''}`);
 }
@@ -66,7 +97,9 @@ function same(s: Stray, p: Proc | undefined): boolean {
 }
 
 function leftAlone(moved: ReadonlySet<number>): string {
-  return moved.size ? `; left alone ${moved.size} whose pid is another process since the probe: ${[...moved].join(', ')}` : '';
+  return moved.size
+    ? `; left alone ${moved.size} whose pid is another process since the probe: ${[...moved].join(', ')}`
+    : '';
 }
 
 /** Polls until every target is gone (or a zombie, or another process), or `ms` passed; returns those still running. */

@@ -15,16 +15,27 @@ export const purge: Remediation<PurgeOptions, PurgePlan> = {
     for (const items of byBase(plan.delete).values()) {
       const pin = (items[0] as PurgeItem).base;
       // the plan is data: it acts only in a configured base dir
-      if (!opts.dirs.includes(pin.path)) throw new RunnerError(`the plan names ${pin.path}, which is not one of purge.dirs: refused`);
-      failures.push(...(await retireEntries(host, pin, items.map((i) => ({ name: i.name, dev: i.dev, ino: i.ino })), mounts)));
+      if (!opts.dirs.includes(pin.path))
+        throw new RunnerError(`the plan names ${pin.path}, which is not one of purge.dirs: refused`);
+      failures.push(
+        ...(await retireEntries(
+          host,
+          pin,
+          items.map((i) => ({ name: i.name, dev: i.dev, ino: i.ino })),
+          mounts,
+        )),
+      );
     }
     const failed = (path: string) => failures.some((f) => f.startsWith(`${path}: `));
     const gone = plan.delete.filter((i) => !failed(i.path));
     const done = `deleted ${count(gone.length, 'dir')} (${formatBytes(gone.reduce((n, i) => n + i.sizeBytes, 0))})`;
-    if (failures.length) throw new RunnerError(`${done}; ${failures.length} could not be deleted: ${failures.join('; ')}`);
+    if (failures.length)
+      throw new RunnerError(`${done}; ${failures.length} could not be deleted: ${failures.join('; ')}`);
     const short = plan.volumes.filter((v) => v.shortBytes > 0 && v.targetBytes !== undefined);
     if (short.length === 0) return done;
-    throw new RunnerError(`${done}, but the target cannot be met without protected dirs: ${short.map(shortfall).join('; ')}`);
+    throw new RunnerError(
+      `${done}, but the target cannot be met without protected dirs: ${short.map(shortfall).join('; ')}`,
+    );
   },
 };
 

@@ -17,7 +17,12 @@ export interface Doomed extends PinnedEntry {
  * leftovers are removed directly. A kill at any point leaves the untouched entry or a leftover, never a
  * half-deleted entry under its real name. Entries holding a mount point are refused. Returns "path: why" per failure.
  */
-export async function retireEntries(host: Host, pin: Pin, doomed: readonly Doomed[], mounts: ReadonlySet<string>): Promise<string[]> {
+export async function retireEntries(
+  host: Host,
+  pin: Pin,
+  doomed: readonly Doomed[],
+  mounts: ReadonlySet<string>,
+): Promise<string[]> {
   const errors: string[] = [];
   const safe = doomed.filter((d) => {
     const bad = unsafeName(d.name);
@@ -29,7 +34,10 @@ export async function retireEntries(host: Host, pin: Pin, doomed: readonly Doome
   const leftovers = safe.filter((d) => d.name.endsWith(LEFTOVER_SUFFIX));
   const entries = safe.filter((d) => !d.name.endsWith(LEFTOVER_SUFFIX));
   try {
-    const outcomes = [...(await removeIn(host, pin, leftovers)), ...(await inLanes(entries, (lane) => retireIn(host, pin, lane, trashName)))];
+    const outcomes = [
+      ...(await removeIn(host, pin, leftovers)),
+      ...(await inLanes(entries, (lane) => retireIn(host, pin, lane, trashName))),
+    ];
     [...leftovers, ...entries].forEach((d, i) => {
       const why = failure(outcomes[i] as EntryOutcome);
       if (why) errors.push(`${join(pin.path, d.name)}: ${why}`);
@@ -46,7 +54,9 @@ const RM_LANES = 4;
 
 /** Runs `fn` on up to RM_LANES interleaved slices of `items` side by side; outcomes in the items' order. */
 async function inLanes<T, R>(items: readonly T[], fn: (lane: T[]) => Promise<R[]>): Promise<R[]> {
-  const lanes = Array.from({ length: Math.min(RM_LANES, items.length) }, (_, k) => items.filter((_, i) => i % RM_LANES === k));
+  const lanes = Array.from({ length: Math.min(RM_LANES, items.length) }, (_, k) =>
+    items.filter((_, i) => i % RM_LANES === k),
+  );
   const done = await Promise.all(lanes.map(fn));
   return items.map((_, i) => done[i % RM_LANES]?.[Math.floor(i / RM_LANES)] as R);
 }

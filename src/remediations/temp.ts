@@ -19,9 +19,12 @@ export const temp: Remediation<TempOptions, TempPlan> = {
         else gone.push(it);
       }
     }
-    const left = changed.length ? `; ${changed.length} changed since the probe, left alone: ${changed.map(printable).join(', ')}` : '';
+    const left = changed.length
+      ? `; ${changed.length} changed since the probe, left alone: ${changed.map(printable).join(', ')}`
+      : '';
     const done = `deleted ${gone.length} entries (${formatBytes(gone.reduce((n, i) => n + i.bytes, 0))})${left}`;
-    if (failures.length) throw new RunnerError(`${done}; ${failures.length} could not be deleted: ${failures.join('; ')}`);
+    if (failures.length)
+      throw new RunnerError(`${done}; ${failures.length} could not be deleted: ${failures.join('; ')}`);
     return done;
   },
 };
@@ -30,7 +33,11 @@ export const temp: Remediation<TempOptions, TempPlan> = {
  * Deletes one parent's entries of one owner AS that owner, inside the pinned parent, and only what the owner
  * owns: a dir swapped above cannot redirect it, and a file another user put in a dir afterwards stays.
  */
-async function deleteGroup(host: Host, items: readonly TempItem[], mounts: ReadonlySet<string>): Promise<[TempItem, string | undefined][]> {
+async function deleteGroup(
+  host: Host,
+  items: readonly TempItem[],
+  mounts: ReadonlySet<string>,
+): Promise<[TempItem, string | undefined][]> {
   const held = items.map((it) => mountUnder(mounts, it.path));
   const todo = items.filter((_, i) => held[i] === undefined);
   const first = items[0] as TempItem;
@@ -46,7 +53,12 @@ async function deleteGroup(host: Host, items: readonly TempItem[], mounts: Reado
     if (held[i] !== undefined) return [it, `holds a mount point (${held[i]}): left alone`];
     const o = byItem.get(it);
     if (!o || o.status === 'gone' || o.status === 'missing') return [it, undefined];
-    return [it, o.status === 'replaced' ? 'replaced since the probe: left alone' : `not all of it could be deleted${o.detail ? `: ${o.detail}` : ''}`];
+    return [
+      it,
+      o.status === 'replaced'
+        ? 'replaced since the probe: left alone'
+        : `not all of it could be deleted${o.detail ? `: ${o.detail}` : ''}`,
+    ];
   });
 }
 
@@ -67,7 +79,8 @@ async function stillTheSame(host: Host, items: readonly TempItem[]): Promise<{ s
     const st = await host.lstat(it.path);
     if (st === null) continue;
     // a new entry in a dir changes its mtime
-    const unchanged = st.dev === it.dev && st.ino === it.ino && st.type === it.type && st.uid === it.uid && st.mtimeMs === it.mtimeMs;
+    const unchanged =
+      st.dev === it.dev && st.ino === it.ino && st.type === it.type && st.uid === it.uid && st.mtimeMs === it.mtimeMs;
     if (unchanged) same.push(it);
     else changed.push(it.path);
   }

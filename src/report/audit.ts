@@ -10,11 +10,17 @@ export function auditTable(doc: ReportDocument, paint: Paint): string[] {
   const ids = [...new Set(doc.hosts.filter((h) => !spanning(h)).flatMap((h) => h.results.map((r) => r.check)))];
   const hostWidth = Math.max(4, ...doc.hosts.map((h) => h.host.length));
   const widths = ids.map((id) => Math.max(id.length, 11));
-  const lines = [`${'HOST'.padEnd(hostWidth)}  ${ids.map((id, i) => id.padEnd(widths[i] as number)).join('  ')}`.trimEnd()];
+  const lines = [
+    `${'HOST'.padEnd(hostWidth)}  ${ids.map((id, i) => id.padEnd(widths[i] as number)).join('  ')}`.trimEnd(),
+  ];
   for (const h of doc.hosts) {
     const only = spanning(h);
     if (only) {
-      const text = printable(only.status === 'unreachable' ? `unreachable: ${reasonOf(h)}` : `${only.status}: ${only.summary.split('\n')[0]}`);
+      const text = printable(
+        only.status === 'unreachable'
+          ? `unreachable: ${reasonOf(h)}`
+          : `${only.status}: ${only.summary.split('\n')[0]}`,
+      );
       lines.push(`${h.host.padEnd(hostWidth)}  ${paint(only.status, text)}`);
       continue;
     }

@@ -5,7 +5,12 @@ import type { ReportDocument } from './document.js';
 import { printable } from '../core/text.js';
 
 const COLOURS: Record<Status, string> = {
-  ok: '32', changed: '33', drift: '33', failed: '31', skipped: '90', unreachable: '35',
+  ok: '32',
+  changed: '33',
+  drift: '33',
+  failed: '31',
+  skipped: '90',
+  unreachable: '35',
 };
 
 export interface HumanOptions {
@@ -21,7 +26,10 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   const audit = doc.command === 'audit';
   const lines: string[] = audit ? [...auditTable(doc, paint), ''] : [];
   for (const host of doc.hosts) {
-    const why = host.unreachable !== undefined && !host.results.some((r) => r.status === 'unreachable') ? `: ${host.unreachable}` : '';
+    const why =
+      host.unreachable !== undefined && !host.results.some((r) => r.status === 'unreachable')
+        ? `: ${host.unreachable}`
+        : '';
     if (doc.hosts.length > 1 || why) lines.push(printable(`${host.host}${why}`));
     if (host.lock) lines.push(`note: ${printable(host.lock.summary)}`);
     for (const r of host.results) {
@@ -32,7 +40,9 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   }
   if (audit) lines.push('', ...recap(doc, paint));
   const t = doc.tally;
-  lines.push(`${doc.command}: ${t.ok} ok, ${t.drift} drift, ${t.changed} changed, ${t.failed} failed, ${t.skipped} skipped, ${t.unreachable} unreachable (exit ${doc.exitCode})`);
+  lines.push(
+    `${doc.command}: ${t.ok} ok, ${t.drift} drift, ${t.changed} changed, ${t.failed} failed, ${t.skipped} skipped, ${t.unreachable} unreachable (exit ${doc.exitCode})`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -24,14 +24,18 @@ function testcase(host: string, r: Result, failOnDrift: boolean): string {
   const plan = r.plan === undefined ? '' : `\n${JSON.stringify(r.plan, null, 2)}`;
   const body = (() => {
     switch (r.status) {
-      case 'failed': return `<failure type="failed" message="${esc(r.summary)}"/>`;
-      case 'unreachable': return `<error type="unreachable" message="${esc(r.summary)}"/>`;
-      case 'skipped': return `<skipped message="${esc(r.summary)}"/>`;
+      case 'failed':
+        return `<failure type="failed" message="${esc(r.summary)}"/>`;
+      case 'unreachable':
+        return `<error type="unreachable" message="${esc(r.summary)}"/>`;
+      case 'skipped':
+        return `<skipped message="${esc(r.summary)}"/>`;
       case 'drift':
         return failOnDrift
           ? `<failure type="drift" message="${esc(r.summary)}">${esc(plan)}</failure>`
           : `<system-out>${esc(`drift: ${r.summary}${plan}`)}</system-out>`;
-      default: return `<system-out>${esc(`${r.status}: ${r.summary}`)}</system-out>`;
+      default:
+        return `<system-out>${esc(`${r.status}: ${r.summary}`)}</system-out>`;
     }
   })();
   return `${open}${body}</testcase>\n`;
@@ -45,5 +49,8 @@ function esc(text: string): string {
   // XML 1.0 cannot carry most control characters, even escaped
   return text
     .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '\ufffd')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }

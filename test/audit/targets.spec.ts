@@ -4,15 +4,44 @@ import { parseSshConfig } from '../../src/host/ssh/config.js';
 import { configWithOverrides } from '../../src/audit/host-config.js';
 import { ConfigError } from '../../src/core/errors.js';
 
-const sshConfig = parseSshConfig('Host bld-*\n  HostName %h.pool.example\n  User from-config\n  Port 2200\n  IdentityFile /keys/pool\n');
+const sshConfig = parseSshConfig(
+  'Host bld-*\n  HostName %h.pool.example\n  User from-config\n  Port 2200\n  IdentityFile /keys/pool\n',
+);
 
 describe('audit/targets', () => {
   it('inventory vars win over --user/--private-key, which win over ~/.ssh/config', () => {
-    const t = targetFor('bld-01', { ansible_host: 'bld-01', ansible_port: 2222, ansible_user: 'cltbld', ansible_ssh_private_key_file: '/keys/inv', ansible_become: 'yes', runner_config: '/etc/r.yaml' }, { user: 'cli' }, sshConfig);
-    expect(t.ssh).toEqual({ name: 'bld-01', address: 'bld-01.pool.example', port: 2222, user: 'cltbld', identityFiles: ['/keys/inv'], explicitIdentity: true, become: true });
+    const t = targetFor(
+      'bld-01',
+      {
+        ansible_host: 'bld-01',
+        ansible_port: 2222,
+        ansible_user: 'cltbld',
+        ansible_ssh_private_key_file: '/keys/inv',
+        ansible_become: 'yes',
+        runner_config: '/etc/r.yaml',
+      },
+      { user: 'cli' },
+      sshConfig,
+    );
+    expect(t.ssh).toEqual({
+      name: 'bld-01',
+      address: 'bld-01.pool.example',
+      port: 2222,
+      user: 'cltbld',
+      identityFiles: ['/keys/inv'],
+      explicitIdentity: true,
+      become: true,
+    });
     expect(t.configPath).toBe('/etc/r.yaml');
     const d = targetFor('bld-02', {}, { user: 'cli' }, sshConfig);
-    expect(d.ssh).toMatchObject({ address: 'bld-02.pool.example', port: 2200, user: 'cli', identityFiles: ['/keys/pool'], explicitIdentity: false, become: false });
+    expect(d.ssh).toMatchObject({
+      address: 'bld-02.pool.example',
+      port: 2200,
+      user: 'cli',
+      identityFiles: ['/keys/pool'],
+      explicitIdentity: false,
+      become: false,
+    });
     expect(d.configPath).toBe('/etc/runner/runner.yaml');
   });
 
@@ -27,7 +56,10 @@ describe('audit/targets', () => {
 });
 
 describe('audit/host-config: runner_checks overrides', () => {
-  const source = { text: 'checks:\n  - purge: { dirs: [/builds], free: 20GB, max_age: 14d }\n', label: 'bld-01:/etc/runner/runner.yaml' };
+  const source = {
+    text: 'checks:\n  - purge: { dirs: [/builds], free: 20GB, max_age: 14d }\n',
+    label: 'bld-01:/etc/runner/runner.yaml',
+  };
 
   it('overrides one option and keeps the others, validated by the check schema', () => {
     const config = configWithOverrides(source, { purge: { free: '30GB' } }, 'bld-01');

@@ -55,25 +55,46 @@ describe('checks/clobber', () => {
   it('clobbers a dir with a newer request once, keeping skip entries, writing the marker; the second apply changes nothing', async () => {
     const dir = buildRoot('basic', { 'm-central': 100, try: 500 });
     const feedFile = join(root, 'basic.json');
-    writeFileSync(feedFile, feed([
-      { builddir: 'm-central', lastclobber: 200, slave: null, who: 'a' },
-      { builddir: 'm-central', lastclobber: 300, slave: 'bld-01', who: 'b' },
-      { builddir: 'try', lastclobber: 400, slave: null },
-      { builddir: 'absent', lastclobber: 900, slave: null },
-    ]));
+    writeFileSync(
+      feedFile,
+      feed([
+        { builddir: 'm-central', lastclobber: 200, slave: null, who: 'a' },
+        { builddir: 'm-central', lastclobber: 300, slave: 'bld-01', who: 'b' },
+        { builddir: 'try', lastclobber: 400, slave: null },
+        { builddir: 'absent', lastclobber: 900, slave: null },
+      ]),
+    );
     const checked = await runCheck(host, entry({ dir, feed: feedFile }), testContext('check'));
     expect(checked.status).toBe('drift');
     const st = lstatSync(join(dir, 'm-central'));
-    expect((checked.plan as ClobberPlan).actions).toEqual([{
-      builddir: 'm-central', path: join(dir, 'm-central'), kind: 'clobber', requestedAt: 300, who: 'b', markerBefore: 100, delete: ['build', 'log.txt'],
-      pin: { path: join(dir, 'm-central'), dev: st.dev, ino: st.ino },
-      entries: ['build', 'log.txt'].map((name) => ({ name, dev: st.dev, ino: lstatSync(join(dir, 'm-central', name)).ino })),
-    }]);
+    expect((checked.plan as ClobberPlan).actions).toEqual([
+      {
+        builddir: 'm-central',
+        path: join(dir, 'm-central'),
+        kind: 'clobber',
+        requestedAt: 300,
+        who: 'b',
+        markerBefore: 100,
+        delete: ['build', 'log.txt'],
+        pin: { path: join(dir, 'm-central'), dev: st.dev, ino: st.ino },
+        entries: ['build', 'log.txt'].map((name) => ({
+          name,
+          dev: st.dev,
+          ino: lstatSync(join(dir, 'm-central', name)).ino,
+        })),
+      },
+    ]);
     const applied = await runCheck(host, entry({ dir, feed: feedFile }), testContext('apply'));
     expect(applied.status).toBe('changed');
     expect(readdirSync(join(dir, 'm-central')).sort()).toEqual(['buildprops.json', 'last-clobber', 'scripts']);
     expect(readFileSync(join(dir, 'm-central', 'last-clobber'), 'utf8')).toBe('300\n');
-    expect(readdirSync(join(dir, 'try')).sort()).toEqual(['build', 'buildprops.json', 'last-clobber', 'log.txt', 'scripts']);
+    expect(readdirSync(join(dir, 'try')).sort()).toEqual([
+      'build',
+      'buildprops.json',
+      'last-clobber',
+      'log.txt',
+      'scripts',
+    ]);
     expect((await runCheck(host, entry({ dir, feed: feedFile }), testContext('apply'))).status).toBe('ok');
   });
 
@@ -81,7 +102,13 @@ describe('checks/clobber', () => {
     const dir = buildRoot('first', { fresh: null, junk: null });
     writeFileSync(join(dir, 'junk', 'last-clobber'), 'not a number\n');
     const feedFile = join(root, 'first.json');
-    writeFileSync(feedFile, feed([{ builddir: 'fresh', lastclobber: 1234, slave: null }, { builddir: 'junk', lastclobber: 99, slave: null }]));
+    writeFileSync(
+      feedFile,
+      feed([
+        { builddir: 'fresh', lastclobber: 1234, slave: null },
+        { builddir: 'junk', lastclobber: 99, slave: null },
+      ]),
+    );
     const r = await runCheck(host, entry({ dir, feed: feedFile }), testContext('apply'));
     expect(r.status).toBe('changed');
     expect(r.warnings?.join('\n')).toContain(`${join(dir, 'junk', 'last-clobber')} does not hold a time: ignored`);
@@ -91,20 +118,23 @@ describe('checks/clobber', () => {
     expect(existsSync(join(dir, 'junk', 'log.txt'))).toBe(false);
   });
 
-  it('never acts on hostile builddir names, other hosts\' rows or symlinked build dirs', async () => {
+  it("never acts on hostile builddir names, other hosts' rows or symlinked build dirs", async () => {
     const dir = buildRoot('hostile', { safe: 1 });
     const victim = buildRoot('hostile-victim', { precious: 1 });
     symlinkSync(join(victim, 'precious'), join(dir, 'linked'));
     const before = hashTree(victim);
     const feedFile = join(root, 'hostile.json');
-    writeFileSync(feedFile, feed([
-      { builddir: '../hostile-victim/precious', lastclobber: 9, slave: null },
-      { builddir: '/etc', lastclobber: 9, slave: null },
-      { builddir: '..', lastclobber: 9, slave: null },
-      { builddir: 'a\u0000b', lastclobber: 9, slave: null },
-      { builddir: 'linked', lastclobber: 9, slave: null },
-      { builddir: 'safe', lastclobber: 9, slave: 'bld-02' },
-    ]));
+    writeFileSync(
+      feedFile,
+      feed([
+        { builddir: '../hostile-victim/precious', lastclobber: 9, slave: null },
+        { builddir: '/etc', lastclobber: 9, slave: null },
+        { builddir: '..', lastclobber: 9, slave: null },
+        { builddir: 'a\u0000b', lastclobber: 9, slave: null },
+        { builddir: 'linked', lastclobber: 9, slave: null },
+        { builddir: 'safe', lastclobber: 9, slave: 'bld-02' },
+      ]),
+    );
     const r = await runCheck(host, entry({ dir, feed: feedFile }), testContext('apply'));
     expect(r.status).toBe('ok');
     expect(r.warnings).toHaveLength(4);
@@ -144,23 +174,38 @@ describe('checks/clobber', () => {
     const dir = buildRoot('nofeed', { b1: 10 });
     const missing = await runCheck(host, entry({ dir, feed: join(root, 'nope.json') }), testContext('check'));
     expect(missing.summary).toContain(`clobber feed ${join(root, 'nope.json')} does not exist`);
-    const refused = await runCheck(host, entry({ dir, feed: `http://127.0.0.1:${await freePort()}/all` }), testContext('check'));
+    const refused = await runCheck(
+      host,
+      entry({ dir, feed: `http://127.0.0.1:${await freePort()}/all` }),
+      testContext('check'),
+    );
     expect(refused).toMatchObject({ status: 'failed', summary: expect.stringContaining('ECONNREFUSED') });
   });
 });
 
 describe('checks/clobber parsing', () => {
   it('keeps the newest applicable row per builddir', () => {
-    const parsed = parseFeed(feed([
-      { builddir: 'a', lastclobber: 5, slave: null, extra: 'ignored' },
-      { builddir: 'a', lastclobber: 7, slave: 'me' },
-      { builddir: 'a', lastclobber: 9, slave: 'other' },
+    const parsed = parseFeed(
+      feed([
+        { builddir: 'a', lastclobber: 5, slave: null, extra: 'ignored' },
+        { builddir: 'a', lastclobber: 7, slave: 'me' },
+        { builddir: 'a', lastclobber: 9, slave: 'other' },
+        { builddir: 'b', lastclobber: 1 },
+      ]),
+      'feed',
+    );
+    expect(requestsFor(parsed, 'me').requests).toEqual([
+      { builddir: 'a', lastclobber: 7 },
       { builddir: 'b', lastclobber: 1 },
-    ]), 'feed');
-    expect(requestsFor(parsed, 'me').requests).toEqual([{ builddir: 'a', lastclobber: 7 }, { builddir: 'b', lastclobber: 1 }]);
+    ]);
   });
 
-  it.each([['123\n', 123], ['  42 ', 42], ['', null], ['12abc', null], [null, null], ['-5', null]] as const)(
-    'reads the marker %j as %j', (text, want) => expect(parseMarker(text)).toBe(want),
-  );
+  it.each([
+    ['123\n', 123],
+    ['  42 ', 42],
+    ['', null],
+    ['12abc', null],
+    [null, null],
+    ['-5', null],
+  ] as const)('reads the marker %j as %j', (text, want) => expect(parseMarker(text)).toBe(want));
 });

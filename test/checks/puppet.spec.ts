@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixArgv } from '../../src/checks/puppet/index.js';
-import { errorLines, judge, lockMessage, parseConfigPrint, parseSummary, pendingResources } from '../../src/checks/puppet/parse.js';
+import {
+  errorLines,
+  judge,
+  lockMessage,
+  parseConfigPrint,
+  parseSummary,
+  pendingResources,
+} from '../../src/checks/puppet/parse.js';
 import { PuppetOptions } from '../../src/checks/puppet/schema.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/puppet/${name}`, import.meta.url), 'utf8');
@@ -25,8 +32,14 @@ describe('checks/puppet parse', () => {
 
   it('an empty catalog, a missing time and restart failures are drift; junk is an error naming the file', () => {
     const s = parseSummary('resources: {total: 0, failed_to_restart: 2}\n', 'x');
-    expect(judge(s, 0, H)).toEqual(['the summary has no time.last_run', 'no catalog applied (0 resources)', '2 resources failed to restart']);
-    expect(() => parseSummary('just text', '/p/last_run_summary.yaml')).toThrow('/p/last_run_summary.yaml is not a puppet run summary');
+    expect(judge(s, 0, H)).toEqual([
+      'the summary has no time.last_run',
+      'no catalog applied (0 resources)',
+      '2 resources failed to restart',
+    ]);
+    expect(() => parseSummary('just text', '/p/last_run_summary.yaml')).toThrow(
+      '/p/last_run_summary.yaml is not a puppet run summary',
+    );
     expect(() => parseSummary('a: [', '/p/s.yaml')).toThrow(/^\/p\/s\.yaml is not YAML/);
   });
 
@@ -34,12 +47,19 @@ describe('checks/puppet parse', () => {
     expect(pendingResources(fixture('noop-stdout.txt'))).toEqual(['Main/File[/srv/demo/t/motd]/content']);
     const errors = errorLines(fixture('failed-output.txt'));
     expect(errors).toHaveLength(2);
-    expect(errors[1]).toMatch(/^Error: \/Stage\[main\]\/Main\/File\[\/srv\/demo\/nodir\/motd\]\/ensure: change from 'absent' to 'file' failed/);
+    expect(errors[1]).toMatch(
+      /^Error: \/Stage\[main\]\/Main\/File\[\/srv\/demo\/nodir\/motd\]\/ensure: change from 'absent' to 'file' failed/,
+    );
   });
 
   it('reads puppet config print and the agent lock', () => {
-    expect(parseConfigPrint('agent_disabled_lockfile = /v/state/agent_disabled.lock\nlastrunfile = /p/s.yaml\n')).toEqual(
-      new Map([['agent_disabled_lockfile', '/v/state/agent_disabled.lock'], ['lastrunfile', '/p/s.yaml']]),
+    expect(
+      parseConfigPrint('agent_disabled_lockfile = /v/state/agent_disabled.lock\nlastrunfile = /p/s.yaml\n'),
+    ).toEqual(
+      new Map([
+        ['agent_disabled_lockfile', '/v/state/agent_disabled.lock'],
+        ['lastrunfile', '/p/s.yaml'],
+      ]),
     );
     expect(lockMessage('{"disabled_message":"kernel upgrade"}')).toBe('kernel upgrade');
     expect(lockMessage('{}')).toBe('{}');
@@ -47,7 +67,21 @@ describe('checks/puppet parse', () => {
   });
 
   it('fixes with puppet agent, or puppet apply when a manifest is given', () => {
-    expect(fixArgv(PuppetOptions.parse({}))).toEqual(['puppet', 'agent', '--onetime', '--no-daemonize', '--detailed-exitcodes', '--color=false']);
-    expect(fixArgv(PuppetOptions.parse({ manifest: '/m.pp', args: ['--x'] }))).toEqual(['puppet', 'apply', '--detailed-exitcodes', '--color=false', '--x', '/m.pp']);
+    expect(fixArgv(PuppetOptions.parse({}))).toEqual([
+      'puppet',
+      'agent',
+      '--onetime',
+      '--no-daemonize',
+      '--detailed-exitcodes',
+      '--color=false',
+    ]);
+    expect(fixArgv(PuppetOptions.parse({ manifest: '/m.pp', args: ['--x'] }))).toEqual([
+      'puppet',
+      'apply',
+      '--detailed-exitcodes',
+      '--color=false',
+      '--x',
+      '/m.pp',
+    ]);
   });
 });

@@ -31,11 +31,18 @@ const names = (plan: unknown) => (plan as PurgePlan).delete.map((i) => i.path.sp
 describe('checks/purge', () => {
   it('plans dirs past max_age with size, mtime and reason, and leaves younger ones', async () => {
     const base = join(root, 'age');
-    makeDirs(base, [['old', 20 * DAY, MB], ['older', 30 * DAY, 2 * MB], ['young', 2 * DAY, MB]]);
+    makeDirs(base, [
+      ['old', 20 * DAY, MB],
+      ['older', 30 * DAY, 2 * MB],
+      ['young', 2 * DAY, MB],
+    ]);
     const r = await runCheck(new RecordingHost(), entry({ dirs: [base], max_age: '14d' }), testContext('check'));
     expect(r.status).toBe('drift');
     const plan = r.plan as PurgePlan;
-    expect(plan.delete.map((i) => [i.path, i.reason])).toEqual([[join(base, 'older'), 'age'], [join(base, 'old'), 'age']]);
+    expect(plan.delete.map((i) => [i.path, i.reason])).toEqual([
+      [join(base, 'older'), 'age'],
+      [join(base, 'old'), 'age'],
+    ]);
     expect(plan.delete[0]?.sizeBytes).toBeGreaterThanOrEqual(2 * MB);
     expect(Date.parse(plan.delete[0]?.mtime ?? '')).toBeLessThan(Date.now() - 29 * DAY);
     expect(r.summary).toContain('delete 2 dirs');
@@ -48,7 +55,11 @@ describe('checks/purge', () => {
     const host = new RecordingHost();
     // about three dirs' worth more than is free now; other writers share this disk, so assert the rule, not a count
     const target = Math.ceil((freeNow(base) + 2.5 * MB) / 1000) * 1000;
-    const r = await runCheck(host, entry({ dirs: [base], free: `${target / 1000}KB`, max_age: 'off' }), testContext('check'));
+    const r = await runCheck(
+      host,
+      entry({ dirs: [base], free: `${target / 1000}KB`, max_age: 'off' }),
+      testContext('check'),
+    );
     expect(r.status).toBe('drift');
     const plan = r.plan as PurgePlan;
     const oldestFirst = dirs.map(([n]) => n).reverse();
@@ -64,13 +75,25 @@ describe('checks/purge', () => {
   it('never plans kept globs, active dirs or dirs younger than min_age; rel-*:10d only while young', async () => {
     const base = join(root, 'protect');
     makeDirs(base, [
-      ['info', 60 * DAY, MB], ['rel-old', 30 * DAY, MB], ['rel-new', 5 * DAY, MB],
-      ['job', 40 * DAY, MB], ['job2', 40 * DAY, MB], ['fresh', 10 * 60_000, MB], ['plain', 40 * DAY, MB],
+      ['info', 60 * DAY, MB],
+      ['rel-old', 30 * DAY, MB],
+      ['rel-new', 5 * DAY, MB],
+      ['job', 40 * DAY, MB],
+      ['job2', 40 * DAY, MB],
+      ['fresh', 10 * 60_000, MB],
+      ['plain', 40 * DAY, MB],
     ]);
     const activeFile = join(root, 'active.txt');
     writeFileSync(activeFile, `${join(base, 'job2', 'obj')}\n`);
     const huge = Math.ceil((freeNow(base) + 1e12) / 1e9);
-    const opts = { dirs: [base], free: `${huge}GB`, max_age: '14d', keep: ['info', 'rel-*:10d'], active: [join(base, 'job')], active_file: activeFile };
+    const opts = {
+      dirs: [base],
+      free: `${huge}GB`,
+      max_age: '14d',
+      keep: ['info', 'rel-*:10d'],
+      active: [join(base, 'job')],
+      active_file: activeFile,
+    };
     const r = await runCheck(new RecordingHost(), entry(opts), testContext('check'));
     expect(names(r.plan).sort()).toEqual(['plain', 'rel-old']);
     const kept = Object.fromEntries((r.plan as PurgePlan).protected.map((p) => [p.path.split('/').pop(), p.why]));
@@ -80,17 +103,31 @@ describe('checks/purge', () => {
 
   it('when the target cannot be met, deletes what it may, keeps the protected, and fails saying what is missing', async () => {
     const base = join(root, 'short');
-    makeDirs(base, [['info', 60 * DAY, MB], ['a', 3 * DAY, MB], ['b', 4 * DAY, MB]]);
+    makeDirs(base, [
+      ['info', 60 * DAY, MB],
+      ['a', 3 * DAY, MB],
+      ['b', 4 * DAY, MB],
+    ]);
     const huge = Math.ceil((freeNow(base) + 1e12) / 1e9);
-    const r = await runCheck(new RecordingHost(), entry({ dirs: [base], free: `${huge}GB`, keep: ['info'] }), testContext('apply'));
+    const r = await runCheck(
+      new RecordingHost(),
+      entry({ dirs: [base], free: `${huge}GB`, keep: ['info'] }),
+      testContext('apply'),
+    );
     expect(r.status).toBe('failed');
-    expect(r.summary).toMatch(/deleted 2 dirs .* but the target cannot be met without protected dirs: .*can free .* of .* needed/);
+    expect(r.summary).toMatch(
+      /deleted 2 dirs .* but the target cannot be met without protected dirs: .*can free .* of .* needed/,
+    );
     expect(readdirSync(base)).toEqual(['info']);
   });
 
   it('removes leftovers of an interrupted run first, and apply twice changes nothing the second time', async () => {
     const base = join(root, 'idem');
-    makeDirs(base, [['gone.deleteme', 1 * HOUR, MB], ['old', 20 * DAY, MB], ['keep', 2 * DAY, MB]]);
+    makeDirs(base, [
+      ['gone.deleteme', 1 * HOUR, MB],
+      ['old', 20 * DAY, MB],
+      ['keep', 2 * DAY, MB],
+    ]);
     const host = new RecordingHost();
     const first = await runCheck(host, entry({ dirs: [base] }), testContext('apply'));
     expect(first).toMatchObject({ status: 'changed', summary: expect.stringMatching(/^deleted 2 dirs/) });
@@ -102,7 +139,11 @@ describe('checks/purge', () => {
 
   it('check mode changes nothing on disk', async () => {
     const base = join(root, 'dry');
-    makeDirs(base, [['x.deleteme', HOUR, MB], ['old', 20 * DAY, MB], ['older', 25 * DAY, MB]]);
+    makeDirs(base, [
+      ['x.deleteme', HOUR, MB],
+      ['old', 20 * DAY, MB],
+      ['older', 25 * DAY, MB],
+    ]);
     const before = hashTree(base);
     const huge = Math.ceil((freeNow(base) + 1e12) / 1e9);
     const r = await runCheck(new RecordingHost(), entry({ dirs: [base], free: `${huge}GB` }), testContext('check'));
@@ -127,11 +168,15 @@ describe('checks/purge', () => {
 
   it('reports a dir it cannot delete, still deletes the others, and fails', async () => {
     const base = join(root, 'stuck');
-    makeDirs(base, [['stuck', 30 * DAY, MB], ['old', 31 * DAY, MB]]);
+    makeDirs(base, [
+      ['stuck', 30 * DAY, MB],
+      ['old', 31 * DAY, MB],
+    ]);
     const file = join(base, 'stuck', 'obj', 'data');
     execFileSync('chattr', ['+i', file]);
-    const r = await runCheck(new RecordingHost(), entry({ dirs: [base] }), testContext('apply'))
-      .finally(() => execFileSync('chattr', ['-R', '-i', base]));
+    const r = await runCheck(new RecordingHost(), entry({ dirs: [base] }), testContext('apply')).finally(() =>
+      execFileSync('chattr', ['-R', '-i', base]),
+    );
     expect(r.status).toBe('failed');
     expect(r.summary).toContain(`${join(base, 'stuck')}: `);
     expect(r.summary).toContain('Operation not permitted');

@@ -1,4 +1,15 @@
-import { chmodSync, chownSync, existsSync, lchownSync, lutimesSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lchownSync,
+  lutimesSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -104,10 +115,20 @@ describe('checks/temp (real files owned by test users)', () => {
 
   it('plans exactly the old entries of the users in scope, with owner, age and size, and changes nothing in check mode', async () => {
     const before = hashTree(root);
-    const r = await runCheck(host, entry({ ...opts, paths: [...opts.paths, `${root}/via-link/*`] }), testContext('check'));
+    const r = await runCheck(
+      host,
+      entry({ ...opts, paths: [...opts.paths, `${root}/via-link/*`] }),
+      testContext('check'),
+    );
     expect(r.status, r.summary).toBe('drift');
     const plan = r.plan as TempPlan;
-    expect(plan.delete.map((i) => i.path.slice(tmp.length + 1))).toEqual(['.hidden-old', 'build-old', 'link-out', 'odd\nname with  spaces', 'old.log']);
+    expect(plan.delete.map((i) => i.path.slice(tmp.length + 1))).toEqual([
+      '.hidden-old',
+      'build-old',
+      'link-out',
+      'odd\nname with  spaces',
+      'old.log',
+    ]);
     const buildOld = plan.delete.find((i) => i.path.endsWith('build-old'));
     expect(buildOld).toMatchObject({ type: 'dir', user: 'rtest-build', uid: build.uid });
     expect(buildOld?.bytes).toBeGreaterThanOrEqual(25_000);
@@ -130,7 +151,17 @@ describe('checks/temp (real files owned by test users)', () => {
     const r = await runCheck(host, entry(opts), testContext('apply'));
     expect(r.status, r.summary).toBe('changed');
     expect(r.summary).toMatch(/^deleted 5 entries \(\d+\.\d kB\)$/);
-    expect(listTree(tmp, 1)).toEqual(['fifo', 'live.sock', 'other.log', 'pulse-abc', 'root.log', 'with-other', 'with-socket', 'with-young', 'young.log']);
+    expect(listTree(tmp, 1)).toEqual([
+      'fifo',
+      'live.sock',
+      'other.log',
+      'pulse-abc',
+      'root.log',
+      'with-other',
+      'with-socket',
+      'with-young',
+      'young.log',
+    ]);
     expect(readFileSync(join(outside, 'target'), 'utf8')).toBe('precious');
     expect(readFileSync(join(outside, 'dir', 'inside'), 'utf8')).toBe('precious too');
     const again = await runCheck(host, entry(opts), testContext('apply'));
@@ -157,10 +188,19 @@ describe('checks/temp (real files owned by test users)', () => {
     const d = join(root, 'race');
     mkdirSync(d);
     file(join(d, 'f'), build);
-    const probed = await temp.probe(host, TempOptions.parse({ users: ['rtest-build'], paths: [`${d}/*`] }), testContext('apply'));
+    const probed = await temp.probe(
+      host,
+      TempOptions.parse({ users: ['rtest-build'], paths: [`${d}/*`] }),
+      testContext('apply'),
+    );
     expect(probed.state).toBe('drift');
     writeFileSync(join(d, 'f'), 'in use again');
-    const done = await fix.apply(host, (probed as { plan: TempPlan }).plan, TempOptions.parse({ users: ['rtest-build'], paths: [`${d}/*`] }), testContext('apply'));
+    const done = await fix.apply(
+      host,
+      (probed as { plan: TempPlan }).plan,
+      TempOptions.parse({ users: ['rtest-build'], paths: [`${d}/*`] }),
+      testContext('apply'),
+    );
     expect(done).toBe(`deleted 0 entries (0 B); 1 changed since the probe, left alone: ${d}/f`);
     expect(readFileSync(join(d, 'f'), 'utf8')).toBe('in use again');
   });

@@ -50,36 +50,80 @@ describe('checks/tools parse', () => {
       state: 'missing',
       leftovers: ['/tmp/cap/.gone.runner-clone-abcd1234'],
     });
-    expect(parseFacts(fixture('facts-not-a-repository.bin'), 'hg')).toEqual({ state: 'not-a-repository', leftovers: [] });
-    expect(parseFacts(records(['state', 'foreign'], ['owner', 'cltbld'], ['me', 'root']), 'git')).toEqual({ state: 'foreign', leftovers: [], owner: 'cltbld', me: 'root' });
-    expect(parseFacts(records(['state', 'unsafe'], ['file', '.hg/hgrc'], ['kind', 'fifo']), 'hg')).toEqual({ state: 'unsafe', leftovers: [], file: '.hg/hgrc', kind: 'fifo' });
+    expect(parseFacts(fixture('facts-not-a-repository.bin'), 'hg')).toEqual({
+      state: 'not-a-repository',
+      leftovers: [],
+    });
+    expect(parseFacts(records(['state', 'foreign'], ['owner', 'cltbld'], ['me', 'root']), 'git')).toEqual({
+      state: 'foreign',
+      leftovers: [],
+      owner: 'cltbld',
+      me: 'root',
+    });
+    expect(parseFacts(records(['state', 'unsafe'], ['file', '.hg/hgrc'], ['kind', 'fifo']), 'hg')).toEqual({
+      state: 'unsafe',
+      leftovers: [],
+      file: '.hg/hgrc',
+      kind: 'fifo',
+    });
   });
 
   it('reads framing bytes inside a value as data: an hgrc planting records and a status line is only an hgrc', () => {
     const planted = `[paths]\ndefault = /src\n\0leftover\0/etc\nleftover ${hex('/etc')}\nstatus\n? x\0`;
     const out = records(['state', 'repository'], ['hgrc', planted], ['dirstate', '']) + 'status\nM keep\0';
-    expect(parseFacts(out, 'hg')).toEqual({ state: 'repository', leftovers: [], node: '0'.repeat(40), remote: '/src', dirty: ['M keep'] });
-    const git = records(['leftover', '/w/.t.runner-clone-1\nleftover /etc'], ['state', 'repository'], ['origin', '/src\nstate x\n']) + 'status\n';
-    expect(parseFacts(git, 'git')).toMatchObject({ leftovers: ['/w/.t.runner-clone-1\nleftover /etc'], remote: '/src\nstate x' });
+    expect(parseFacts(out, 'hg')).toEqual({
+      state: 'repository',
+      leftovers: [],
+      node: '0'.repeat(40),
+      remote: '/src',
+      dirty: ['M keep'],
+    });
+    const git =
+      records(
+        ['leftover', '/w/.t.runner-clone-1\nleftover /etc'],
+        ['state', 'repository'],
+        ['origin', '/src\nstate x\n'],
+      ) + 'status\n';
+    expect(parseFacts(git, 'git')).toMatchObject({
+      leftovers: ['/w/.t.runner-clone-1\nleftover /etc'],
+      remote: '/src\nstate x',
+    });
   });
 
   it("takes as leftovers only runner's own names directly beside the checkout", () => {
-    for (const ok of ['/w/.tools.runner-clone-1a2b3c4d', '/w/tools.deleteme']) expect(leftoverProblem('/w/tools', ok)).toBeUndefined();
-    for (const bad of ['/etc/passwd', '/w/.tools.runner-clone-', '/w/x/.tools.runner-clone-1', '/w/.tools.runner-clone-1/../../etc', '/w/tools', '/w/other.deleteme', '/w/tools.deleteme/']) {
-      expect(leftoverProblem('/w/tools', bad)).toBe(`${JSON.stringify(bad)} is not a temp clone or .deleteme dir of /w/tools: not removed`);
+    for (const ok of ['/w/.tools.runner-clone-1a2b3c4d', '/w/tools.deleteme'])
+      expect(leftoverProblem('/w/tools', ok)).toBeUndefined();
+    for (const bad of [
+      '/etc/passwd',
+      '/w/.tools.runner-clone-',
+      '/w/x/.tools.runner-clone-1',
+      '/w/.tools.runner-clone-1/../../etc',
+      '/w/tools',
+      '/w/other.deleteme',
+      '/w/tools.deleteme/',
+    ]) {
+      expect(leftoverProblem('/w/tools', bad)).toBe(
+        `${JSON.stringify(bad)} is not a temp clone or .deleteme dir of /w/tools: not removed`,
+      );
     }
   });
 
   it('fails on anything that does not fit the framing, without quoting it', () => {
     expect(() => parseFacts('garbage', 'hg')).toThrow('facts output: record 1 is not ended by a newline');
-    expect(() => parseFacts('state 6d697373696e67\nleftover /etc\n', 'hg')).toThrow('facts output: record 2 is not "key HEX"');
+    expect(() => parseFacts('state 6d697373696e67\nleftover /etc\n', 'hg')).toThrow(
+      'facts output: record 2 is not "key HEX"',
+    );
     expect(() => parseFacts('state 6d697373696e6\n', 'hg')).toThrow('record 1 is not "key HEX"');
     expect(() => parseFacts(records(['state', 'missing'], ['state', 'missing']), 'hg')).toThrow('"state" given twice');
-    expect(() => parseFacts(records(['state', 'missing'], ['hgrc', '']), 'hg')).toThrow('state missing: unexpected [hgrc], missing []');
+    expect(() => parseFacts(records(['state', 'missing'], ['hgrc', '']), 'hg')).toThrow(
+      'state missing: unexpected [hgrc], missing []',
+    );
     expect(() => parseFacts(records(['state', 'repository'], ['hgrc', '']), 'hg')).toThrow('missing [dirstate]');
     expect(() => parseFacts(records(['state', 'repository'], ['origin', '']), 'git')).toThrow('status listing missing');
     expect(() => parseFacts(records(['state', 'bogus']), 'git')).toThrow('no known state');
-    expect(() => parseFacts(records(['state', 'repository'], ['hgrc', 'x'.repeat(65537)], ['dirstate', '']) + 'status\n', 'hg')).toThrow('.hg/hgrc is larger than 64 KiB');
+    expect(() =>
+      parseFacts(records(['state', 'repository'], ['hgrc', 'x'.repeat(65537)], ['dirstate', '']) + 'status\n', 'hg'),
+    ).toThrow('.hg/hgrc is larger than 64 KiB');
   });
 
   it('takes the dirstate parent from v1 and v2 layouts; no dirstate is the null revision', () => {
@@ -90,23 +134,33 @@ describe('checks/tools parse', () => {
 
   it('reads [paths] default of an hgrc, ignoring comments, other sections and default:pushurl', () => {
     expect(hgrcDefault(fixture('hg-hgrc.txt'))).toBe('/tmp/cap/hs');
-    expect(hgrcDefault('[ui]\ndefault = nope\n[paths]\ndefault:pushurl = x\ndefault=https://hg.example/tools\n')).toBe('https://hg.example/tools');
+    expect(hgrcDefault('[ui]\ndefault = nope\n[paths]\ndefault:pushurl = x\ndefault=https://hg.example/tools\n')).toBe(
+      'https://hg.example/tools',
+    );
     expect(hgrcDefault('[paths]\n# default = commented\n')).toBeUndefined();
   });
 
   it('reads hg and git status listings', () => {
-    expect(parseHgStatus(fixture('hg-status.txt'))).toEqual(['M keep', 'A added', 'R removed', '! gone', '? untracked file']);
+    expect(parseHgStatus(fixture('hg-status.txt'))).toEqual([
+      'M keep',
+      'A added',
+      'R removed',
+      '! gone',
+      '? untracked file',
+    ]);
     expect(parseGitStatus(fixture('git-status.txt')).dirty).toContain('? untracked file');
     expect(parseGitStatus('# branch.oid (initial)\0# branch.head main\0')).toEqual({ node: '', dirty: [] });
   });
 
   it('reads ls-remote tags, preferring the commit an annotated tag points at', () => {
     const tags = gitTags(parseLsRemote(fixture('git-ls-remote-tags.txt')));
-    expect(tags).toEqual(new Map([
-      ['1.4.2', '8031d16485e027950ab94b837b3994aa2ec3d4b6'],
-      ['v1.0.0', '8031d16485e027950ab94b837b3994aa2ec3d4b6'],
-      ['v2.0.0-rc.1', '8031d16485e027950ab94b837b3994aa2ec3d4b6'],
-    ]));
+    expect(tags).toEqual(
+      new Map([
+        ['1.4.2', '8031d16485e027950ab94b837b3994aa2ec3d4b6'],
+        ['v1.0.0', '8031d16485e027950ab94b837b3994aa2ec3d4b6'],
+        ['v2.0.0-rc.1', '8031d16485e027950ab94b837b3994aa2ec3d4b6'],
+      ]),
+    );
     expect(parseLsRemote(fixture('git-ls-remote-head.txt')).get('HEAD')).toMatch(/^[0-9a-f]{40}$/);
   });
 
@@ -121,8 +175,14 @@ describe('checks/tools parse', () => {
 
 describe('checks/tools resolveRange', () => {
   const tags = new Map([
-    ['v1.0.0', 'n100'], ['1.4.2', 'n142'], ['v1.4.2', 'v142'], ['v1.5.0-beta.1', 'n150b'],
-    ['v2.0.0-rc.1', 'n200rc'], ['release-2', 'x'], ['tip', 'y'], ['not.semver', 'z'],
+    ['v1.0.0', 'n100'],
+    ['1.4.2', 'n142'],
+    ['v1.4.2', 'v142'],
+    ['v1.5.0-beta.1', 'n150b'],
+    ['v2.0.0-rc.1', 'n200rc'],
+    ['release-2', 'x'],
+    ['tip', 'y'],
+    ['not.semver', 'z'],
   ]);
   it.each([
     ['^1', 'v1.4.2', 'v142'],
@@ -143,17 +203,23 @@ describe('checks/tools options', () => {
   it('rejects an invalid range, a name as revision, two of branch/revision/tag, and two checkouts at one path', () => {
     const bad = parseIssues({ checkouts: [{ path: '/t', vcs: 'git', repo: 'r', tag: 'one point four' }] });
     expect(bad).toEqual(['checkouts.0.tag: expected a semver range like ^1.4 or ">=2 <3"']);
-    expect(parseIssues({ checkouts: [{ path: '/t', vcs: 'hg', repo: 'r', revision: 'default' }] })[0]).toContain('expected a commit hash');
+    expect(parseIssues({ checkouts: [{ path: '/t', vcs: 'hg', repo: 'r', revision: 'default' }] })[0]).toContain(
+      'expected a commit hash',
+    );
     expect(parseIssues({ checkouts: [{ path: '/t', vcs: 'hg', repo: 'r', branch: 'default', tag: '^1' }] })).toEqual([
       'checkouts.0: give at most one of branch, revision and tag',
     ]);
     const twice = { path: '/t', vcs: 'hg', repo: 'r' };
-    expect(parseIssues({ checkouts: [twice, twice] })).toEqual(['checkouts.1.path: "/t" is listed twice (also checkouts[0]): a clean or reclone of one would delete the other']);
+    expect(parseIssues({ checkouts: [twice, twice] })).toEqual([
+      'checkouts.1.path: "/t" is listed twice (also checkouts[0]): a clean or reclone of one would delete the other',
+    ]);
   });
 
   it('names the file, line and field of a bad range in runner.yaml', () => {
     const yaml = 'checks:\n  - tools:\n      checkouts:\n        - { path: /t, vcs: git, repo: r, tag: latest }\n';
-    expect(() => parseConfig(yaml, 'runner.yaml')).toThrow(/runner\.yaml:4:\d+: checks\[0\]\.tools\.checkouts\[0\]\.tag: expected a semver range/);
+    expect(() => parseConfig(yaml, 'runner.yaml')).toThrow(
+      /runner\.yaml:4:\d+: checks\[0\]\.tools\.checkouts\[0\]\.tag: expected a semver range/,
+    );
   });
 });
 
@@ -173,7 +239,10 @@ describe('checks/tools decide', () => {
   });
 
   it('clones a missing checkout, reclones on a wrong remote, updates and cleans otherwise', () => {
-    expect(decide(co, { state: 'missing', leftovers: [] }, to)).toMatchObject({ action: 'clone', reasons: ['missing'] });
+    expect(decide(co, { state: 'missing', leftovers: [] }, to)).toMatchObject({
+      action: 'clone',
+      reasons: ['missing'],
+    });
     expect(decide(co, { ...repo, remote: 'https://elsewhere/t' }, to)).toMatchObject({
       action: 'reclone',
       reasons: ['remote is https://elsewhere/t, not https://hg.example/t'],

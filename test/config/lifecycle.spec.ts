@@ -3,7 +3,8 @@ import { configJsonSchema, parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { lifecyclePaths, workerCommand } from '../../src/config/lifecycle.js';
 
-const CHECKS = 'checks:\n  - clobber: { dir: /builds/worker, feed: /etc/feed.json }\n  - purge: { dirs: [/builds/worker] }\n';
+const CHECKS =
+  'checks:\n  - clobber: { dir: /builds/worker, feed: /etc/feed.json }\n  - purge: { dirs: [/builds/worker] }\n';
 
 function problems(text: string): string[] {
   try {
@@ -19,17 +20,22 @@ describe('config: lifecycle', () => {
   it('fills in the documented defaults', () => {
     const { lifecycle } = parseConfig(`${CHECKS}lifecycle:\n  worker: { basedir: /builds/worker }\n`, 'runner.yaml');
     expect(lifecycle).toEqual({
-      preflight: 'all', postflight: [],
+      preflight: 'all',
+      postflight: [],
       worker: { basedir: '/builds/worker', env: {}, log_format: 'buildbot-3' },
       attach_timeout: 120_000,
       drain: { after_first_job: true, via: 'stamp', deadline: 6 * 3600e3, stop_grace: 10_000 },
       retry: { tries: 5, base: 60_000, factor: 1.5, cap: 600_000, jitter: 30_000 },
-      state_dir: '/var/lib/runner', lock_poll: 30_000, events_stdout: false,
+      state_dir: '/var/lib/runner',
+      lock_poll: 30_000,
+      events_stdout: false,
     });
     expect(workerCommand(lifecycle!.worker)).toEqual(['buildbot-worker', 'start', '--nodaemon', '/builds/worker']);
     expect(lifecyclePaths(lifecycle!)).toEqual({
-      lock: '/var/lib/runner/disabled.json', lastRun: '/var/lib/runner/last_run.json',
-      events: '/var/lib/runner/events.jsonl', pidFile: '/var/lib/runner/worker.pid',
+      lock: '/var/lib/runner/disabled.json',
+      lastRun: '/var/lib/runner/last_run.json',
+      events: '/var/lib/runner/events.jsonl',
+      pidFile: '/var/lib/runner/worker.pid',
     });
   });
 
@@ -45,7 +51,12 @@ describe('config: lifecycle', () => {
   halt: [systemctl, reboot]
 `;
     const { lifecycle } = parseConfig(text, 'runner.yaml');
-    expect(lifecycle).toMatchObject({ postflight: ['purge'], iterations: 30, halt: ['systemctl', 'reboot'], drain: { max_session: 1_800_000, via: 'signal' } });
+    expect(lifecycle).toMatchObject({
+      postflight: ['purge'],
+      iterations: 30,
+      halt: ['systemctl', 'reboot'],
+      drain: { max_session: 1_800_000, via: 'signal' },
+    });
   });
 
   it('a config without lifecycle: is still valid (check, apply and audit need none)', () => {
@@ -71,11 +82,15 @@ describe('config: lifecycle', () => {
 
   it('pre- and post-flight may only name configured checks', () => {
     const text = `${CHECKS}lifecycle:\n  postflight: [purge, processes]\n  worker: { basedir: /w }\n`;
-    expect(problems(text)).toEqual(["runner.yaml:5:23: lifecycle.postflight[1]: 'processes' is not one of the configured checks (clobber, purge)"]);
+    expect(problems(text)).toEqual([
+      "runner.yaml:5:23: lifecycle.postflight[1]: 'processes' is not one of the configured checks (clobber, purge)",
+    ]);
   });
 
   it('is in the JSON Schema, with descriptions', () => {
-    const schema = configJsonSchema() as { properties: Record<string, { properties: Record<string, { description?: string }> }> };
+    const schema = configJsonSchema() as {
+      properties: Record<string, { properties: Record<string, { description?: string }> }>;
+    };
     const lc = schema.properties.lifecycle?.properties ?? {};
     expect(Object.keys(lc)).toEqual(expect.arrayContaining(['worker', 'drain', 'retry', 'halt', 'lock', 'textfile']));
     expect(lc.attach_timeout?.description).toMatch(/attach/);

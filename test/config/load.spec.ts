@@ -22,7 +22,10 @@ const EXPECTED: Record<string, [where: string, says: string]> = {
   'duplicate-key.yaml': ['3:1', 'Map keys must be unique'],
   'empty.yaml': ['1:1', 'checks: required (array)'],
   'feed-not-url.yaml': ['4:13', 'checks[0].clobber.feed: expected an http(s) URL or an absolute file path'],
-  'keep-with-slash.yaml': ['4:20', `checks[0].purge.keep[1]: expected NAME-GLOB or NAME-GLOB:DURATION (s, m, h, d, w), like info or rel-*:10d, got "rel/*:10d": the glob contains '/'`],
+  'keep-with-slash.yaml': [
+    '4:20',
+    `checks[0].purge.keep[1]: expected NAME-GLOB or NAME-GLOB:DURATION (s, m, h, d, w), like info or rel-*:10d, got "rel/*:10d": the glob contains '/'`,
+  ],
   'purge-null.yaml': ['2:12', 'checks[0].purge.dirs: required (array)'],
   'relative-dir.yaml': ['3:14', 'checks[0].purge.dirs[0]: expected an absolute path like /builds/worker'],
   'size-without-unit.yaml': ['2:45', 'checks[0].purge.free: expected a size like 20GB, got 10'],
@@ -41,29 +44,65 @@ const EXPECTED: Record<string, [where: string, says: string]> = {
   'processes-bad-grace.yaml': ['2:42', 'checks[0].processes.grace: expected a duration like 30m, got "5 seconds"'],
   'processes-hostile-user.yaml': ['2:26', 'checks[0].processes.users[0]: expected a user name like cltbld'],
   'temp-keep-not-list.yaml': ['2:72', 'checks[0].temp.keep: expected array, received string'],
-  'temp-relative-glob.yaml': ['2:21', `checks[0].temp.paths[0]: expected an absolute path glob like /tmp/* (no '.', '..' or empty components, no trailing '/'), got "tmp/*"`],
+  'temp-relative-glob.yaml': [
+    '2:21',
+    `checks[0].temp.paths[0]: expected an absolute path glob like /tmp/* (no '.', '..' or empty components, no trailing '/'), got "tmp/*"`,
+  ],
   'hostile-size.yaml': ['2:49', 'checks[0].purge.free: expected a size like 20GB, got "20GB; reboot"'],
   'tab-indent.yaml': ['3:1', 'Tabs are not allowed as indentation'],
   // config refuses what cannot be safe: system dirs, uncanonical paths, nested base dirs, protections it cannot read
   'purge-root-dir.yaml': ['3:14', `checks[0].purge.dirs[0]: ${DIR} "/": it is the root of the machine`],
   'purge-system-dir.yaml': ['3:30', `checks[0].purge.dirs[1]: ${DIR} "/home": it is a system dir`],
-  'purge-system-tree.yaml': ['3:14', `checks[0].purge.dirs[0]: ${DIR} "/usr/local/builds": it is in the system tree /usr`],
+  'purge-system-tree.yaml': [
+    '3:14',
+    `checks[0].purge.dirs[0]: ${DIR} "/usr/local/builds": it is in the system tree /usr`,
+  ],
   'purge-dotdot.yaml': ['3:14', `checks[0].purge.dirs[0]: ${PATH} "/builds/worker/../../etc": it has a '..' component`],
-  'purge-nested-dirs.yaml': ['5:11', 'checks[0].purge.dirs[1]: "/builds/worker/try" lies inside dirs[0] "/builds/worker": list each base dir once, none inside another'],
+  'purge-nested-dirs.yaml': [
+    '5:11',
+    'checks[0].purge.dirs[1]: "/builds/worker/try" lies inside dirs[0] "/builds/worker": list each base dir once, none inside another',
+  ],
   'purge-duplicate-dirs.yaml': ['3:45', 'checks[0].purge.dirs[2]: "/builds/worker" is listed twice (also dirs[0])'],
-  'purge-keep-bad-age.yaml': ['4:20', `checks[0].purge.keep[1]: ${KEEP} "rel-*:10days": "10days" after the ':' is not a duration`],
-  'purge-keep-unclosed-class.yaml': ['4:14', `checks[0].purge.keep[0]: ${KEEP} "rel-[0-9*": the glob has a '[' with no closing ']'`],
-  'purge-active-empty-component.yaml': ['4:20', `checks[0].purge.active_file: ${PATH} "/builds//worker/.active": it has an empty component (//)`],
+  'purge-keep-bad-age.yaml': [
+    '4:20',
+    `checks[0].purge.keep[1]: ${KEEP} "rel-*:10days": "10days" after the ':' is not a duration`,
+  ],
+  'purge-keep-unclosed-class.yaml': [
+    '4:14',
+    `checks[0].purge.keep[0]: ${KEEP} "rel-[0-9*": the glob has a '[' with no closing ']'`,
+  ],
+  'purge-active-empty-component.yaml': [
+    '4:20',
+    `checks[0].purge.active_file: ${PATH} "/builds//worker/.active": it has an empty component (//)`,
+  ],
   'clobber-system-dir.yaml': ['2:21', `checks[0].clobber.dir: ${DIR} "/var": it is a system dir`],
   'clobber-trailing-slash.yaml': ['2:21', `checks[0].clobber.dir: ${PATH} "/builds/worker/": it ends with '/'`],
-  'clobber-skip-path.yaml': ['5:23', `checks[0].clobber.skip[1]: expected a glob on a name like scripts or *.log, got "tools/bin": the glob contains '/'`],
-  'tools-checkout-in-etc.yaml': ['4:19', `checks[0].tools.checkouts[0].path: ${DIR} "/etc/tools": it is in the system tree /etc`],
+  'clobber-skip-path.yaml': [
+    '5:23',
+    `checks[0].clobber.skip[1]: expected a glob on a name like scripts or *.log, got "tools/bin": the glob contains '/'`,
+  ],
+  'tools-checkout-in-etc.yaml': [
+    '4:19',
+    `checks[0].tools.checkouts[0].path: ${DIR} "/etc/tools": it is in the system tree /etc`,
+  ],
   'tools-share-root.yaml': ['3:14', `checks[0].tools.share: ${DIR} "/": it is the root of the machine`],
-  'tools-nested-checkouts.yaml': ['5:19', 'checks[0].tools.checkouts[1].path: "/builds/tools/mozharness" lies inside checkouts[0] "/builds/tools"'],
+  'tools-nested-checkouts.yaml': [
+    '5:19',
+    'checks[0].tools.checkouts[1].path: "/builds/tools/mozharness" lies inside checkouts[0] "/builds/tools"',
+  ],
   'lifecycle-basedir-tmp.yaml': ['4:22', `lifecycle.worker.basedir: ${DIR} "/tmp": it is a system dir`],
-  'lifecycle-state-dir-dotdot.yaml': ['5:14', `lifecycle.state_dir: ${PATH} "/var/lib/runner/../../../etc": it has a '..' component`],
-  'lifecycle-state-in-builds.yaml': ['5:14', `lifecycle.state_dir: "/builds/worker/.runner" lies inside checks[0].purge.dirs[0] "/builds/worker": runner's own files must stay out of the build trees`],
-  'temp-keep-with-age.yaml': ['2:56', `checks[0].temp.keep[0]: expected an absolute path glob like /tmp/* (no '.', '..' or empty components, no trailing '/'), got "/tmp/pulse-*:1d": ":1d" looks like an age, and temp keeps have none`],
+  'lifecycle-state-dir-dotdot.yaml': [
+    '5:14',
+    `lifecycle.state_dir: ${PATH} "/var/lib/runner/../../../etc": it has a '..' component`,
+  ],
+  'lifecycle-state-in-builds.yaml': [
+    '5:14',
+    `lifecycle.state_dir: "/builds/worker/.runner" lies inside checks[0].purge.dirs[0] "/builds/worker": runner's own files must stay out of the build trees`,
+  ],
+  'temp-keep-with-age.yaml': [
+    '2:56',
+    `checks[0].temp.keep[0]: expected an absolute path glob like /tmp/* (no '.', '..' or empty components, no trailing '/'), got "/tmp/pulse-*:1d": ":1d" looks like an age, and temp keeps have none`,
+  ],
 };
 
 function problemsOf(file: string): string[] {
@@ -83,7 +122,10 @@ describe('config/load', () => {
 
   it.each(Object.entries(EXPECTED))('rejects %s naming the file, the line and the field', (file, [where, says]) => {
     const problems = problemsOf(file);
-    expect(problems.some((p) => p.startsWith(`bad/${file}:${where}: `) && p.includes(says)), problems.join('\n')).toBe(true);
+    expect(
+      problems.some((p) => p.startsWith(`bad/${file}:${where}: `) && p.includes(says)),
+      problems.join('\n'),
+    ).toBe(true);
   });
 
   it('parses a good config into typed options, in order', () => {
@@ -95,10 +137,17 @@ describe('config/load', () => {
     const config = parseConfig(text, 'good.yaml');
     expect(config.checks.map((c) => c.id)).toEqual(['clobber', 'purge']);
     expect(config.checks[0]?.options).toEqual({
-      dir: '/builds/worker', feed: 'https://c.example/lastclobber/all', skip: ['scripts', 'buildprops.json'], timeout: 30_000,
+      dir: '/builds/worker',
+      feed: 'https://c.example/lastclobber/all',
+      skip: ['scripts', 'buildprops.json'],
+      timeout: 30_000,
     });
     expect(config.checks[1]?.options).toEqual({
-      dirs: ['/builds/worker'], free: 20e9, max_age: 'off', min_age: 3_600_000, active: [],
+      dirs: ['/builds/worker'],
+      free: 20e9,
+      max_age: 'off',
+      min_age: 3_600_000,
+      active: [],
       keep: [{ glob: 'info' }, { glob: 'rel-*', maxAgeMs: 10 * 86_400_000 }],
     });
   });
@@ -111,6 +160,7 @@ describe('config/load', () => {
 
   it('exports a JSON Schema listing every check and its options', () => {
     const schema = JSON.stringify(configJsonSchema());
-    for (const word of ['"purge"', '"clobber"', '"max_age"', '"feed"', 'additionalProperties']) expect(schema).toContain(word);
+    for (const word of ['"purge"', '"clobber"', '"max_age"', '"feed"', 'additionalProperties'])
+      expect(schema).toContain(word);
   });
 });

@@ -29,27 +29,49 @@ describe('config/paths: one rule for every configured path', () => {
     expect(AbsolutePath.safeParse(path).success).toBe(false);
   });
 
-  it.each(['/', '/builds/worker', '/home/cltbld/.active', '/var/lib/runner/worker.pid', '/a..b/.hidden', '/tmp/x y'])('takes %j as a path', (path) => {
-    expect(pathProblem(path)).toBeUndefined();
-  });
+  it.each(['/', '/builds/worker', '/home/cltbld/.active', '/var/lib/runner/worker.pid', '/a..b/.hidden', '/tmp/x y'])(
+    'takes %j as a path',
+    (path) => {
+      expect(pathProblem(path)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['/', 'the root of the machine'],
-    ...['/home', '/tmp', '/var', '/var/lib', '/var/tmp', '/root', '/run', '/opt', '/srv', '/mnt', '/media'].map((d) => [d, 'a system dir']),
-    ...['/etc', '/etc/runner', '/usr/local/builds', '/lib64/x', '/libx32', '/proc/1', '/sys/fs', '/dev/shm/b', '/boot/efi', '/bin/x', '/sbin/x'].map(
-      (d) => [d, 'in the system tree'],
-    ),
+    ...['/home', '/tmp', '/var', '/var/lib', '/var/tmp', '/root', '/run', '/opt', '/srv', '/mnt', '/media'].map((d) => [
+      d,
+      'a system dir',
+    ]),
+    ...[
+      '/etc',
+      '/etc/runner',
+      '/usr/local/builds',
+      '/lib64/x',
+      '/libx32',
+      '/proc/1',
+      '/sys/fs',
+      '/dev/shm/b',
+      '/boot/efi',
+      '/bin/x',
+      '/sbin/x',
+    ].map((d) => [d, 'in the system tree']),
   ])('refuses %j as a base dir (%s)', (dir, why) => {
     expect(systemDirProblem(dir)).toContain(why);
     expect(BaseDir.safeParse(dir).success).toBe(false);
   });
 
-  it.each(['/builds/worker', '/home/cltbld/builds', '/tmp/runner-test-x', '/var/lib/runner', '/run/runner', '/srv/ci', '/library', '/usrx'])(
-    'takes %j as a base dir',
-    (dir) => {
-      expect(BaseDir.parse(dir)).toBe(dir);
-    },
-  );
+  it.each([
+    '/builds/worker',
+    '/home/cltbld/builds',
+    '/tmp/runner-test-x',
+    '/var/lib/runner',
+    '/run/runner',
+    '/srv/ci',
+    '/library',
+    '/usrx',
+  ])('takes %j as a base dir', (dir) => {
+    expect(BaseDir.parse(dir)).toBe(dir);
+  });
 
   it('finds dirs that repeat, hold or lie inside an earlier one, naming both', () => {
     expect(isWithin('/b/w', '/b')).toBe(true);
@@ -78,14 +100,21 @@ describe('config: protective options it cannot read are errors', () => {
   ])('purge keep %s is refused: %s', (keep, why) => {
     const [problem, ...more] = problems(purge(keep));
     expect(more).toEqual([]);
-    expect(problem).toMatch(/^runner\.yaml:4:\d+: checks\[0\]\.purge\.keep\[\d\]: expected NAME-GLOB or NAME-GLOB:DURATION \(s, m, h, d, w\), like info or rel-\*:10d, got /);
+    expect(problem).toMatch(
+      /^runner\.yaml:4:\d+: checks\[0\]\.purge\.keep\[\d\]: expected NAME-GLOB or NAME-GLOB:DURATION \(s, m, h, d, w\), like info or rel-\*:10d, got /,
+    );
     expect(problem).toContain(why);
   });
 
   it('reads the keep forms it documents', () => {
     const opts = parseConfig(purge('info, "rel-*:10d", "try-[0-9]*:1h30m", "[[]x"'), 'runner.yaml').checks[0]?.options;
     expect(opts).toMatchObject({
-      keep: [{ glob: 'info' }, { glob: 'rel-*', maxAgeMs: 10 * 86_400_000 }, { glob: 'try-[0-9]*', maxAgeMs: 5_400_000 }, { glob: '[[]x' }],
+      keep: [
+        { glob: 'info' },
+        { glob: 'rel-*', maxAgeMs: 10 * 86_400_000 },
+        { glob: 'try-[0-9]*', maxAgeMs: 5_400_000 },
+        { glob: '[[]x' },
+      ],
     });
   });
 
@@ -104,28 +133,38 @@ describe('config: protective options it cannot read are errors', () => {
     expect(problems(temp('"/tmp/pulse-*:15m"'))[0]).toContain('":15m" looks like an age, and temp keeps have none');
     expect(problems(temp('"/tmp/../etc/*"'))[0]).toContain("it has a '..' component");
     expect(problems(temp('"/tmp/[ab"'))[0]).toContain("'[' with no closing ']'");
-    expect(parseConfig(temp('"/tmp/.X11-unix", "/tmp/ssh-*:agent"'), 'runner.yaml').checks[0]?.options).toMatchObject({ keep: ['/tmp/.X11-unix', '/tmp/ssh-*:agent'] });
+    expect(parseConfig(temp('"/tmp/.X11-unix", "/tmp/ssh-*:agent"'), 'runner.yaml').checks[0]?.options).toMatchObject({
+      keep: ['/tmp/.X11-unix', '/tmp/ssh-*:agent'],
+    });
   });
 
   it('clobber feed and image files are canonical paths too', () => {
-    expect(problems('checks:\n  - clobber: { dir: /builds/worker, feed: /etc/../f.json }\n')[0]).toContain("checks[0].clobber.feed: expected an absolute path like /builds/worker");
-    expect(problems('checks:\n  - image: { current: { file: /etc//image-id }, wanted: { file: /x } }\n')[0]).toContain('checks[0].image.current.file: expected an absolute path');
+    expect(problems('checks:\n  - clobber: { dir: /builds/worker, feed: /etc/../f.json }\n')[0]).toContain(
+      'checks[0].clobber.feed: expected an absolute path like /builds/worker',
+    );
+    expect(problems('checks:\n  - image: { current: { file: /etc//image-id }, wanted: { file: /x } }\n')[0]).toContain(
+      'checks[0].image.current.file: expected an absolute path',
+    );
   });
 
   it('tools: a share and a checkout must not hold one another', () => {
-    const text = 'checks:\n  - tools:\n      share: /builds/tools/.shared\n      checkouts: [{ path: /builds/tools, vcs: hg, repo: r }]\n';
+    const text =
+      'checks:\n  - tools:\n      share: /builds/tools/.shared\n      checkouts: [{ path: /builds/tools, vcs: hg, repo: r }]\n';
     expect(problems(text)).toEqual([
       'runner.yaml:3:14: checks[0].tools.share: "/builds/tools/.shared" lies inside checkouts[0] "/builds/tools": a clean or reclone of one would delete the other',
     ]);
   });
 
   it('a missing path is still "required"', () => {
-    expect(problems('checks:\n  - clobber: { feed: /f.json }\n')).toEqual(['runner.yaml:2:14: checks[0].clobber.dir: required (string)']);
+    expect(problems('checks:\n  - clobber: { feed: /f.json }\n')).toEqual([
+      'runner.yaml:2:14: checks[0].clobber.dir: required (string)',
+    ]);
   });
 });
 
 describe("config: runner's own files stay out of the build trees", () => {
-  const checks = 'checks:\n  - purge: { dirs: [/builds/worker] }\n  - processes: { users: [cltbld], baseline: /builds/worker/.baseline }\n';
+  const checks =
+    'checks:\n  - purge: { dirs: [/builds/worker] }\n  - processes: { users: [cltbld], baseline: /builds/worker/.baseline }\n';
 
   it('refuses a state dir, lock, pid file or baseline inside a base dir or the worker basedir, naming both', () => {
     const text = `${checks}lifecycle:\n  worker: { basedir: /home/cltbld/worker, pid_file: /home/cltbld/worker/w.pid }\n  state_dir: /builds/worker/.runner\n  lock: /home/cltbld/worker/off.json\n`;
@@ -139,7 +178,8 @@ describe("config: runner's own files stay out of the build trees", () => {
   });
 
   it('takes them beside the build trees, and a worker basedir that is the base dir', () => {
-    const text = 'checks:\n  - purge: { dirs: [/builds/worker] }\n  - processes: { users: [cltbld] }\nlifecycle:\n  worker: { basedir: /builds/worker }\n  state_dir: /var/lib/runner\n';
+    const text =
+      'checks:\n  - purge: { dirs: [/builds/worker] }\n  - processes: { users: [cltbld] }\nlifecycle:\n  worker: { basedir: /builds/worker }\n  state_dir: /var/lib/runner\n';
     expect(parseConfig(text, 'runner.yaml').lifecycle?.state_dir).toBe('/var/lib/runner');
   });
 });

@@ -33,7 +33,14 @@ describe('config/units', () => {
   });
 
   it('formats bytes and durations for people', () => {
-    expect([formatBytes(20e9), formatBytes(3_400_000), formatBytes(1500), formatBytes(42)]).toEqual(['20.0 GB', '3.4 MB', '1.5 kB', '42 B']);
-    expect([formatDuration(90_000), formatDuration(5_400_000), formatDuration(3 * 86_400_000 + 4 * 3_600_000)]).toEqual(['1m', '1h30m', '3d4h']);
+    expect([formatBytes(20e9), formatBytes(3_400_000), formatBytes(1500), formatBytes(42)]).toEqual([
+      '20.0 GB',
+      '3.4 MB',
+      '1.5 kB',
+      '42 B',
+    ]);
+    expect([formatDuration(90_000), formatDuration(5_400_000), formatDuration(3 * 86_400_000 + 4 * 3_600_000)]).toEqual(
+      ['1m', '1h30m', '3d4h'],
+    );
   });
 });

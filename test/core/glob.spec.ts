@@ -22,7 +22,8 @@ function reference(text: string, glob: string, slash: boolean): boolean {
     const chars = negated ? body.slice(1) : body;
     let hit = false;
     for (let i = 0; i < chars.length; i++) {
-      if (chars[i + 1] === '-' && i + 2 < chars.length) hit ||= t >= (chars[i] as string) && t <= (chars[(i += 2)] as string);
+      if (chars[i + 1] === '-' && i + 2 < chars.length)
+        hit ||= t >= (chars[i] as string) && t <= (chars[(i += 2)] as string);
       else hit ||= t === chars[i];
     }
     return hit !== negated && reference(text.slice(1), glob.slice(end + 1), slash);
@@ -66,7 +67,10 @@ describe('core/glob', () => {
     const str = (max: number) => fc.array(alphabet, { maxLength: max }).map((cs) => cs.join(''));
     fc.assert(
       fc.property(str(10), str(8), fc.boolean(), (text, glob, slash) => {
-        expect(matchesGlob(text, glob, { slash }), `${JSON.stringify(text)} ~ ${JSON.stringify(glob)} slash=${slash}`).toBe(reference(text, glob, slash));
+        expect(
+          matchesGlob(text, glob, { slash }),
+          `${JSON.stringify(text)} ~ ${JSON.stringify(glob)} slash=${slash}`,
+        ).toBe(reference(text, glob, slash));
       }),
       { numRuns: 5000 },
     );

@@ -37,14 +37,22 @@ const host = new LocalHost('test');
 describe('core/run-check', () => {
   it('reports drift with the plan in check mode and never applies', async () => {
     const state = { value: 1, probes: 0 };
-    const r = await runCheck(host, { check: counterCheck(state, 3), remediation: setter(state), options: {} }, testContext('check'));
+    const r = await runCheck(
+      host,
+      { check: counterCheck(state, 3), remediation: setter(state), options: {} },
+      testContext('check'),
+    );
     expect(r).toMatchObject({ check: 'counter', status: 'drift', summary: 'at 1, want 3', plan: { to: 3 } });
     expect(state).toEqual({ value: 1, probes: 1 });
   });
 
   it('applies, re-probes and reports changed when converged', async () => {
     const state = { value: 1, probes: 0 };
-    const r = await runCheck(host, { check: counterCheck(state, 3), remediation: setter(state), options: {} }, testContext('apply'));
+    const r = await runCheck(
+      host,
+      { check: counterCheck(state, 3), remediation: setter(state), options: {} },
+      testContext('apply'),
+    );
     expect(r).toMatchObject({ status: 'changed', summary: 'set to 3', plan: { to: 3 } });
     expect(state).toEqual({ value: 3, probes: 2 });
   });
@@ -66,7 +74,11 @@ describe('core/run-check', () => {
   it('reports a recycle-only check as failed with halt in both modes', async () => {
     const state = { value: 1, probes: 0 };
     for (const mode of ['check', 'apply'] as const) {
-      const r = await runCheck(host, { check: counterCheck(state, 3, { recycle: true }), options: {} }, testContext(mode));
+      const r = await runCheck(
+        host,
+        { check: counterCheck(state, 3, { recycle: true }), options: {} },
+        testContext(mode),
+      );
       expect(r).toMatchObject({ status: 'failed', halt: true });
     }
   });
@@ -101,30 +113,46 @@ describe('core/run-check', () => {
     let started = 0;
     let release: () => void = () => {};
     const both = new Promise<void>((r) => (release = r));
-    const waiting = (id: string): Check => counterCheck({ value: 0, probes: 0 }, 0, {
-      id,
-      probe: async () => {
-        if (++started === 2) release();
-        await both;
-        return { state: 'ok', summary: id };
-      },
-    });
-    const report = await runChecks(host, [{ check: waiting('a'), options: {} }, { check: waiting('b'), options: {} }], testContext('check'));
+    const waiting = (id: string): Check =>
+      counterCheck({ value: 0, probes: 0 }, 0, {
+        id,
+        probe: async () => {
+          if (++started === 2) release();
+          await both;
+          return { state: 'ok', summary: id };
+        },
+      });
+    const report = await runChecks(
+      host,
+      [
+        { check: waiting('a'), options: {} },
+        { check: waiting('b'), options: {} },
+      ],
+      testContext('check'),
+    );
     expect(report.results.map((r) => r.summary)).toEqual(['a', 'b']);
   });
 
   it('applies strictly in config order, one check after the other', async () => {
     const order: string[] = [];
-    const step = (id: string): Check => counterCheck({ value: 0, probes: 0 }, 0, {
-      id,
-      probe: async () => {
-        order.push(`start ${id}`);
-        await new Promise((r) => setImmediate(r));
-        order.push(`end ${id}`);
-        return { state: 'ok', summary: id };
-      },
-    });
-    await runChecks(host, [{ check: step('a'), options: {} }, { check: step('b'), options: {} }], testContext('apply'));
+    const step = (id: string): Check =>
+      counterCheck({ value: 0, probes: 0 }, 0, {
+        id,
+        probe: async () => {
+          order.push(`start ${id}`);
+          await new Promise((r) => setImmediate(r));
+          order.push(`end ${id}`);
+          return { state: 'ok', summary: id };
+        },
+      });
+    await runChecks(
+      host,
+      [
+        { check: step('a'), options: {} },
+        { check: step('b'), options: {} },
+      ],
+      testContext('apply'),
+    );
     expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
   });
 

@@ -20,7 +20,21 @@ const root = sandbox('runner-prop-');
 const host = new LocalHost('prop');
 const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
 
-const Name = fc.constantFrom('info', 'rel-a', 'rel-b', 'tb-rel-x', 'try-1', 'try-2', 'm-c', 'job', 'scripts', 'x.deleteme', 'a b', "q'uote", '-dash');
+const Name = fc.constantFrom(
+  'info',
+  'rel-a',
+  'rel-b',
+  'tb-rel-x',
+  'try-1',
+  'try-2',
+  'm-c',
+  'job',
+  'scripts',
+  'x.deleteme',
+  'a b',
+  "q'uote",
+  '-dash',
+);
 const Dir = fc.record({
   name: Name,
   ageDays: fc.integer({ min: 0, max: 40 }),
@@ -70,7 +84,13 @@ describe('faults: deletion safety (property-based)', () => {
         const { base, outside } = layOut(dir, c);
         const outsideHash = hashTree(outside);
         const active = c.active ? [join(base, c.active)] : [];
-        const purgeOpts = PurgeOptions.parse({ dirs: [base], max_age: `${c.maxAgeDays}d`, keep: ['info', 'rel-*:10d'], active, min_age: '1d' });
+        const purgeOpts = PurgeOptions.parse({
+          dirs: [base],
+          max_age: `${c.maxAgeDays}d`,
+          keep: ['info', 'rel-*:10d'],
+          active,
+          min_age: '1d',
+        });
         const feed = join(dir, 'feed.json');
         writeFileSync(feed, JSON.stringify({ result: c.rows }));
         const clobberOpts = ClobberOptions.parse({ dir: base, feed, host: 'me' });

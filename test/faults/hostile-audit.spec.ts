@@ -30,38 +30,82 @@ describe('faults: a hostile host in an audit', () => {
     writeFileSync(wanted, 'img-1\n');
     const config = join(root, 'audit.yaml');
     // one config for all; each host's purge dirs and the flooder's image command are inventory overrides
-    writeFileSync(config, [
-      'checks:',
-      `  - image: { current: { command: [echo, img-1] }, wanted: { file: ${wanted} } }`,
-      `  - purge: { dirs: [${join(root, 'none')}], free: 900TB, max_age: 21d, keep: [info, "rel-*:10d"], min_age: 1h }`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'checks:',
+        `  - image: { current: { command: [echo, img-1] }, wanted: { file: ${wanted} } }`,
+        `  - purge: { dirs: [${join(root, 'none')}], free: 900TB, max_age: 21d, keep: [info, "rel-*:10d"], min_age: 1h }`,
+        '',
+      ].join('\n'),
+    );
     const [flooder, ...healthy] = pool.hosts as [PoolHost, ...PoolHost[]];
-    const hosts = Object.fromEntries(pool.hosts.map((h) => [h.name, {
-      ansible_host: h.sshd.address,
-      ansible_port: h.sshd.port,
-      runner_checks: { purge: { dirs: [h.worker.base] }, ...(h === flooder ? { image: { current: { command: ['sh', '-c', FLOOD] } } } : {}) },
-    }]));
+    const hosts = Object.fromEntries(
+      pool.hosts.map((h) => [
+        h.name,
+        {
+          ansible_host: h.sshd.address,
+          ansible_port: h.sshd.port,
+          runner_checks: {
+            purge: { dirs: [h.worker.base] },
+            ...(h === flooder ? { image: { current: { command: ['sh', '-c', FLOOD] } } } : {}),
+          },
+        },
+      ]),
+    );
     const inventory = join(root, 'pool.yaml');
-    writeFileSync(inventory, JSON.stringify({ all: { vars: { ansible_user: pool.client.user, ansible_ssh_private_key_file: pool.client.key }, hosts } }));
+    writeFileSync(
+      inventory,
+      JSON.stringify({
+        all: { vars: { ansible_user: pool.client.user, ansible_ssh_private_key_file: pool.client.key }, hosts },
+      }),
+    );
     const knownHosts = join(root, 'known_hosts');
     writeFileSync(knownHosts, `${pool.hosts.map((h) => knownHostsLine(h.sshd)).join('\n')}\n`);
     mkdirSync(join(root, 'home'), { recursive: true });
     const before = pool.hosts.map((h) => hashTree(h.worker.root));
 
     // two at a time: the healthy hosts after the first connect while the flood is under way
-    const r = await runner(['audit', '-i', inventory, '--config', config, '--known-hosts', knownHosts, '--forks', '2', '--connect-timeout', '4', '--timeout', '60', '--format', 'json'], {
-      env: { HOME: join(root, 'home'), SSH_AUTH_SOCK: '' },
-    });
+    const r = await runner(
+      [
+        'audit',
+        '-i',
+        inventory,
+        '--config',
+        config,
+        '--known-hosts',
+        knownHosts,
+        '--forks',
+        '2',
+        '--connect-timeout',
+        '4',
+        '--timeout',
+        '60',
+        '--format',
+        'json',
+      ],
+      {
+        env: { HOME: join(root, 'home'), SSH_AUTH_SOCK: '' },
+      },
+    );
     const doc = JSON.parse(r.stdout) as ReportDocument;
     const byHost = (name: string) => doc.hosts.find((h) => h.host === name) as HostReport;
     for (const h of healthy) {
       expect(byHost(h.name).unreachable, h.name).toBeUndefined();
-      expect(byHost(h.name).results.map((x) => [x.check, x.status]), h.name).toEqual([['image', 'ok'], ['purge', 'drift']]);
+      expect(
+        byHost(h.name).results.map((x) => [x.check, x.status]),
+        h.name,
+      ).toEqual([
+        ['image', 'ok'],
+        ['purge', 'drift'],
+      ]);
     }
     const flood = byHost(flooder.name);
     expect(flood.unreachable).toBeUndefined();
-    expect(flood.results.map((x) => [x.check, x.status])).toEqual([['image', 'failed'], ['purge', 'drift']]);
+    expect(flood.results.map((x) => [x.check, x.status])).toEqual([
+      ['image', 'failed'],
+      ['purge', 'drift'],
+    ]);
     expect(flood.results[0]?.summary).toContain('stdout: output larger than 67108864 bytes: dropped');
     expect(r.code).toBe(2 | 4);
     expect(pool.hosts.map((h) => hashTree(h.worker.root))).toEqual(before);
@@ -96,7 +140,10 @@ describe('faults: a hostile clobber feed', () => {
     });
   });
 
-  it.each([['streams more than 32 MiB', '/streamed'], ['declares 1 TiB in Content-Length', '/declared']])('a feed that %s fails clobber, and apply deletes nothing', async (_, path) => {
+  it.each([
+    ['streams more than 32 MiB', '/streamed'],
+    ['declares 1 TiB in Content-Length', '/declared'],
+  ])('a feed that %s fails clobber, and apply deletes nothing', async (_, path) => {
     const config = join(root, `clobber${path.replace('/', '-')}.yaml`);
     writeFileSync(config, `checks:\n  - clobber: { dir: ${w.base}, feed: "${url}${path}", host: ${w.host} }\n`);
     const before = hashTree(w.root);

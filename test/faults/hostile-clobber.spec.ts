@@ -1,7 +1,25 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, lchownSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  lchownSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { IN_ACCESS, IN_CLOSE_NOWRITE, IN_OPEN, onInotify, spinningSwapper, underAttack, type Racer } from '../helpers/attacker.js';
+import {
+  IN_ACCESS,
+  IN_CLOSE_NOWRITE,
+  IN_OPEN,
+  onInotify,
+  spinningSwapper,
+  underAttack,
+  type Racer,
+} from '../helpers/attacker.js';
 import type { Decoys } from '../helpers/decoys.js';
 import { age, apply, ownedDir, ownedFile, hostileSetting, writeConfig } from '../helpers/hostile.js';
 
@@ -33,7 +51,15 @@ function layOut(at: number, marker = '100\n'): void {
   }
   symlinkSync(decoys.dir, link);
   lchownSync(link, build.uid, build.gid);
-  writeFileSync(feed, JSON.stringify({ result: [{ builddir: 'm-central', lastclobber: at, slave: null }, { builddir: 'try', lastclobber: at, slave: null }] }));
+  writeFileSync(
+    feed,
+    JSON.stringify({
+      result: [
+        { builddir: 'm-central', lastclobber: at, slave: null },
+        { builddir: 'try', lastclobber: at, slave: null },
+      ],
+    }),
+  );
 }
 
 /** Puts the real dir back under its name when the attack left the symlink there. */
@@ -68,10 +94,15 @@ describe('hostile build user vs clobber (CLI)', () => {
   const cues = [IN_OPEN, IN_ACCESS, IN_CLOSE_NOWRITE];
   it('build dir swapped for a symlink to a decoy right after the probe reads last-clobber (inotify-timed, 36 tries)', async () => {
     for (let i = 0; i < 36; i++) {
-      const stats = await attempt(1000 + i, () => onInotify({
-        dir: target, name: 'last-clobber', mask: cues[i % 3] as number, delayMs: Math.floor(i / 3) % 3,
-        actions: [{ op: 'exchange', path: target, with: link, ...build }],
-      }));
+      const stats = await attempt(1000 + i, () =>
+        onInotify({
+          dir: target,
+          name: 'last-clobber',
+          mask: cues[i % 3] as number,
+          delayMs: Math.floor(i / 3) % 3,
+          actions: [{ op: 'exchange', path: target, with: link, ...build }],
+        }),
+      );
       expect(stats.fired, `try ${i}: the probe never read ${target}/last-clobber`).toBe(1);
     }
   }, 240_000);
@@ -79,7 +110,9 @@ describe('hostile build user vs clobber (CLI)', () => {
   it('a blind swapper renaming the build dir <-> a symlink to a decoy with rename(2) for the whole run (40 tries)', async () => {
     let swaps = 0;
     for (let i = 0; i < 40; i++) {
-      const s = await attempt(2000 + i, () => spinningSwapper(build, [{ path: target, link, real: join(stash, 'parked') }], i % 2 ? 'exchange' : 'rename'));
+      const s = await attempt(2000 + i, () =>
+        spinningSwapper(build, [{ path: target, link, real: join(stash, 'parked') }], i % 2 ? 'exchange' : 'rename'),
+      );
       swaps += s.swaps;
     }
     expect(swaps).toBeGreaterThan(40);
@@ -91,7 +124,10 @@ describe('hostile build user vs clobber (CLI)', () => {
     age(target, 60_000);
     const r = await apply(config);
     const text = `${r.stdout}${r.stderr}`;
-    expect(text.split('\n').some((l) => l.includes('warning:') && l.includes(target)), `no warning names ${target}/last-clobber:\n${text}`).toBe(true);
+    expect(
+      text.split('\n').some((l) => l.includes('warning:') && l.includes(target)),
+      `no warning names ${target}/last-clobber:\n${text}`,
+    ).toBe(true);
     expectClobbered(target, now);
     expect((await apply(config)).code, 'a second apply changes nothing').toBe(0);
     decoys.expectIntact('far-future marker');

@@ -28,10 +28,30 @@ describe('hostile configs are refused through the CLI (exit 1, the field named, 
     ['purge.dirs: [/]', 'check', () => ({ purge: { dirs: ['/'], max_age: 'off' } }), 'purge.dirs'],
     ['clobber.dir: /', 'check', (w: World) => ({ clobber: { dir: '/', feed: w.feed, host: 'bld-01' } }), 'clobber.dir'],
     ['purge.dirs: [/usr]', 'check', () => ({ purge: { dirs: ['/usr'], max_age: 'off' } }), 'purge.dirs'],
-    ['a .. in a purge dir', 'apply', (w: World) => ({ purge: { dirs: [`${w.base}/../../victim`], max_age: '14d' } }), 'purge.dirs'],
-    ['a .. in the clobber dir', 'apply', (w: World) => ({ clobber: { dir: `${w.base}/../../victim`, feed: w.feed, host: 'bld-01' } }), 'clobber.dir'],
-    ['nested purge dirs', 'apply', (w: World) => ({ purge: { dirs: [w.base, join(w.base, 'sub')], max_age: '14d' } }), 'purge.dirs'],
-    ['keep: ["rel-*:10days"]', 'apply', (w: World) => ({ purge: { dirs: [w.base], keep: ['rel-*:10days'] } }), 'purge.keep'],
+    [
+      'a .. in a purge dir',
+      'apply',
+      (w: World) => ({ purge: { dirs: [`${w.base}/../../victim`], max_age: '14d' } }),
+      'purge.dirs',
+    ],
+    [
+      'a .. in the clobber dir',
+      'apply',
+      (w: World) => ({ clobber: { dir: `${w.base}/../../victim`, feed: w.feed, host: 'bld-01' } }),
+      'clobber.dir',
+    ],
+    [
+      'nested purge dirs',
+      'apply',
+      (w: World) => ({ purge: { dirs: [w.base, join(w.base, 'sub')], max_age: '14d' } }),
+      'purge.dirs',
+    ],
+    [
+      'keep: ["rel-*:10days"]',
+      'apply',
+      (w: World) => ({ purge: { dirs: [w.base], keep: ['rel-*:10days'] } }),
+      'purge.keep',
+    ],
   ])('%s', async (name, cmd, check, field) => {
     const w = world(name.replace(/\W+/g, '-'));
     const cfg = writeConfig(w.dir, 'runner', [check(w)]);

@@ -56,7 +56,10 @@ describe('faults: hostile processes (pid namespace, real build user)', () => {
   it('kills a process that names itself like an allowed program (perl $0, bash exec -a), keeps the real one', async () => {
     const allow = ['/usr/bin/sleep *'];
     const perl = await start(['perl', '-e', '$0 = "/usr/bin/sleep 1001"; sleep 1000'], '/usr/bin/sleep 1001');
-    const execA = await start(['bash', '-c', 'exec -a "/usr/bin/sleep 1002" perl -e "sleep 1000"'], '/usr/bin/sleep 1002');
+    const execA = await start(
+      ['bash', '-c', 'exec -a "/usr/bin/sleep 1002" perl -e "sleep 1000"'],
+      '/usr/bin/sleep 1002',
+    );
     const honest = await start(['/usr/bin/sleep', '1003'], '/usr/bin/sleep 1003');
     const byPath = await start(['sleep', '1004'], 'sleep 1004');
     const check = await run('check', { allow });
@@ -96,7 +99,10 @@ describe('faults: hostile processes (pid namespace, real build user)', () => {
   it('finishes the probe with a glob of 20 "*a" runs against a 100 KB command line', async () => {
     const allow = [`/usr/bin/perl ${'*a'.repeat(20)}b`];
     // named by its path, so the command line starts like the glob and a backtracking RegExp never returns
-    const long = await start(['/usr/bin/perl', '-e', 'sleep 1000', 'a'.repeat(100_000)], '/usr/bin/perl -e sleep 1000 aaaa');
+    const long = await start(
+      ['/usr/bin/perl', '-e', 'sleep 1000', 'a'.repeat(100_000)],
+      '/usr/bin/perl -e sleep 1000 aaaa',
+    );
     expect((await ns.processes()).get(long)?.args.length).toBeGreaterThan(100_000);
     const check = await run('check', { allow });
     expect(strayPids(check.plan)).toEqual([long]);
@@ -129,13 +135,22 @@ describe('faults: hostile processes (pid namespace, real build user)', () => {
 
   it('reads command lines and comms made of newlines, fake ps lines and control characters as data', async () => {
     const fake = '\n31337 1 31337 31337 0 99999 S /sbin/init\n';
-    const argv = ['perl', '-e', 'open my $f, ">", "/proc/self/comm"; print $f "x) S 1\\n9) R"; close $f; sleep 1000', fake, 'tab\there', 'esc\x1b[2Jcr\rbel\x07'];
+    const argv = [
+      'perl',
+      '-e',
+      'open my $f, ">", "/proc/self/comm"; print $f "x) S 1\\n9) R"; close $f; sleep 1000',
+      fake,
+      'tab\there',
+      'esc\x1b[2Jcr\rbel\x07',
+    ];
     const pid = await start(argv, 'perl -e open');
     const ps = await ns.processes();
     const snap = await readSnapshot(ns.host());
     for (const procs of [[...ps.values()], snap.procs]) {
       expect(procs.filter((p) => p.pid === 31337 || p.uid === 99999)).toEqual([]);
-      expect(procs.filter((p) => p.pid === pid)).toEqual([expect.objectContaining({ ppid: 1, uid: ensureUser(BUILD).uid, stat: 'S' })]);
+      expect(procs.filter((p) => p.pid === pid)).toEqual([
+        expect.objectContaining({ ppid: 1, uid: ensureUser(BUILD).uid, stat: 'S' }),
+      ]);
       expect(new Set(procs.map((p) => p.pid)).size).toBe(procs.length);
     }
     const p = snap.procs.find((x) => x.pid === pid) as Proc;

@@ -1,11 +1,30 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, lchownSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lchownSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { IN_CLOSE_NOWRITE, IN_OPEN, onInotify, spinningSwapper, underAttack, type Racer } from '../helpers/attacker.js';
 import type { Decoys } from '../helpers/decoys.js';
 import { DAY } from '../helpers/dirs.js';
-import { age, apply, expectEnded, hostileSetting, ownedDir, ownedFile, runWithin, writeConfig } from '../helpers/hostile.js';
+import {
+  age,
+  apply,
+  expectEnded,
+  hostileSetting,
+  ownedDir,
+  ownedFile,
+  runWithin,
+  writeConfig,
+} from '../helpers/hostile.js';
 
 // The build user owns the worker dir and every build dir in it, and attacks purge from there.
 const { root, build, decoys: plant } = hostileSetting('rt-hostile-purge-');
@@ -74,10 +93,16 @@ describe('hostile build user vs purge: swaps during apply (CLI)', () => {
   it('a blind swapper renaming a build dir (and its .deleteme) <-> a symlink to a decoy for the whole run (40 tries)', async () => {
     let swaps = 0;
     for (let i = 0; i < 40; i++) {
-      const s = await attempt(i, () => spinningSwapper(build, [
-        { path: target, link: decoyLink('x-link'), real: join(stash, 'x-parked') },
-        { path: `${target}.deleteme`, link: decoyLink('xd-link'), real: join(stash, 'xd-parked') },
-      ], i % 2 ? 'exchange' : 'rename'));
+      const s = await attempt(i, () =>
+        spinningSwapper(
+          build,
+          [
+            { path: target, link: decoyLink('x-link'), real: join(stash, 'x-parked') },
+            { path: `${target}.deleteme`, link: decoyLink('xd-link'), real: join(stash, 'xd-parked') },
+          ],
+          i % 2 ? 'exchange' : 'rename',
+        ),
+      );
       swaps += s.swaps;
     }
     expect(swaps).toBeGreaterThan(40);
@@ -86,10 +111,16 @@ describe('hostile build user vs purge: swaps during apply (CLI)', () => {
   it('a build dir swapped for a symlink to a decoy right after the probe measured it (inotify-timed, 36 tries)', async () => {
     let fired = 0;
     for (let i = 0; i < 36; i++) {
-      const s = await attempt(i, () => onInotify({
-        dir: target, name: '', mask: i % 2 ? IN_OPEN : IN_CLOSE_NOWRITE, nth: 1 + (Math.floor(i / 2) % 3), delayMs: Math.floor(i / 6) % 3,
-        actions: [{ op: 'exchange', path: target, with: decoyLink('x-link'), ...build }],
-      }));
+      const s = await attempt(i, () =>
+        onInotify({
+          dir: target,
+          name: '',
+          mask: i % 2 ? IN_OPEN : IN_CLOSE_NOWRITE,
+          nth: 1 + (Math.floor(i / 2) % 3),
+          delayMs: Math.floor(i / 6) % 3,
+          actions: [{ op: 'exchange', path: target, with: decoyLink('x-link'), ...build }],
+        }),
+      );
       fired += s.fired;
     }
     expect(fired, 'the attacker never got its cue').toBeGreaterThan(0);
@@ -100,9 +131,15 @@ describe('hostile build user vs purge: bind mounts of a decoy (CLI, root)', () =
   const bind = (from: string, at: string) => execFileSync('mount', ['--bind', from, at]);
   // runner may have renamed the dir holding the mount: unmount whatever is mounted under the sandbox, deepest first
   const unmount = () => {
-    const points = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '')
+    const points = readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[4] ?? '')
       .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
-    for (const m of points.filter((p) => p.startsWith(`${root}/`)).sort().reverse()) execFileSync('umount', ['-l', m]);
+    for (const m of points
+      .filter((p) => p.startsWith(`${root}/`))
+      .sort()
+      .reverse())
+      execFileSync('umount', ['-l', m]);
   };
   afterAll(unmount);
 
@@ -181,10 +218,16 @@ describe('hostile build user vs purge: names it chose (CLI)', () => {
     expect(readdirSync(base), output(runs[1] as never)).toEqual([]);
     for (const r of runs) {
       const text = expectEnded(r);
-      expect(text.includes('\x1b') || text.includes('\r') || text.includes('\x07'), `raw control bytes in:\n${JSON.stringify(text)}`).toBe(false);
+      expect(
+        text.includes('\x1b') || text.includes('\r') || text.includes('\x07'),
+        `raw control bytes in:\n${JSON.stringify(text)}`,
+      ).toBe(false);
       expect(/[\x00-\x09\x0b-\x1f\x7f]/.test(text), JSON.stringify(text)).toBe(false);
       // a raw LF inside a name would start a line that is neither a status, a detail nor the recap
-      for (const line of text.split('\n')) expect(line, JSON.stringify(text)).toMatch(/^(|(ok|drift|changed|failed|skipped) .*| {8,}.*|(check|apply): .*)$/);
+      for (const line of text.split('\n'))
+        expect(line, JSON.stringify(text)).toMatch(
+          /^(|(ok|drift|changed|failed|skipped) .*| {8,}.*|(check|apply): .*)$/,
+        );
     }
     expect((await apply(cfg)).code).toBe(0);
   });

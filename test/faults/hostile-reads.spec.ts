@@ -31,7 +31,10 @@ function plant(kind: 'fifo' | 'zero', path: string): void {
 
 function feedFile(name: string): string {
   const feed = join(root, name);
-  writeFileSync(feed, JSON.stringify({ result: [{ builddir: 'm-central', lastclobber: Math.floor(Date.now() / 1000), slave: null }] }));
+  writeFileSync(
+    feed,
+    JSON.stringify({ result: [{ builddir: 'm-central', lastclobber: Math.floor(Date.now() / 1000), slave: null }] }),
+  );
   return feed;
 }
 
@@ -46,32 +49,48 @@ async function bothEndNaming(cfg: string, path: string): Promise<string> {
 }
 
 describe('hostile build user vs bounded reads (CLI)', () => {
-  it.each(['fifo', 'zero'] as const)('a %s as the last-clobber marker: check and apply end with a message naming it', async (kind) => {
-    layOut();
-    plant(kind, join(target, 'last-clobber'));
-    const cfg = writeConfig(root, `marker-${kind}`, [{ clobber: { dir: base, feed: feedFile('feed.json'), host: 'bld-01' } }]);
-    await bothEndNaming(cfg, join(target, 'last-clobber'));
-    expect(existsSync('/dev/zero')).toBe(true);
-  }, 60_000);
+  it.each(['fifo', 'zero'] as const)(
+    'a %s as the last-clobber marker: check and apply end with a message naming it',
+    async (kind) => {
+      layOut();
+      plant(kind, join(target, 'last-clobber'));
+      const cfg = writeConfig(root, `marker-${kind}`, [
+        { clobber: { dir: base, feed: feedFile('feed.json'), host: 'bld-01' } },
+      ]);
+      await bothEndNaming(cfg, join(target, 'last-clobber'));
+      expect(existsSync('/dev/zero')).toBe(true);
+    },
+    60_000,
+  );
 
-  it.each(['fifo', 'zero'] as const)('a %s as purge\'s active_file: check and apply end naming it, and nothing is purged', async (kind) => {
-    layOut();
-    const active = join(base, '.active');
-    plant(kind, active);
-    const cfg = writeConfig(root, `active-${kind}`, [{ purge: { dirs: [base], max_age: '14d', active_file: active } }]);
-    const text = await bothEndNaming(cfg, active);
-    // without the active list purge cannot know which dir is the running job's
-    expect(existsSync(join(base, 'old-a')), text).toBe(true);
-  }, 60_000);
+  it.each(['fifo', 'zero'] as const)(
+    "a %s as purge's active_file: check and apply end naming it, and nothing is purged",
+    async (kind) => {
+      layOut();
+      const active = join(base, '.active');
+      plant(kind, active);
+      const cfg = writeConfig(root, `active-${kind}`, [
+        { purge: { dirs: [base], max_age: '14d', active_file: active } },
+      ]);
+      const text = await bothEndNaming(cfg, active);
+      // without the active list purge cannot know which dir is the running job's
+      expect(existsSync(join(base, 'old-a')), text).toBe(true);
+    },
+    60_000,
+  );
 
-  it.each(['fifo', 'zero'] as const)('a %s as the clobber feed file: check and apply end naming it, and nothing is deleted', async (kind) => {
-    layOut();
-    const feed = join(root, `feed-${kind}`);
-    plant(kind, feed);
-    const cfg = writeConfig(root, `feed-${kind}`, [{ clobber: { dir: base, feed, host: 'bld-01' } }]);
-    const text = await bothEndNaming(cfg, feed);
-    expect(existsSync(join(target, 'log.txt')), text).toBe(true);
-  }, 60_000);
+  it.each(['fifo', 'zero'] as const)(
+    'a %s as the clobber feed file: check and apply end naming it, and nothing is deleted',
+    async (kind) => {
+      layOut();
+      const feed = join(root, `feed-${kind}`);
+      plant(kind, feed);
+      const cfg = writeConfig(root, `feed-${kind}`, [{ clobber: { dir: base, feed, host: 'bld-01' } }]);
+      const text = await bothEndNaming(cfg, feed);
+      expect(existsSync(join(target, 'log.txt')), text).toBe(true);
+    },
+    60_000,
+  );
 
   it('a 2 GB sparse feed file: failed with a size message naming the file, nothing deleted', async () => {
     layOut();

@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, lchownSync, lstatSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lchownSync,
+  lstatSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IN_CLOSE_NOWRITE, IN_OPEN, onInotify, spinningSwapper, underAttack, type Racer } from '../helpers/attacker.js';
@@ -32,7 +42,9 @@ function oldDir(path: string, mode = 0o755): string {
 const output = (r: { stdout: Buffer; stderr: Buffer }) => `${r.stdout}${r.stderr}`;
 
 describe('hostile build user vs temp: a dir above the matched entry swapped during apply (CLI)', () => {
-  const cfg = writeConfig(root, 'above', [{ temp: { paths: [`${tmp}/*/cache`], users: ['rtest-build'], older_than: '1m' } }]);
+  const cfg = writeConfig(root, 'above', [
+    { temp: { paths: [`${tmp}/*/cache`], users: ['rtest-build'], older_than: '1m' } },
+  ]);
   const job1 = join(tmp, 'job1');
 
   /** One try: job1 and job2 each hold an old cache; the attacker swaps job1 for a symlink to a decoy holding a `cache`. */
@@ -61,7 +73,9 @@ describe('hostile build user vs temp: a dir above the matched entry swapped duri
   it('a blind swapper renaming job1 <-> a symlink to a decoy for the whole run (40 tries)', async () => {
     let swaps = 0;
     for (let i = 0; i < 40; i++) {
-      const s = await attempt(i, (link) => spinningSwapper(build, [{ path: job1, link, real: join(stash, 'job1-parked') }], i % 2 ? 'exchange' : 'rename'));
+      const s = await attempt(i, (link) =>
+        spinningSwapper(build, [{ path: job1, link, real: join(stash, 'job1-parked') }], i % 2 ? 'exchange' : 'rename'),
+      );
       swaps += s.swaps;
     }
     expect(swaps).toBeGreaterThan(40);
@@ -70,17 +84,23 @@ describe('hostile build user vs temp: a dir above the matched entry swapped duri
   it('job1 swapped right after the probe read job1/cache (inotify-timed, 30 tries)', async () => {
     let fired = 0;
     for (let i = 0; i < 30; i++) {
-      const s = await attempt(i, (link) => onInotify({
-        dir: job1, name: 'cache', mask: i % 2 ? IN_OPEN : IN_CLOSE_NOWRITE, nth: 1 + (Math.floor(i / 2) % 3), delayMs: Math.floor(i / 6) % 3,
-        actions: [{ op: 'exchange', path: job1, with: link, ...build }],
-      }));
+      const s = await attempt(i, (link) =>
+        onInotify({
+          dir: job1,
+          name: 'cache',
+          mask: i % 2 ? IN_OPEN : IN_CLOSE_NOWRITE,
+          nth: 1 + (Math.floor(i / 2) % 3),
+          delayMs: Math.floor(i / 6) % 3,
+          actions: [{ op: 'exchange', path: job1, with: link, ...build }],
+        }),
+      );
       fired += s.fired;
     }
     expect(fired, 'the attacker never wrote its file in time').toBeGreaterThan(0);
   }, 240_000);
 });
 
-describe('hostile build user vs temp: another user\'s file in a matched dir after the scan (CLI)', () => {
+describe("hostile build user vs temp: another user's file in a matched dir after the scan (CLI)", () => {
   const cfg = writeConfig(root, 'other', [{ temp: { paths: [`${tmp}/*`], users: ['rtest-build'], older_than: '1m' } }]);
   const shared = join(tmp, 'shared');
   const theirs = join(shared, 'theirs');
@@ -94,7 +114,7 @@ describe('hostile build user vs temp: another user\'s file in a matched dir afte
     oldDir(join(tmp, 'solo'));
   }
 
-  it('written between `runner check` and `runner apply`: the other user\'s file survives, the build user\'s dir next to it goes', async () => {
+  it("written between `runner check` and `runner apply`: the other user's file survives, the build user's dir next to it goes", async () => {
     layOut();
     expect(output(await check(cfg))).toContain(shared);
     age(ownedFile(theirs, other, 'theirs\n'), 0);
@@ -111,14 +131,24 @@ describe('hostile build user vs temp: another user\'s file in a matched dir afte
       layOut();
       const ns = Number(statSync(shared, { bigint: true }).mtimeNs);
       const racer = await onInotify({
-        dir: shared, name: '', mask: i % 2 ? IN_OPEN : IN_CLOSE_NOWRITE, nth: 1 + (Math.floor(i / 2) % 2),
-        actions: [{ op: 'write', path: theirs, data: 'theirs\n', ...other }, { op: 'utime', path: shared, ns, ...build }],
+        dir: shared,
+        name: '',
+        mask: i % 2 ? IN_OPEN : IN_CLOSE_NOWRITE,
+        nth: 1 + (Math.floor(i / 2) % 2),
+        actions: [
+          { op: 'write', path: theirs, data: 'theirs\n', ...other },
+          { op: 'utime', path: shared, ns, ...build },
+        ],
       });
       const [r, stats] = await underAttack(racer, () => apply(cfg));
       // a cue taken from the delete itself comes too late: the write then fails (no dir) and proves nothing
       const landed = stats.fired && !stats.errors;
       if (landed) fired += 1;
-      if (landed) expect(existsSync(theirs) && readFileSync(theirs, 'utf8'), `try ${i}: the other user's file was deleted:\n${output(r)}`).toBe('theirs\n');
+      if (landed)
+        expect(
+          existsSync(theirs) && readFileSync(theirs, 'utf8'),
+          `try ${i}: the other user's file was deleted:\n${output(r)}`,
+        ).toBe('theirs\n');
       expect(existsSync(join(tmp, 'solo')), `try ${i}: solo not deleted:\n${output(r)}`).toBe(false);
       expect((await apply(cfg)).code, `try ${i}: a second apply changes nothing`).toBe(0);
     }

@@ -1,6 +1,16 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tools } from '../../src/checks/tools/index.js';
@@ -54,7 +64,11 @@ function decoys(): string {
 }
 
 async function run(mode: Mode, checkouts: unknown[], extra: object = {}): Promise<Result> {
-  return runCheck(host, { check: tools, remediation: fix, options: ToolsOptions.parse({ checkouts, ...extra }) }, testContext(mode));
+  return runCheck(
+    host,
+    { check: tools, remediation: fix, options: ToolsOptions.parse({ checkouts, ...extra }) },
+    testContext(mode),
+  );
 }
 
 /** A clone owned by the build user at T/<name>/tools, made by the build user. */
@@ -71,7 +85,10 @@ describe('tools against a hostile build user', () => {
     const before = decoys();
     const path = userCheckout('plant-hg', 'hg');
     // hg accepts a NUL inside a value; the old framing read what follows as a `leftover` record
-    appendFileSync(join(path, '.hg', 'hgrc'), `# leftover ${hex(DECOY)}\n# status\nx = \0leftover\0${DECOY_DIR}\0leftover\0${DECOY}`);
+    appendFileSync(
+      join(path, '.hg', 'hgrc'),
+      `# leftover ${hex(DECOY)}\n# status\nx = \0leftover\0${DECOY_DIR}\0leftover\0${DECOY}`,
+    );
     const co = { path, vcs: 'hg', repo: src.hg, user: USER };
     const checked = await run('check', [co]);
     expect(JSON.stringify(checked)).not.toContain(D);
@@ -83,9 +100,25 @@ describe('tools against a hostile build user', () => {
   it('apply re-checks every leftover of a plan: a path that is not a temp clone or .deleteme beside the checkout is refused', async () => {
     const before = decoys();
     const options = ToolsOptions.parse({ checkouts: [{ path: join(T, 'w', 'tools'), vcs: 'hg', repo: src.hg }] });
-    const plan = { path: join(T, 'w', 'tools'), vcs: 'hg' as const, action: 'update' as const, reasons: [], to: { spec: 'branch default' }, pull: false, clean: [], dirty: 0 };
-    const applied = fix.apply(host, { checkouts: [{ ...plan, leftovers: [DECOY, `${T}/w/.tools.runner-clone-1/../../decoys/precious`] }] }, options, testContext('apply'));
-    await expect(applied).rejects.toThrow(`refusing to remove leftovers: "${DECOY}" is not a temp clone or .deleteme dir of ${T}/w/tools: not removed`);
+    const plan = {
+      path: join(T, 'w', 'tools'),
+      vcs: 'hg' as const,
+      action: 'update' as const,
+      reasons: [],
+      to: { spec: 'branch default' },
+      pull: false,
+      clean: [],
+      dirty: 0,
+    };
+    const applied = fix.apply(
+      host,
+      { checkouts: [{ ...plan, leftovers: [DECOY, `${T}/w/.tools.runner-clone-1/../../decoys/precious`] }] },
+      options,
+      testContext('apply'),
+    );
+    await expect(applied).rejects.toThrow(
+      `refusing to remove leftovers: "${DECOY}" is not a temp clone or .deleteme dir of ${T}/w/tools: not removed`,
+    );
     expect(decoys()).toBe(before);
   });
 
@@ -117,13 +150,17 @@ describe('tools against a hostile build user', () => {
     expect(JSON.stringify(checked)).not.toContain(SECRET_WORD);
   });
 
-  it.each(['hgrc', 'dirstate'])('hg: an .hg/%s that is a FIFO fails at once naming it, instead of hanging until the timeout', async (file) => {
-    const path = userCheckout(`fifo-${file}`, 'hg');
-    asUser(path, `rm -f .hg/${file} && mkfifo .hg/${file}`);
-    const checked = await run('check', [{ path, vcs: 'hg', repo: src.hg, user: USER }], { timeout: '20s' });
-    expect(checked.status).toBe('failed');
-    expect(checked.summary).toContain(`${path}/.hg/${file} is a fifo, not a regular file`);
-  }, 60_000);
+  it.each(['hgrc', 'dirstate'])(
+    'hg: an .hg/%s that is a FIFO fails at once naming it, instead of hanging until the timeout',
+    async (file) => {
+      const path = userCheckout(`fifo-${file}`, 'hg');
+      asUser(path, `rm -f .hg/${file} && mkfifo .hg/${file}`);
+      const checked = await run('check', [{ path, vcs: 'hg', repo: src.hg, user: USER }], { timeout: '20s' });
+      expect(checked.status).toBe('failed');
+      expect(checked.summary).toContain(`${path}/.hg/${file} is a fifo, not a regular file`);
+    },
+    60_000,
+  );
 
   it('hg: a FIFO where only hg itself reads (.hg/requires) ends the probe at its timeout, the hg it started killed too', async () => {
     const path = userCheckout('fifo-requires', 'hg');
@@ -157,7 +194,9 @@ describe('tools against a hostile build user', () => {
 
 /** As the build user: watches `dir` (inotify) and replaces every new dir named `prefix…` with a symlink to a target. */
 async function swapper(dir: string, prefix: string, targets: string[]) {
-  const child = spawn('runuser', ['-u', USER, '--', '/usr/bin/python3', '-c', SWAPPER, dir, prefix, ...targets], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('runuser', ['-u', USER, '--', '/usr/bin/python3', '-c', SWAPPER, dir, prefix, ...targets], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   const output = new Promise<string>((resolve) => child.once('close', () => resolve(out)));
   await new Promise<void>((resolve, reject) => {

@@ -43,7 +43,14 @@ export function spinningSwapper(user: Owner, pairs: SwapPair[], how: 'rename' | 
 }
 
 /** Runs `actions` once, on the `nth` inotify event in `mask` on entry `name` of `dir` ('' for the dir itself). */
-export function onInotify(opts: { dir: string; name: string; mask: number; nth?: number; delayMs?: number; actions: Action[] }): Promise<Racer> {
+export function onInotify(opts: {
+  dir: string;
+  name: string;
+  mask: number;
+  nth?: number;
+  delayMs?: number;
+  actions: Action[];
+}): Promise<Racer> {
   return start({ mode: 'watch', ...opts });
 }
 
@@ -67,7 +74,11 @@ async function start(spec: object): Promise<Racer> {
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  await until(() => out.startsWith('ready\n'), exited, () => `racer did not start: ${err}`);
+  await until(
+    () => out.startsWith('ready\n'),
+    exited,
+    () => `racer did not start: ${err}`,
+  );
   return {
     async stop() {
       proc.kill('SIGTERM');

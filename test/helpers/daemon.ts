@@ -24,8 +24,15 @@ export class DaemonRun {
   private err = '';
   private workerPids = new Set<number>();
 
-  constructor(readonly config: string, readonly stateDir: string, readonly basedir: string, args: string[] = []) {
-    this.proc = spawn(process.execPath, [RUNNER_BIN, 'daemon', '--config', config, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  constructor(
+    readonly config: string,
+    readonly stateDir: string,
+    readonly basedir: string,
+    args: string[] = [],
+  ) {
+    this.proc = spawn(process.execPath, [RUNNER_BIN, 'daemon', '--config', config, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.proc.stderr?.on('data', (d: Buffer) => (this.err += d.toString()));
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
   }
@@ -37,7 +44,10 @@ export class DaemonRun {
   events(): DaemonEvent[] {
     const file = join(this.stateDir, 'events.jsonl');
     if (!existsSync(file)) return [];
-    const list = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as DaemonEvent);
+    const list = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as DaemonEvent);
     for (const e of list) if (e.event === 'started') this.workerPids.add(e.pid as number);
     return list;
   }
@@ -49,14 +59,18 @@ export class DaemonRun {
       const found = this.events().filter(match);
       if (found.length >= n) return found[n - 1] as DaemonEvent;
       if (this.proc.exitCode !== null || this.proc.signalCode !== null || Date.now() > until) {
-        throw new Error(`event not seen (daemon ${this.proc.exitCode === null ? 'still running' : `exited ${this.proc.exitCode}`}):\n${this.err.slice(-3000)}`);
+        throw new Error(
+          `event not seen (daemon ${this.proc.exitCode === null ? 'still running' : `exited ${this.proc.exitCode}`}):\n${this.err.slice(-3000)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
   async exit(timeoutMs = 180_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`daemon still running:\n${this.err.slice(-3000)}`)), timeoutMs).unref());
+    const timer = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`daemon still running:\n${this.err.slice(-3000)}`)), timeoutMs).unref(),
+    );
     return Promise.race([this.exited, timer]);
   }
 
@@ -85,11 +99,22 @@ export class DaemonRun {
 }
 
 /** A runner.yaml for a daemon test: `checks` and `lifecycle` YAML bodies (indented two spaces already). */
-export function writeDaemonConfig(dir: string, checks: string[], lifecycle: string[]): { config: string; stateDir: string } {
+export function writeDaemonConfig(
+  dir: string,
+  checks: string[],
+  lifecycle: string[],
+): { config: string; stateDir: string } {
   const stateDir = join(dir, 'state');
   mkdirSync(stateDir, { recursive: true });
   const config = join(dir, 'runner.yaml');
-  const text = ['checks:', ...(checks.length ? checks : []), 'lifecycle:', `  state_dir: ${stateDir}`, ...lifecycle, ''].join('\n');
+  const text = [
+    'checks:',
+    ...(checks.length ? checks : []),
+    'lifecycle:',
+    `  state_dir: ${stateDir}`,
+    ...lifecycle,
+    '',
+  ].join('\n');
   writeFileSync(config, checks.length ? text : text.replace('checks:\n', 'checks: []\n'));
   return { config, stateDir };
 }

@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 
@@ -17,8 +27,17 @@ export interface Decoys {
 export function plantDecoys(root: string, ageMs = 0): Decoys {
   const dir = join(root, 'decoy');
   const file = join(root, 'decoy-file');
-  for (const d of ['', 'build', 'build/obj', 'cache', 'cache/deep', 'obj', 'scripts']) mkdirSync(join(dir, d), { recursive: true });
-  const files = ['build/obj/a.o', 'log.txt', 'cache/keep.txt', 'cache/deep/more.txt', 'obj/data', 'buildprops.json', 'scripts/run.sh'];
+  for (const d of ['', 'build', 'build/obj', 'cache', 'cache/deep', 'obj', 'scripts'])
+    mkdirSync(join(dir, d), { recursive: true });
+  const files = [
+    'build/obj/a.o',
+    'log.txt',
+    'cache/keep.txt',
+    'cache/deep/more.txt',
+    'obj/data',
+    'buildprops.json',
+    'scripts/run.sh',
+  ];
   for (const f of files) writeFileSync(join(dir, f), `decoy ${f}\n`);
   writeFileSync(file, 'decoy file\n');
   chownSync(file, 0, 0);

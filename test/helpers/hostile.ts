@@ -21,7 +21,12 @@ export function hostileSetting(prefix: string): Setting {
   const root = sandbox(prefix);
   // the build user must reach its own dirs inside the sandbox
   chmodSync(root, 0o755);
-  return { root, build: ensureUser('rtest-build'), other: ensureUser('rtest-other'), decoys: (name, ageMs) => plantDecoys(ownedDir(join(root, name), ROOT), ageMs) };
+  return {
+    root,
+    build: ensureUser('rtest-build'),
+    other: ensureUser('rtest-other'),
+    decoys: (name, ageMs) => plantDecoys(ownedDir(join(root, name), ROOT), ageMs),
+  };
 }
 
 const ROOT = { uid: 0, gid: 0 };

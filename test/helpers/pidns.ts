@@ -14,10 +14,15 @@ const REAPER = '$SIG{TERM} = sub { exit 0 }; while (1) { sleep 1 if wait() == -1
  * runs (ps, kill) see only each other, so a check run there can never signal anything outside. Closing it kills all.
  */
 export class PidNamespace {
-  private constructor(readonly init: number, private readonly unshare: { kill(sig: NodeJS.Signals): boolean }) {}
+  private constructor(
+    readonly init: number,
+    private readonly unshare: { kill(sig: NodeJS.Signals): boolean },
+  ) {}
 
   static async start(): Promise<PidNamespace> {
-    const child = execa('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'perl', '-e', REAPER], { reject: false });
+    const child = execa('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'perl', '-e', REAPER], {
+      reject: false,
+    });
     const pid = child.pid as number;
     for (let i = 0; i < 200; i++) {
       const kids = readChildren(pid);
@@ -40,7 +45,17 @@ export class PidNamespace {
 
   /** Runs argv as `user` in the background inside the namespace (orphaned to its init, like a job's leftover); its pid there. */
   async spawn(user: string, argv: readonly string[]): Promise<number> {
-    const r = await this.exec(['runuser', '-u', user, '--', 'sh', '-c', '"$@" </dev/null >/dev/null 2>&1 & echo $!', 'sh', ...argv]);
+    const r = await this.exec([
+      'runuser',
+      '-u',
+      user,
+      '--',
+      'sh',
+      '-c',
+      '"$@" </dev/null >/dev/null 2>&1 & echo $!',
+      'sh',
+      ...argv,
+    ]);
     const pid = Number(r.stdout.trim());
     if (!Number.isInteger(pid) || pid < 2) throw new Error(`spawn ${argv.join(' ')}: ${r.stderr || r.stdout}`);
     return pid;
@@ -58,7 +73,11 @@ export class PidNamespace {
   }
 
   /** Waits until `ready` holds for the namespace's processes (e.g. every child of a spawned tree is up). */
-  async until(ready: (procs: Map<number, Proc>) => boolean, what: string, timeoutMs = 20_000): Promise<Map<number, Proc>> {
+  async until(
+    ready: (procs: Map<number, Proc>) => boolean,
+    what: string,
+    timeoutMs = 20_000,
+  ): Promise<Map<number, Proc>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const procs = await this.processes();

@@ -27,15 +27,21 @@ export async function startPool(root: string, count: number, base: number, net =
   chmodSync(root, 0o755);
   const client = sshClient(join(root, 'client'));
   const hosts: PoolHost[] = [];
-  await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const name = `bld-${String(i + 1).padStart(2, '0')}`;
-    const dir = join(root, name);
-    const worker = makeWorker(dir, { dirs: 14, host: name, maxDirBytes: 200_000 });
-    const config = join(dir, 'runner.yaml');
-    writeFileSync(config, poolConfig(worker));
-    const sshd = await startSshd({ dir: join(dir, 'sshd'), address: `${net}.${base + i}`, authorizedKeys: client.authorizedKeys });
-    hosts[i] = { name, sshd, worker, config };
-  }));
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const name = `bld-${String(i + 1).padStart(2, '0')}`;
+      const dir = join(root, name);
+      const worker = makeWorker(dir, { dirs: 14, host: name, maxDirBytes: 200_000 });
+      const config = join(dir, 'runner.yaml');
+      writeFileSync(config, poolConfig(worker));
+      const sshd = await startSshd({
+        dir: join(dir, 'sshd'),
+        address: `${net}.${base + i}`,
+        authorizedKeys: client.authorizedKeys,
+      });
+      hosts[i] = { name, sshd, worker, config };
+    }),
+  );
   const stop = () => Promise.all(hosts.map((h) => h?.sshd.stop()));
   return { client, hosts, stop };
 }
@@ -58,7 +64,11 @@ export async function startProxy(address: string, to: { address: string; port: n
     for (const s of [inbound, outbound]) s.on('error', () => undefined);
   });
   const port = await listen(server, address);
-  return { port, cut: () => pairs.forEach((s) => s.destroy()), close: () => (pairs.forEach((s) => s.destroy()), server.close()) };
+  return {
+    port,
+    cut: () => pairs.forEach((s) => s.destroy()),
+    close: () => (pairs.forEach((s) => s.destroy()), server.close()),
+  };
 }
 
 async function listen(server: Server, address: string): Promise<number> {
@@ -101,6 +111,8 @@ export function stallingBin(dir: string, marker: string, seconds = 60): string {
   mkdirSync(dirname(marker), { recursive: true });
   chmodSync(dirname(marker), 0o1777);
   const file = join(dir, 'realpath');
-  writeFileSync(file, `#!/bin/sh\n: > ${JSON.stringify(marker)}\nexec timeout ${seconds} sleep ${seconds}\n`, { mode: 0o755 });
+  writeFileSync(file, `#!/bin/sh\n: > ${JSON.stringify(marker)}\nexec timeout ${seconds} sleep ${seconds}\n`, {
+    mode: 0o755,
+  });
   return dir;
 }

@@ -54,32 +54,40 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
   const hostKey = keygen(hostKeyFile, `rt-host-${opts.address}`);
   const port = await freePort(opts.address);
   const cfg = join(opts.dir, 'sshd_config');
-  writeFileSync(cfg, [
-    `ListenAddress ${opts.address}:${port}`,
-    `HostKey ${hostKeyFile}`,
-    `PidFile ${join(opts.dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${opts.authorizedKeys}`,
-    'AuthenticationMethods publickey',
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    `AllowUsers ${SSH_USER}`,
-    'Subsystem sftp /usr/lib/openssh/sftp-server',
-    'UsePAM no',
-    'StrictModes no',
-    'MaxStartups 100:30:200',
-    `LogLevel ${opts.logLevel ?? 'VERBOSE'}`,
-    ...(opts.setEnv?.length ? [`SetEnv ${opts.setEnv.join(' ')}`] : []),
-    '',
-  ].join('\n'));
+  writeFileSync(
+    cfg,
+    [
+      `ListenAddress ${opts.address}:${port}`,
+      `HostKey ${hostKeyFile}`,
+      `PidFile ${join(opts.dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${opts.authorizedKeys}`,
+      'AuthenticationMethods publickey',
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      `AllowUsers ${SSH_USER}`,
+      'Subsystem sftp /usr/lib/openssh/sftp-server',
+      'UsePAM no',
+      'StrictModes no',
+      'MaxStartups 100:30:200',
+      `LogLevel ${opts.logLevel ?? 'VERBOSE'}`,
+      ...(opts.setEnv?.length ? [`SetEnv ${opts.setEnv.join(' ')}`] : []),
+      '',
+    ].join('\n'),
+  );
   const sshd = `exec /usr/sbin/sshd -D -e -f ${cfg}`;
   const proc = opts.inNamespace
-    ? spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${opts.inNamespace} && ${sshd}`], { stdio: ['ignore', 'ignore', 'pipe'] })
+    ? spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${opts.inNamespace} && ${sshd}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
     : spawn('/usr/sbin/sshd', ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sshd on ${opts.address}:${port} did not start within 30s:\n${log}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`sshd on ${opts.address}:${port} did not start within 30s:\n${log}`)),
+      30_000,
+    );
     proc.stderr?.on('data', () => {
       if (log.includes('Server listening on')) {
         clearTimeout(timer);
@@ -110,7 +118,9 @@ export function hashedKnownHostsLine(s: Pick<Sshd, 'address' | 'port' | 'hostKey
   const file = join(process.env.TMPDIR ?? '/tmp', `rt-kh-${process.pid}-${s.port}`);
   writeFileSync(file, `${knownHostsLine(s)}\n`);
   execFileSync('ssh-keygen', ['-q', '-H', '-f', file], { stdio: 'pipe' });
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('|1|')) as string;
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('|1|')) as string;
   execFileSync('rm', ['-f', file, `${file}.old`]);
   return line;
 }

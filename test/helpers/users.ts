@@ -14,8 +14,15 @@ export function ensureUser(name: string): { uid: number; gid: number; home: stri
       if (!exists(name)) throw err;
     }
   }
-  const [uid, gid, home] = execFileSync('sh', ['-c', 'id -u "$1"; id -g "$1"; getent passwd "$1" | cut -d: -f6', 'sh', name])
-    .toString().trim().split('\n');
+  const [uid, gid, home] = execFileSync('sh', [
+    '-c',
+    'id -u "$1"; id -g "$1"; getent passwd "$1" | cut -d: -f6',
+    'sh',
+    name,
+  ])
+    .toString()
+    .trim()
+    .split('\n');
   return { uid: Number(uid), gid: Number(gid), home: home as string };
 }
 

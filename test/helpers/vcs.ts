@@ -14,7 +14,11 @@ export const COMMIT_ENV: Record<string, string> = {
 
 /** Runs a shell snippet in `cwd` with the commit identity; returns trimmed stdout. */
 export function sh(cwd: string, script: string): string {
-  return execFileSync('sh', ['-ec', script], { cwd, env: { ...process.env, ...COMMIT_ENV }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return execFileSync('sh', ['-ec', script], {
+    cwd,
+    env: { ...process.env, ...COMMIT_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
     .toString()
     .trim();
 }
@@ -28,7 +32,11 @@ export function makeRepo(dir: string, vcs: 'hg' | 'git', tags: Record<string, nu
 
 /** A new commit writing `content` to VERSION; returns its full node. */
 export function commit(dir: string, vcs: 'hg' | 'git', content: string): string {
-  if (vcs === 'hg') return sh(dir, `echo ${content} > VERSION && hg add -q VERSION 2>/dev/null; hg commit -q -m ${content} && hg log -r . -T '{node}'`);
+  if (vcs === 'hg')
+    return sh(
+      dir,
+      `echo ${content} > VERSION && hg add -q VERSION 2>/dev/null; hg commit -q -m ${content} && hg log -r . -T '{node}'`,
+    );
   return sh(dir, `echo ${content} > VERSION && git add VERSION && git commit -q -m ${content} && git rev-parse HEAD`);
 }
 
@@ -40,7 +48,9 @@ export function addTag(dir: string, vcs: 'hg' | 'git', tag: string, n: number): 
 
 /** The full node of the `n`th commit (1-based). */
 export function nodeOf(dir: string, vcs: 'hg' | 'git', n: number): string {
-  return vcs === 'hg' ? sh(dir, `hg log -r ${n - 1} -T '{node}'`) : sh(dir, `git rev-list --reverse HEAD | sed -n ${n}p`);
+  return vcs === 'hg'
+    ? sh(dir, `hg log -r ${n - 1} -T '{node}'`)
+    : sh(dir, `git rev-list --reverse HEAD | sed -n ${n}p`);
 }
 
 /** The node a checkout's working copy is at. */
@@ -51,7 +61,10 @@ export function headOf(dir: string, vcs: 'hg' | 'git'): string {
 /** `hg serve` of `repo` on a free loopback port, for remote look-ups over HTTP; stop() ends it. */
 export async function hgServe(repo: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn('hg', ['serve', '-R', repo, '-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: { ...process.env, HGPLAIN: '1' } });
+  const child = spawn('hg', ['serve', '-R', repo, '-a', '127.0.0.1', '-p', String(port)], {
+    stdio: 'ignore',
+    env: { ...process.env, HGPLAIN: '1' },
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPort(port, 30_000);
   return {

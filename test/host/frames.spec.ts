@@ -3,7 +3,13 @@ import { Frames } from '../../src/host/ssh/frames.js';
 
 const needle = Buffer.from('\0abcdefgh\0', 'latin1');
 // answers whose bodies hold needle fragments, NULs and bytes that are not UTF-8
-const bodies = [Buffer.from('one'), Buffer.alloc(0), Buffer.from('\0abcdefg\0abc\0', 'latin1'), Buffer.from([0xff, 0xfe, 0, 0x80]), Buffer.from('a'.repeat(40))];
+const bodies = [
+  Buffer.from('one'),
+  Buffer.alloc(0),
+  Buffer.from('\0abcdefg\0abc\0', 'latin1'),
+  Buffer.from([0xff, 0xfe, 0, 0x80]),
+  Buffer.from('a'.repeat(40)),
+];
 const stream = Buffer.concat(bodies.flatMap((b) => [b, needle]));
 
 function feed(chunks: Buffer[], limit = 1000): string[] {
@@ -38,7 +44,10 @@ describe('Frames: one stream of a remote shell cut into answers', () => {
     f.expect(10);
     f.push(Buffer.from('x'.repeat(4000)));
     f.push(Buffer.concat([Buffer.from('x'.repeat(4000)), needle, Buffer.from('ok'), needle]));
-    expect(f.done.map((c) => [c.over, c.size])).toEqual([[true, 8000], [false, 2]]);
+    expect(f.done.map((c) => [c.over, c.size])).toEqual([
+      [true, 8000],
+      [false, 2],
+    ]);
     expect(f.done[1]?.bytes().toString()).toBe('ok');
   });
 

@@ -25,16 +25,22 @@ beforeAll(async () => {
 describe('fetchText caps the body', () => {
   it('reads a streamed body of exactly the cap, and refuses one byte more', async () => {
     expect(await fetchText(`${url}/streamed/1000`, 5000, 1000)).toBe('y'.repeat(1000));
-    await expect(fetchText(`${url}/streamed/1001`, 5000, 1000)).rejects.toThrow(`GET ${url}/streamed/1001: body larger than 1000 bytes`);
+    await expect(fetchText(`${url}/streamed/1001`, 5000, 1000)).rejects.toThrow(
+      `GET ${url}/streamed/1001: body larger than 1000 bytes`,
+    );
   });
 
   it('refuses a body whose Content-Length passes the cap before reading it', async () => {
-    await expect(fetchText(`${url}/declared/1001`, 5000, 1000)).rejects.toThrow(`GET ${url}/declared/1001: body larger than 1000 bytes`);
+    await expect(fetchText(`${url}/declared/1001`, 5000, 1000)).rejects.toThrow(
+      `GET ${url}/declared/1001: body larger than 1000 bytes`,
+    );
     expect(await fetchText(`${url}/declared/1000`, 5000, 1000)).toBe('x'.repeat(1000));
   });
 
   it('caps at 32 MiB by default', async () => {
-    await expect(fetchText(`${url}/streamed/${32 * 1024 * 1024 + 1}`, 30_000)).rejects.toThrow('body larger than 33554432 bytes');
+    await expect(fetchText(`${url}/streamed/${32 * 1024 * 1024 + 1}`, 30_000)).rejects.toThrow(
+      'body larger than 33554432 bytes',
+    );
   });
 
   it('cachedFetch fetches each URL once, its failure included', async () => {

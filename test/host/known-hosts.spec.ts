@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { entryMatches, keyType, knownTypes, lookupName, parseKnownHosts, verify } from '../../src/host/ssh/known-hosts.js';
+import {
+  entryMatches,
+  keyType,
+  knownTypes,
+  lookupName,
+  parseKnownHosts,
+  verify,
+} from '../../src/host/ssh/known-hosts.js';
 import { hashedKnownHostsLine } from '../helpers/sshd.js';
 
 const KEY_A = 'AAAAC3NzaC1lZDI1NTE5AAAAIE1s1P0kCDWeYhXq6QRIqZl0tF2JBv4Qh4rW7KMYdB3a';
@@ -17,13 +24,17 @@ describe('host/ssh/known-hosts', () => {
   });
 
   it('known, changed, unknown and revoked, as OpenSSH decides', () => {
-    const entries = parseKnownHosts([
-      '# comment', '', 'garbage',
-      `bld-01,bld-01.example.net ssh-ed25519 ${KEY_A} comment`,
-      `[127.0.0.2]:2222 ssh-ed25519 ${KEY_A}`,
-      `@revoked bld-02 ssh-ed25519 ${KEY_B}`,
-      `@cert-authority *.example.net ssh-ed25519 ${KEY_B}`,
-    ].join('\n'));
+    const entries = parseKnownHosts(
+      [
+        '# comment',
+        '',
+        'garbage',
+        `bld-01,bld-01.example.net ssh-ed25519 ${KEY_A} comment`,
+        `[127.0.0.2]:2222 ssh-ed25519 ${KEY_A}`,
+        `@revoked bld-02 ssh-ed25519 ${KEY_B}`,
+        `@cert-authority *.example.net ssh-ed25519 ${KEY_B}`,
+      ].join('\n'),
+    );
     expect(verify(entries, 'bld-01.example.net', blob(KEY_A))).toBe('known');
     expect(verify(entries, 'bld-01', blob(KEY_B))).toBe('changed');
     expect(verify(entries, '[127.0.0.2]:2222', blob(KEY_A))).toBe('known');
@@ -34,7 +45,9 @@ describe('host/ssh/known-hosts', () => {
   });
 
   it('matches hashed entries written by ssh-keygen -H, and wildcard and negated patterns', () => {
-    const [hashed] = parseKnownHosts(hashedKnownHostsLine({ address: '127.0.0.7', port: 2201, hostKey: `ssh-ed25519 ${KEY_A}` }));
+    const [hashed] = parseKnownHosts(
+      hashedKnownHostsLine({ address: '127.0.0.7', port: 2201, hostKey: `ssh-ed25519 ${KEY_A}` }),
+    );
     expect(hashed?.patterns.startsWith('|1|')).toBe(true);
     expect(verify(hashed ? [hashed] : [], '[127.0.0.7]:2201', blob(KEY_A))).toBe('known');
     expect(verify(hashed ? [hashed] : [], '[127.0.0.7]:2202', blob(KEY_A))).toBe('unknown');

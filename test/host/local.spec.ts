@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statfsSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalHost } from '../../src/host/local.js';
@@ -31,7 +41,10 @@ describe('host/local', () => {
     const dir = tree('readdir');
     symlinkSync('/etc', join(dir, 'etc-link'));
     const entries = (await host.readdir(dir)) ?? [];
-    expect(entries.map((e) => [e.name, e.type]).sort()).toEqual([['a', 'dir'], ['etc-link', 'symlink']]);
+    expect(entries.map((e) => [e.name, e.type]).sort()).toEqual([
+      ['a', 'dir'],
+      ['etc-link', 'symlink'],
+    ]);
     expect(entries.every((e) => e.dev === statSync(dir).dev && e.mtimeMs > 0)).toBe(true);
     expect(await host.readdir(join(dir, 'missing'))).toBeNull();
   });
@@ -75,7 +88,8 @@ describe('host/local', () => {
   it('removeAll deletes many trees in one go and reports each one it could not delete', async () => {
     const [a, b, stuck] = [tree('many-a'), tree('many-b'), tree('many-stuck')];
     execFileSync('chattr', ['+i', join(stuck, 'a', 'b', 'f')]);
-    const results = await host.removeAll([a, join(root, 'many-missing'), stuck, b])
+    const results = await host
+      .removeAll([a, join(root, 'many-missing'), stuck, b])
       .finally(() => execFileSync('chattr', ['-i', join(stuck, 'a', 'b', 'f')]));
     expect(results.map((r) => r.removed)).toEqual([true, false, false, true]);
     expect(results[1]).toEqual({ removed: false });
@@ -88,7 +102,9 @@ describe('host/local', () => {
     const keep = tree('lane-not-asked');
     const stuck = trees[6] as string;
     execFileSync('chattr', ['+i', join(stuck, 'a', 'b', 'f')]);
-    const results = await host.removeAll(trees).finally(() => execFileSync('chattr', ['-i', join(stuck, 'a', 'b', 'f')]));
+    const results = await host
+      .removeAll(trees)
+      .finally(() => execFileSync('chattr', ['-i', join(stuck, 'a', 'b', 'f')]));
     expect(results.map((r) => r.removed)).toEqual(trees.map((t) => t !== stuck));
     expect(results[6]?.error).toContain(`'${stuck}/a/b/f': Operation not permitted`);
     expect(results.filter((r) => r.error).length).toBe(1);

@@ -2,7 +2,24 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { commandLine, quoteArg, scriptLine } from '../../src/host/quote.js';
 
-const nasty = ['plain', '', ' ', "it's", '"dq"', '$(touch /tmp/rtest-pwned)', '`id`', 'a;b|c&d', 'new\nline', '*', '~', '\\', "'", "''", '-n', 'ünï'];
+const nasty = [
+  'plain',
+  '',
+  ' ',
+  "it's",
+  '"dq"',
+  '$(touch /tmp/rtest-pwned)',
+  '`id`',
+  'a;b|c&d',
+  'new\nline',
+  '*',
+  '~',
+  '\\',
+  "'",
+  "''",
+  '-n',
+  'ünï',
+];
 
 describe('host/quote', () => {
   it.each(nasty.map((s) => [JSON.stringify(s), s]))('%s reaches a real sh as one literal argument', (_name, arg) => {

@@ -23,13 +23,18 @@ describe('host/ssh/config', () => {
 
   it('first value wins, IdentityFile accumulates, ~ expands', () => {
     expect(lookupSshConfig(blocks, 'bld-01')).toEqual({
-      user: 'cltbld', port: 2222, hostName: '10.0.4.1',
+      user: 'cltbld',
+      port: 2222,
+      hostName: '10.0.4.1',
       identityFiles: [`${homedir()}/.ssh/pool_ed25519`, '/etc/runner/fallback_key'],
     });
   });
 
   it('honours negated patterns and skips Match blocks', () => {
-    expect(lookupSshConfig(blocks, 'bld-99')).toEqual({ user: 'default-user', identityFiles: ['/etc/runner/fallback_key'] });
+    expect(lookupSshConfig(blocks, 'bld-99')).toEqual({
+      user: 'default-user',
+      identityFiles: ['/etc/runner/fallback_key'],
+    });
     expect(lookupSshConfig(blocks, 'bld-02').user).toBe('cltbld');
   });
 });

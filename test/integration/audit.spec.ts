@@ -6,7 +6,16 @@ import type { ReportDocument } from '../../src/report/document.js';
 import { renderHuman } from '../../src/report/human.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { runner } from '../helpers/cli.js';
-import { dropWhenStarted, poolConfig, stallingBin, startPool, startProxy, startTarpit, strangerKey, type PoolHost } from '../helpers/ssh-pool.js';
+import {
+  dropWhenStarted,
+  poolConfig,
+  stallingBin,
+  startPool,
+  startProxy,
+  startTarpit,
+  strangerKey,
+  type PoolHost,
+} from '../helpers/ssh-pool.js';
 import { hashedKnownHostsLine, knownHostsLine, startSshd, type Sshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';
 import { hashTree } from '../helpers/tree.js';
@@ -29,14 +38,24 @@ beforeAll(async () => {
   // h3's config lives at a path full of shell metacharacters: it must be read literally
   const odd = join(root, 'bld-03', weird);
   writeFileSync(odd, readFileSync(h3.config));
-  const unknown = await startSshd({ dir: join(root, 'unknown'), address: '127.0.0.41', authorizedKeys: pool.client.authorizedKeys });
+  const unknown = await startSshd({
+    dir: join(root, 'unknown'),
+    address: '127.0.0.41',
+    authorizedKeys: pool.client.authorizedKeys,
+  });
   // bld-02's tree behind an sshd whose PATH stalls purge's probe mid-audit (a FIFO would be refused at once, as it must)
   stalled = join(root, 'stall-mark', 'stalled');
   const stall = await startSshd({
-    dir: join(root, 'stall'), address: '127.0.0.45', authorizedKeys: pool.client.authorizedKeys,
+    dir: join(root, 'stall'),
+    address: '127.0.0.45',
+    authorizedKeys: pool.client.authorizedKeys,
     setEnv: [`PATH=${stallingBin(join(root, 'stall-bin'), stalled)}:/usr/bin:/bin`],
   });
-  const changed = await startSshd({ dir: join(root, 'changed'), address: '127.0.0.42', authorizedKeys: pool.client.authorizedKeys });
+  const changed = await startSshd({
+    dir: join(root, 'changed'),
+    address: '127.0.0.42',
+    authorizedKeys: pool.client.authorizedKeys,
+  });
   extra = [unknown, changed, stall];
   tarpit = await startTarpit('127.0.0.43');
   proxy = await startProxy('127.0.0.44', stall);
@@ -46,16 +65,29 @@ beforeAll(async () => {
   writeFileSync(dropConfig, poolConfig(h2.worker, true, activeList));
   // bld-01's tree again, under a config whose daemon is disabled: the audit reports the lock
   const lockedConfig = join(root, 'locked.yaml');
-  writeFileSync(lockedConfig, `${readFileSync(h1.config, 'utf8')}lifecycle:\n  worker: { basedir: ${join(root, 'wk')} }\n  lock: ${join(root, 'disabled.json')}\n`);
-  writeFileSync(join(root, 'disabled.json'), JSON.stringify({ reason: 'disk swap', by: 'ops@bld-01', since: new Date().toISOString() }));
+  writeFileSync(
+    lockedConfig,
+    `${readFileSync(h1.config, 'utf8')}lifecycle:\n  worker: { basedir: ${join(root, 'wk')} }\n  lock: ${join(root, 'disabled.json')}\n`,
+  );
+  writeFileSync(
+    join(root, 'disabled.json'),
+    JSON.stringify({ reason: 'disk swap', by: 'ops@bld-01', since: new Date().toISOString() }),
+  );
   const badConfig = join(root, 'bad.yaml');
   writeFileSync(badConfig, 'checks:\n  - purge: { dirs: [/builds], free: 20 gigs }\n');
   knownHosts = join(root, 'known_hosts');
-  writeFileSync(knownHosts, [
-    knownHostsLine(h1.sshd), hashedKnownHostsLine(h2.sshd), knownHostsLine(h3.sshd),
-    knownHostsLine({ ...changed, hostKey: h1.sshd.hostKey }),
-    knownHostsLine({ ...stall, port: proxy.port, address: '127.0.0.44' }), knownHostsLine(stall), '',
-  ].join('\n'));
+  writeFileSync(
+    knownHosts,
+    [
+      knownHostsLine(h1.sshd),
+      hashedKnownHostsLine(h2.sshd),
+      knownHostsLine(h3.sshd),
+      knownHostsLine({ ...changed, hostKey: h1.sshd.hostKey }),
+      knownHostsLine({ ...stall, port: proxy.port, address: '127.0.0.44' }),
+      knownHostsLine(stall),
+      '',
+    ].join('\n'),
+  );
   const at = (s: { address: string; port: number }) => ({ ansible_host: s.address, ansible_port: s.port });
   const hosts = {
     'bld-01': { ...at(h1.sshd), runner_config: h1.config },
@@ -75,7 +107,15 @@ beforeAll(async () => {
     slow: { ...at(stall), runner_config: dropConfig },
   };
   inventory = join(root, 'pool.yaml');
-  writeFileSync(inventory, JSON.stringify({ all: { vars: { ansible_user: pool.client.user, ansible_ssh_private_key_file: pool.client.key }, children: { pool: { hosts } } } }));
+  writeFileSync(
+    inventory,
+    JSON.stringify({
+      all: {
+        vars: { ansible_user: pool.client.user, ansible_ssh_private_key_file: pool.client.key },
+        children: { pool: { hosts } },
+      },
+    }),
+  );
   const home = join(root, 'home');
   mkdirSync(home);
   env = { HOME: home, SSH_AUTH_SOCK: '' };
@@ -106,7 +146,24 @@ describe('runner audit over a real sshd pool', () => {
 
   beforeAll(async () => {
     const [r] = await Promise.all([
-      runner(['audit', '-i', inventory, '--limit', '!slow', '--known-hosts', knownHosts, '--connect-timeout', '4', '--format', 'json', '--stats', join(root, 'stats.json')], { env }),
+      runner(
+        [
+          'audit',
+          '-i',
+          inventory,
+          '--limit',
+          '!slow',
+          '--known-hosts',
+          knownHosts,
+          '--connect-timeout',
+          '4',
+          '--format',
+          'json',
+          '--stats',
+          join(root, 'stats.json'),
+        ],
+        { env },
+      ),
       dropWhenStarted(stalled, proxy),
     ]);
     code = r.code;
@@ -119,14 +176,22 @@ describe('runner audit over a real sshd pool', () => {
   });
 
   it.each([
-    ['refused', 'refused'], ['tarpit', 'timeout'], ['unknown-key', 'hostkey-unknown'], ['changed-key', 'hostkey-changed'],
-    ['wrong-user', 'auth'], ['wrong-key', 'auth'], ['dropped', 'dropped'],
+    ['refused', 'refused'],
+    ['tarpit', 'timeout'],
+    ['unknown-key', 'hostkey-unknown'],
+    ['changed-key', 'hostkey-changed'],
+    ['wrong-user', 'auth'],
+    ['wrong-key', 'auth'],
+    ['dropped', 'dropped'],
   ])('%s is unreachable: %s', (host, reason) => {
     expect(byHost(host).unreachable).toContain(`${host} unreachable: ${reason}:`);
   });
 
   it('a host lost mid-audit keeps the order: the running check unreachable, the rest skipped', () => {
-    expect(byHost('dropped').results.map((r) => [r.check, r.status])).toEqual([['purge', 'unreachable'], ['clobber', 'skipped']]);
+    expect(byHost('dropped').results.map((r) => [r.check, r.status])).toEqual([
+      ['purge', 'unreachable'],
+      ['clobber', 'skipped'],
+    ]);
   });
 
   it('a bad or missing per-host config is a clear per-host failure naming host, file and line', () => {
@@ -156,7 +221,10 @@ describe('runner audit over a real sshd pool', () => {
   });
 
   it('reports connect time and round trips per host', () => {
-    const stats = JSON.parse(readFileSync(join(root, 'stats.json'), 'utf8')) as Record<string, { connectMs: number; execs: number; sftpOps: number; shellOps: number }>;
+    const stats = JSON.parse(readFileSync(join(root, 'stats.json'), 'utf8')) as Record<
+      string,
+      { connectMs: number; execs: number; sftpOps: number; shellOps: number }
+    >;
     // a read-only audit needs no session beyond its long-lived shells (at most 2) and no SFTP
     expect(stats['bld-01']?.execs).toBeGreaterThan(0);
     expect(stats['bld-01']?.execs).toBeLessThanOrEqual(2);
@@ -180,15 +248,35 @@ describe('runner audit over a real sshd pool', () => {
 
 describe('runner audit deadlines', () => {
   it('a host that reaches --timeout reports what finished and "deadline" for the rest, and the run ends', async () => {
-    const r = await runner(['audit', '-i', inventory, '--limit', 'slow:bld-01', '--known-hosts', knownHosts, '--timeout', '3', '--format', 'json'], { env });
+    const r = await runner(
+      [
+        'audit',
+        '-i',
+        inventory,
+        '--limit',
+        'slow:bld-01',
+        '--known-hosts',
+        knownHosts,
+        '--timeout',
+        '3',
+        '--format',
+        'json',
+      ],
+      { env },
+    );
     const doc = JSON.parse(r.stdout) as ReportDocument;
     expect(r.code).toBe(2 | 4);
     const slow = doc.hosts.find((h) => h.host === 'slow') as HostReport;
     // purge stalls in its probe; clobber finishes (drift) or, if its requests queued behind the stall, is cut too
     expect(slow.results.map((x) => x.check)).toEqual(['purge', 'clobber']);
-    expect(slow.results[0]).toMatchObject({ status: 'failed', summary: expect.stringContaining('deadline: slow did not finish within 3s') });
+    expect(slow.results[0]).toMatchObject({
+      status: 'failed',
+      summary: expect.stringContaining('deadline: slow did not finish within 3s'),
+    });
     const clobber = slow.results[1] as Result;
-    expect(clobber.status === 'drift' || (clobber.status === 'failed' && clobber.summary.includes('deadline: slow'))).toBe(true);
+    expect(
+      clobber.status === 'drift' || (clobber.status === 'failed' && clobber.summary.includes('deadline: slow')),
+    ).toBe(true);
     expect(doc.hosts.find((h) => h.host === 'bld-01')?.results.map((x) => x.status)).toEqual(['drift', 'drift']);
   });
 });
@@ -196,7 +284,10 @@ describe('runner audit deadlines', () => {
 describe('runner audit, refusing bad input before connecting', () => {
   it('a malformed inventory names file and line, and nothing connects', async () => {
     const bad = join(root, 'bad.ini');
-    writeFileSync(bad, `[a]\n${pool.hosts[0]?.sshd.address} ansible_port=${pool.hosts[0]?.sshd.port}\n[b:children]\nnope\n`);
+    writeFileSync(
+      bad,
+      `[a]\n${pool.hosts[0]?.sshd.address} ansible_port=${pool.hosts[0]?.sshd.port}\n[b:children]\nnope\n`,
+    );
     const before = pool.hosts[0]?.sshd.log().match(/Connection from/g)?.length ?? 0;
     const r = await runner(['audit', '-i', bad, '--known-hosts', knownHosts], { env });
     expect(r.code).toBe(1);
@@ -207,7 +298,10 @@ describe('runner audit, refusing bad input before connecting', () => {
   it('runner inventory --list --limit prints the selected hosts in ansible-inventory shape', async () => {
     const r = await runner(['inventory', '-i', inventory, '--list', '--limit', 'bld-*:!bld-02'], { env });
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.stdout) as { pool: { hosts: string[] }; _meta: { hostvars: Record<string, { runner_config: string }> } };
+    const list = JSON.parse(r.stdout) as {
+      pool: { hosts: string[] };
+      _meta: { hostvars: Record<string, { runner_config: string }> };
+    };
     expect(list.pool.hosts).toEqual(['bld-01', 'bld-03']);
     expect(list._meta.hostvars['bld-03']?.runner_config).toBe(join(root, 'bld-03', weird));
   });

@@ -50,7 +50,10 @@ describe('runner binary, end to end', () => {
     expect(r4.code).toBe(4);
     expect(r4.stdout).toContain(`failed      clobber   probing clobber on`);
     expect(r4.stdout).toContain(`clobber feed ${missingFeed} does not exist`);
-    const both = config('both', `checks:\n  - clobber: { dir: ${base}, feed: ${missingFeed} }\n  - purge: { dirs: [${base}] }\n`);
+    const both = config(
+      'both',
+      `checks:\n  - clobber: { dir: ${base}, feed: ${missingFeed} }\n  - purge: { dirs: [${base}] }\n`,
+    );
     expect((await runner(['check', '-c', both])).code).toBe(6);
     expect((await runner(['check', '-c', both, '--only', 'purge'])).code).toBe(2);
   });
@@ -59,7 +62,10 @@ describe('runner binary, end to end', () => {
     const base = join(root, 'badcfg');
     makeDirs(base, [['old', 30 * DAY, 1000]]);
     const before = hashTree(base);
-    const bad = config('bad', `checks:\n  - purge: { dirs: [${base}] }\n  - clobber:\n      dir: ${base}\n      feed: /f\n      skipp: [x]\n`);
+    const bad = config(
+      'bad',
+      `checks:\n  - purge: { dirs: [${base}] }\n  - clobber:\n      dir: ${base}\n      feed: /f\n      skipp: [x]\n`,
+    );
     const r = await runner(['apply', '-c', bad]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${bad}:6:14: checks[1].clobber.skipp: unknown key`);
@@ -90,19 +96,28 @@ describe('runner binary, end to end', () => {
 
   it('writes JSON and JUnit reports, to stdout or --output', async () => {
     const base = join(root, 'formats');
-    makeDirs(base, [['old', 30 * DAY, 1000], ['young', DAY, 1000]]);
+    makeDirs(base, [
+      ['old', 30 * DAY, 1000],
+      ['young', DAY, 1000],
+    ]);
     const cfg = config('formats', `checks:\n  - purge: { dirs: [${base}] }\n`);
     const json = JSON.parse((await runner(['check', '-c', cfg, '--format', 'json'])).stdout);
     expect(json).toMatchObject({ version: 1, command: 'check', exitCode: 2, tally: { drift: 1 } });
     const result = json.hosts[0].results[0];
-    expect(result).toMatchObject({ check: 'purge', status: 'drift', plan: { delete: [{ path: join(base, 'old'), reason: 'age' }] } });
+    expect(result).toMatchObject({
+      check: 'purge',
+      status: 'drift',
+      plan: { delete: [{ path: join(base, 'old'), reason: 'age' }] },
+    });
     expect(typeof result.durationMs).toBe('number');
 
     const out = join(root, 'report.xml');
     const r = await runner(['check', '-c', cfg, '--format', 'junit', '--output', out, '--fail-on-drift']);
     expect([r.code, r.stdout]).toEqual([2, '']);
     const xml = readFileSync(out, 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="runner check" tests="1" failures="1"/);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="runner check" tests="1" failures="1"/,
+    );
     expect(xml).toContain('<testcase classname=');
     expect(xml).toContain('<failure type="drift" message="delete 1 dir (');
   });
@@ -113,7 +128,10 @@ describe('runner binary, end to end', () => {
     expect(list.stdout).toMatch(/^purge +fix +deletes old build dirs/m);
     expect((await runner(['checks', 'purge'])).stdout).toContain('min_age (default "1h")');
     const cfg = config('valid', `checks:\n  - purge: { dirs: [/builds] }\n`);
-    expect(await runner(['config', 'validate', '-c', cfg])).toMatchObject({ code: 0, stdout: `${cfg}: ok (1 checks: purge)` });
+    expect(await runner(['config', 'validate', '-c', cfg])).toMatchObject({
+      code: 0,
+      stdout: `${cfg}: ok (1 checks: purge)`,
+    });
     const schema = JSON.parse((await runner(['config', 'schema'])).stdout);
     expect(schema.$schema).toContain('json-schema.org');
     expect(schema.properties.checks.type).toBe('array');

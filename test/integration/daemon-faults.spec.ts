@@ -33,44 +33,76 @@ describe('runner daemon: faults without a master', () => {
     writeFileSync(config, `checks:\n  - purge: { dirs: [${root}/builds] }\n`);
     const r = await runner(['daemon', '--config', config, '--once']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`runner: ${config}: runner daemon needs a lifecycle: section (the worker to run; see runner config schema)`);
+    expect(r.stderr).toBe(
+      `runner: ${config}: runner daemon needs a lifecycle: section (the worker to run; see runner config schema)`,
+    );
   });
 
-  it('master down: no attach within attach_timeout, the worker is stopped, retried, then halt (exit 16 with no halt command)', async () => {
-    const t = await setup('down', ['  attach_timeout: 2s', '  retry: { tries: 2, base: 0.1s, jitter: 0s }']);
-    writeFileSync(join(t.basedir, 'twistd.pid'), 'garbage\n'); // left by some earlier daemon-mode worker
-    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
-    expect(await run.exit()).toEqual({ code: 16, signal: null });
-    const events = run.events();
-    expect(events.find(is('stale-pid'))).toMatchObject({ detail: expect.stringMatching(/removed stale .*twistd\.pid \(not a pid: "garbage\\n"\)/) });
-    expect(events.filter(is('stopped')).map((e) => [e.failure, e.stopped])).toEqual([['attach-timeout', 'attach-timeout'], ['attach-timeout', 'attach-timeout']]);
-    expect(events.filter(is('failed')).length).toBe(1);
-    expect(run.stderr).toMatch(/halt: worker: the worker did not attach to a master in time \(2 of 2 tries\)/);
-    expect(run.stderr).toMatch(/exit 16: halted .*; no halt command configured/);
-    expect(existsSync(join(t.basedir, 'twistd.pid'))).toBe(false);
-    expect(await run.leftovers()).toEqual([]);
-  }, SLOW);
+  it(
+    'master down: no attach within attach_timeout, the worker is stopped, retried, then halt (exit 16 with no halt command)',
+    async () => {
+      const t = await setup('down', ['  attach_timeout: 2s', '  retry: { tries: 2, base: 0.1s, jitter: 0s }']);
+      writeFileSync(join(t.basedir, 'twistd.pid'), 'garbage\n'); // left by some earlier daemon-mode worker
+      const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
+      expect(await run.exit()).toEqual({ code: 16, signal: null });
+      const events = run.events();
+      expect(events.find(is('stale-pid'))).toMatchObject({
+        detail: expect.stringMatching(/removed stale .*twistd\.pid \(not a pid: "garbage\\n"\)/),
+      });
+      expect(events.filter(is('stopped')).map((e) => [e.failure, e.stopped])).toEqual([
+        ['attach-timeout', 'attach-timeout'],
+        ['attach-timeout', 'attach-timeout'],
+      ]);
+      expect(events.filter(is('failed')).length).toBe(1);
+      expect(run.stderr).toMatch(/halt: worker: the worker did not attach to a master in time \(2 of 2 tries\)/);
+      expect(run.stderr).toMatch(/exit 16: halted .*; no halt command configured/);
+      expect(existsSync(join(t.basedir, 'twistd.pid'))).toBe(false);
+      expect(await run.leftovers()).toEqual([]);
+    },
+    SLOW,
+  );
 
-  it('a worker already running for the basedir: never a second one; failed tries, then halt', async () => {
-    const t = await setup('twice', ['  attach_timeout: 60s', '  retry: { tries: 2, base: 0.1s, jitter: 0s }']);
-    const stray = spawn('buildbot-worker', ['start', '--nodaemon', t.basedir], { cwd: t.basedir, detached: true, stdio: 'ignore' });
-    strays.push(stray.pid as number);
-    await waitForLine(join(t.basedir, 'twistd.log'), /Setting up SIGHUP handler/, 60_000);
-    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
-    expect(await run.exit()).toEqual({ code: 16, signal: null });
-    const stopped = run.events().filter(is('stopped'));
-    expect(stopped.map((e) => e.failure)).toEqual(['already-running', 'already-running']);
-    expect(stopped[0]?.why).toBe(`a worker is already running in ${t.basedir} (pid ${stray.pid})`);
-    expect(run.events().some(is('started'))).toBe(false);
-    expect(stray.exitCode).toBeNull(); // left alone: not ours
-  }, SLOW);
+  it(
+    'a worker already running for the basedir: never a second one; failed tries, then halt',
+    async () => {
+      const t = await setup('twice', ['  attach_timeout: 60s', '  retry: { tries: 2, base: 0.1s, jitter: 0s }']);
+      const stray = spawn('buildbot-worker', ['start', '--nodaemon', t.basedir], {
+        cwd: t.basedir,
+        detached: true,
+        stdio: 'ignore',
+      });
+      strays.push(stray.pid as number);
+      await waitForLine(join(t.basedir, 'twistd.log'), /Setting up SIGHUP handler/, 60_000);
+      const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
+      expect(await run.exit()).toEqual({ code: 16, signal: null });
+      const stopped = run.events().filter(is('stopped'));
+      expect(stopped.map((e) => e.failure)).toEqual(['already-running', 'already-running']);
+      expect(stopped[0]?.why).toBe(`a worker is already running in ${t.basedir} (pid ${stray.pid})`);
+      expect(run.events().some(is('started'))).toBe(false);
+      expect(stray.exitCode).toBeNull(); // left alone: not ours
+    },
+    SLOW,
+  );
 
-  it('a worker that cannot start (no such user) is a failed try, never a crash', async () => {
-    const t = await setup('nouser', ['  retry: { tries: 1 }']);
-    writeFileSync(t.config, readFileSync(t.config, 'utf8').replace(`basedir: ${t.basedir} }`, `basedir: ${t.basedir}, user: rtest-nosuchuser }`));
-    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
-    expect(await run.exit()).toEqual({ code: 16, signal: null });
-    expect(run.events().find(is('stopped'))).toMatchObject({ failure: 'start-failed', why: "worker user 'rtest-nosuchuser' does not exist (getent passwd rtest-nosuchuser)" });
-    expect(run.stderr).toMatch(/worker not started: worker user 'rtest-nosuchuser' does not exist/);
-  }, SLOW);
+  it(
+    'a worker that cannot start (no such user) is a failed try, never a crash',
+    async () => {
+      const t = await setup('nouser', ['  retry: { tries: 1 }']);
+      writeFileSync(
+        t.config,
+        readFileSync(t.config, 'utf8').replace(
+          `basedir: ${t.basedir} }`,
+          `basedir: ${t.basedir}, user: rtest-nosuchuser }`,
+        ),
+      );
+      const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
+      expect(await run.exit()).toEqual({ code: 16, signal: null });
+      expect(run.events().find(is('stopped'))).toMatchObject({
+        failure: 'start-failed',
+        why: "worker user 'rtest-nosuchuser' does not exist (getent passwd rtest-nosuchuser)",
+      });
+      expect(run.stderr).toMatch(/worker not started: worker user 'rtest-nosuchuser' does not exist/);
+    },
+    SLOW,
+  );
 });

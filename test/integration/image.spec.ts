@@ -42,8 +42,16 @@ describe('image', () => {
     const raw = { current: { file: idFile }, wanted: { url: `${base}/wanted.json`, field: 'images.linux64.id' } };
     for (const mode of ['check', 'apply'] as const) {
       const r = await run(mode, raw);
-      expect(r).toMatchObject({ status: 'failed', halt: true, summary: 'image is ami-0123, wanted ami-0456: recycle this machine' });
-      expect(r.plan).toEqual({ current: 'ami-0123', wanted: 'ami-0456', from: { current: `file ${idFile}`, wanted: `url ${base}/wanted.json` } });
+      expect(r).toMatchObject({
+        status: 'failed',
+        halt: true,
+        summary: 'image is ami-0123, wanted ami-0456: recycle this machine',
+      });
+      expect(r.plan).toEqual({
+        current: 'ami-0123',
+        wanted: 'ami-0456',
+        from: { current: `file ${idFile}`, wanted: `url ${base}/wanted.json` },
+      });
     }
   });
 
@@ -62,9 +70,15 @@ describe('image', () => {
   });
 
   it.each([
-    [{ current: { file: join(T, 'missing') }, wanted: { file: idFile } }, `reading the current image id from file ${join(T, 'missing')}: no such file`],
+    [
+      { current: { file: join(T, 'missing') }, wanted: { file: idFile } },
+      `reading the current image id from file ${join(T, 'missing')}: no such file`,
+    ],
     [{ current: { command: ['false'] }, wanted: { file: idFile } }, "'false' exited 1"],
-    [{ current: { file: idFile }, wanted: { command: ['echo', '{"id": 7}'], field: 'image' } }, 'has no string or number at image'],
+    [
+      { current: { file: idFile }, wanted: { command: ['echo', '{"id": 7}'], field: 'image' } },
+      'has no string or number at image',
+    ],
     [{ current: { file: idFile }, wanted: { command: ['true'] } }, 'the wanted image id from command true is empty'],
   ])('a source that gives no id is failed without halt: %j', async (raw, message) => {
     const r = await run('check', raw);

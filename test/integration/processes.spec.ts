@@ -37,7 +37,11 @@ beforeAll(async () => {
 afterAll(() => ns?.close());
 
 function entry(raw: Record<string, unknown>) {
-  return { check: processes, remediation: fix, options: ProcessesOptions.parse({ users: [BUILD], min_age: '0s', grace: '1s', ...raw }) };
+  return {
+    check: processes,
+    remediation: fix,
+    options: ProcessesOptions.parse({ users: [BUILD], min_age: '0s', grace: '1s', ...raw }),
+  };
 }
 
 async function run(mode: 'check' | 'apply', raw: Record<string, unknown>, extra: Partial<Context> = {}) {
@@ -49,13 +53,16 @@ async function spawnTree(user: string, argv: string[], marker: string, count = 1
   const top = await ns.spawn(user, argv);
   const mine = (m: Map<number, Proc>) => {
     const tree = descendants([...m.values()], [top]);
-    return [...m.values()].filter((p) => tree.has(p.pid) && p.args.includes(marker) && !p.stat.startsWith('Z')).map((p) => p.pid);
+    return [...m.values()]
+      .filter((p) => tree.has(p.pid) && p.args.includes(marker) && !p.stat.startsWith('Z'))
+      .map((p) => p.pid);
   };
   return mine(await ns.until((m) => mine(m).length >= count, marker)).sort((a, b) => a - b);
 }
 
 const WEIRD_BASE = ['perl', '-e', 'sleep 1000', '--', 'base  two spaces', "it's", '"double"', 'new\nline'];
-const strayPids = (plan: unknown) => (plan as Extract<ProcessesPlan, { action: 'kill' }>).strays.map((s) => s.pid).sort((a, b) => a - b);
+const strayPids = (plan: unknown) =>
+  (plan as Extract<ProcessesPlan, { action: 'kill' }>).strays.map((s) => s.pid).sort((a, b) => a - b);
 
 describe('checks/processes (real processes in a pid namespace)', () => {
   const baseline = join(root, 'main.baseline');
@@ -81,26 +88,54 @@ describe('checks/processes (real processes in a pid namespace)', () => {
 
   it('in check mode plans exactly the strays, whole groups marked, and kills nothing', async () => {
     stray.plain = await spawnTree(BUILD, ['sleep', '200001'], 'sleep 200001');
-    stray.group = await spawnTree(BUILD, ['setsid', 'sh', '-c', 'sleep 210002 & sleep 210003 & wait'], 'sleep 21000', 3);
-    stray.stubborn = await spawnTree(BUILD, ['perl', '-e', '$SIG{TERM} = "IGNORE"; sleep 1000', 'stubborn'], 'stubborn');
+    stray.group = await spawnTree(
+      BUILD,
+      ['setsid', 'sh', '-c', 'sleep 210002 & sleep 210003 & wait'],
+      'sleep 21000',
+      3,
+    );
+    stray.stubborn = await spawnTree(
+      BUILD,
+      ['perl', '-e', '$SIG{TERM} = "IGNORE"; sleep 1000', 'stubborn'],
+      'stubborn',
+    );
     stray.stopped = await spawnTree(BUILD, ['perl', '-e', 'kill STOP => $$; sleep 1000', 'stopped'], 'stopped');
     stray.zombieParent = await spawnTree(BUILD, ['sh', '-c', 'sleep 0 & exec sleep 200004'], 'sleep 200004');
     stray.second = await spawnTree(BUILD, ['sleep', '100001'], 'sleep 100001');
-    stray.quotes = await spawnTree(BUILD, ['perl', '-e', 'sleep 1000', '--', 'a  "quoted" arg', "it's", 'x\ty'], 'quoted');
+    stray.quotes = await spawnTree(
+      BUILD,
+      ['perl', '-e', 'sleep 1000', '--', 'a  "quoted" arg', "it's", 'x\ty'],
+      'quoted',
+    );
     keep.other = await spawnTree(OTHER, ['sleep', '300001'], 'sleep 300001');
     keep.allowed = await spawnTree(BUILD, ['sleep', '300002'], 'sleep 300002');
     keep.worker = await spawnTree(BUILD, ['sh', '-c', 'sleep 300003 & wait', 'worker'], 'sleep 300003', 2);
     writeFileSync(pidFile, `${Math.min(...(keep.worker as number[]))}\n`);
     const r = await run('check', opts);
     expect(r.status, r.summary).toBe('drift');
-    expect(strayPids(r.plan)).toEqual(Object.values(stray).flat().sort((a, b) => a - b));
+    expect(strayPids(r.plan)).toEqual(
+      Object.values(stray)
+        .flat()
+        .sort((a, b) => a - b),
+    );
     const plan = r.plan as Extract<ProcessesPlan, { action: 'kill' }>;
-    const grouped = plan.strays.filter((s) => s.wholeGroup).map((s) => s.pid).sort((a, b) => a - b);
+    const grouped = plan.strays
+      .filter((s) => s.wholeGroup)
+      .map((s) => s.pid)
+      .sort((a, b) => a - b);
     expect(grouped).toEqual(stray.group);
-    expect(plan.strays.find((s) => s.pid === stray.quotes?.[0])?.args).toBe(`perl -e sleep 1000 -- a  "quoted" arg it's x?y`);
+    expect(plan.strays.find((s) => s.pid === stray.quotes?.[0])?.args).toBe(
+      `perl -e sleep 1000 -- a  "quoted" arg it's x?y`,
+    );
     expect(plan.strays.every((s) => s.user === BUILD)).toBe(true);
-    expect(r.warnings?.join('\n')).toMatch(new RegExp(`zombie \\d+ \\[sleep\\] <defunct>: its parent ${stray.zombieParent?.[0]} \\(sleep 200004\\) is stray`));
-    expect(r.warnings?.join('\n')).toMatch(new RegExp(`parent ${keep.reaper?.[0]} \\(sleep 100002\\) has not reaped it`));
+    expect(r.warnings?.join('\n')).toMatch(
+      new RegExp(
+        `zombie \\d+ \\[sleep\\] <defunct>: its parent ${stray.zombieParent?.[0]} \\(sleep 200004\\) is stray`,
+      ),
+    );
+    expect(r.warnings?.join('\n')).toMatch(
+      new RegExp(`parent ${keep.reaper?.[0]} \\(sleep 100002\\) has not reaped it`),
+    );
     const all = [...Object.values(keep), ...Object.values(stray)].flat();
     expect(alive(await ns.processes(), all)).toEqual(all);
   });
@@ -110,8 +145,12 @@ describe('checks/processes (real processes in a pid namespace)', () => {
     expect(r.status, r.summary).toBe('changed');
     expect(r.summary).toBe('killed 9 processes (8 on SIGTERM, 1 on SIGKILL, 1 process group as a whole)');
     // killed strays and the stray parent's zombie are reaped by init; the baseline reaper's zombie stays, reported, not "killed"
-    const zombieParents = (m: Map<number, Proc>) => [...m.values()].filter((p) => p.stat.startsWith('Z')).map((z) => z.ppid);
-    const procs = await ns.until((m) => alive(m, Object.values(stray).flat()).length === 0 && zombieParents(m).length === 1, 'strays to die');
+    const zombieParents = (m: Map<number, Proc>) =>
+      [...m.values()].filter((p) => p.stat.startsWith('Z')).map((z) => z.ppid);
+    const procs = await ns.until(
+      (m) => alive(m, Object.values(stray).flat()).length === 0 && zombieParents(m).length === 1,
+      'strays to die',
+    );
     expect(alive(procs, Object.values(keep).flat())).toEqual(Object.values(keep).flat());
     expect(zombieParents(procs)).toEqual(keep.reaper);
     const again = await run('apply', opts);
@@ -159,7 +198,9 @@ describe('checks/processes (real processes in a pid namespace)', () => {
   it('fails when the baseline does not cover a user now in scope', async () => {
     const r = await run('check', { ...opts, users: [BUILD, OTHER] });
     expect(r.status).toBe('failed');
-    expect(r.summary).toContain(`baseline ${baseline} does not cover ${OTHER}: re-record it with 'runner apply --only processes --rebaseline'`);
+    expect(r.summary).toContain(
+      `baseline ${baseline} does not cover ${OTHER}: re-record it with 'runner apply --only processes --rebaseline'`,
+    );
   });
 
   it('re-records the baseline on rebaseline, kills nothing, and then converges', async () => {
@@ -169,7 +210,6 @@ describe('checks/processes (real processes in a pid namespace)', () => {
     expect((await run('apply', opts, { rebaseline: true })).status).toBe('ok');
     expect((await run('apply', opts)).status).toBe('ok');
   });
-
 });
 
 describe('runner apply as the build user (the binary, in the namespace)', () => {
@@ -178,8 +218,20 @@ describe('runner apply as the build user (the binary, in the namespace)', () => 
     mkdirSync(dir);
     chownSync(dir, build.uid, build.gid);
     const config = join(dir, 'runner.yaml');
-    writeFileSync(config, `checks:\n  - processes: { users: [${BUILD}], baseline: ${dir}/b, min_age: 0s, grace: 1s, allow: ["/usr/bin/sleep 3000[0-9]2"] }\n`);
-    const chain = (args: string) => ns.exec(['runuser', '-u', BUILD, '--', 'sh', '-c', `sh -c 'node ${RUNNER_BIN} ${args} --config ${config}; echo "exit $?"'; echo outer-alive`]);
+    writeFileSync(
+      config,
+      `checks:\n  - processes: { users: [${BUILD}], baseline: ${dir}/b, min_age: 0s, grace: 1s, allow: ["/usr/bin/sleep 3000[0-9]2"] }\n`,
+    );
+    const chain = (args: string) =>
+      ns.exec([
+        'runuser',
+        '-u',
+        BUILD,
+        '--',
+        'sh',
+        '-c',
+        `sh -c 'node ${RUNNER_BIN} ${args} --config ${config}; echo "exit $?"'; echo outer-alive`,
+      ]);
     const first = await chain('apply');
     expect(first.stdout).toContain('baseline recorded');
     expect(first.stdout).toMatch(/exit 2\nouter-alive$/);
@@ -195,23 +247,51 @@ describe('runner apply as the build user (the binary, in the namespace)', () => 
 });
 
 describe('the probe over SSH reads what it reads locally (as a user that is not root; read only, nothing killed)', () => {
-  it('gives the same start times; exe links only for the ssh user\'s own processes', async () => {
+  it("gives the same start times; exe links only for the ssh user's own processes", async () => {
     const client = sshClient(join(root, 'ssh-client'));
-    const sshd = await startSshd({ dir: join(root, 'sshd'), address: '127.0.0.9', authorizedKeys: client.authorizedKeys });
-    const target = { name: 'h1', address: sshd.address, port: sshd.port, user: client.user, identityFiles: [client.key], explicitIdentity: true, become: false };
-    const ssh = await SshHost.connect(target, { knownHosts: parseKnownHosts(knownHostsLine(sshd)), recordTo: join(root, 'kh'), acceptNew: false, connectTimeoutMs: 20_000 });
+    const sshd = await startSshd({
+      dir: join(root, 'sshd'),
+      address: '127.0.0.9',
+      authorizedKeys: client.authorizedKeys,
+    });
+    const target = {
+      name: 'h1',
+      address: sshd.address,
+      port: sshd.port,
+      user: client.user,
+      identityFiles: [client.key],
+      explicitIdentity: true,
+      become: false,
+    };
+    const ssh = await SshHost.connect(target, {
+      knownHosts: parseKnownHosts(knownHostsLine(sshd)),
+      recordTo: join(root, 'kh'),
+      acceptNew: false,
+      connectTimeoutMs: 20_000,
+    });
     // a process of the ssh user outside any namespace: this test started it, this test ends it, by its pid
     const { uid, gid } = ensureUser(client.user);
     const mine = execa('sleep', ['900001'], { uid, gid, reject: false, stdio: 'ignore' });
     const pid = mine.pid as number;
     try {
-      const exeOf = async () => (await readSnapshot(new LocalHost(), [client.user], ['/usr/bin/sleep'])).procs.find((p) => p.pid === pid)?.exe;
-      for (let i = 0; i < 200 && (await exeOf()) !== '/usr/bin/sleep'; i++) await new Promise((res) => setTimeout(res, 25));
-      const [local, remote] = [await readSnapshot(new LocalHost(), [client.user], ['/usr/bin/sleep']), await readSnapshot(ssh, [client.user], ['/usr/bin/sleep'])];
-      expect(remote.procs.find((p) => p.pid === pid)).toMatchObject({ exe: '/usr/bin/sleep', args: 'sleep 900001', start: local.procs.find((p) => p.pid === pid)?.start });
+      const exeOf = async () =>
+        (await readSnapshot(new LocalHost(), [client.user], ['/usr/bin/sleep'])).procs.find((p) => p.pid === pid)?.exe;
+      for (let i = 0; i < 200 && (await exeOf()) !== '/usr/bin/sleep'; i++)
+        await new Promise((res) => setTimeout(res, 25));
+      const [local, remote] = [
+        await readSnapshot(new LocalHost(), [client.user], ['/usr/bin/sleep']),
+        await readSnapshot(ssh, [client.user], ['/usr/bin/sleep']),
+      ];
+      expect(remote.procs.find((p) => p.pid === pid)).toMatchObject({
+        exe: '/usr/bin/sleep',
+        args: 'sleep 900001',
+        start: local.procs.find((p) => p.pid === pid)?.start,
+      });
       expect(remote.exes).toEqual(local.exes);
       // runner's own process is root's: its start time is world-readable, its exe link is not
-      expect(remote.procs.find((p) => p.pid === process.pid)).toMatchObject({ start: local.procs.find((p) => p.pid === process.pid)?.start });
+      expect(remote.procs.find((p) => p.pid === process.pid)).toMatchObject({
+        start: local.procs.find((p) => p.pid === process.pid)?.start,
+      });
       expect(remote.procs.find((p) => p.pid === process.pid)?.exe).toBeUndefined();
       expect(local.procs.find((p) => p.pid === process.pid)?.exe).toBe(process.execPath);
     } finally {

@@ -20,7 +20,10 @@ const motd = join(target, 'motd');
 
 /** The 7 dir flags that keep puppet entirely under `dir` (Debian hard-codes publicdir and ssldir otherwise). */
 function dirFlags(dir: string): string[] {
-  return ['confdir', 'vardir', 'codedir', 'logdir', 'rundir', 'publicdir', 'ssldir'].flatMap((d) => [`--${d}`, join(dir, d)]);
+  return ['confdir', 'vardir', 'codedir', 'logdir', 'rundir', 'publicdir', 'ssldir'].flatMap((d) => [
+    `--${d}`,
+    join(dir, d),
+  ]);
 }
 
 function manifest(name: string, text: string): string {
@@ -56,7 +59,14 @@ describe('puppet against real puppet apply', () => {
     const checked = await run('check', opts);
     expect(checked.status).toBe('drift');
     expect((checked.plan as PuppetPlan).reasons).toEqual([`no run recorded (${opts.summary} is missing)`]);
-    expect((checked.plan as PuppetPlan).argv).toEqual(['puppet', 'apply', '--detailed-exitcodes', '--color=false', ...dirFlags(join(T, 'main')), site]);
+    expect((checked.plan as PuppetPlan).argv).toEqual([
+      'puppet',
+      'apply',
+      '--detailed-exitcodes',
+      '--color=false',
+      ...dirFlags(join(T, 'main')),
+      site,
+    ]);
 
     const applied = await run('apply', opts);
     expect(applied.status).toBe('changed');
@@ -72,7 +82,10 @@ describe('puppet against real puppet apply', () => {
     const before = hashTree(target);
     const checked = await run('check', options('main', { manifest: site, noop: true }));
     expect(checked.status).toBe('drift');
-    expect(checked.plan).toMatchObject({ reasons: ['1 resources out of sync (noop)'], pending: [`Main/File[${motd}]/content`] });
+    expect(checked.plan).toMatchObject({
+      reasons: ['1 resources out of sync (noop)'],
+      pending: [`Main/File[${motd}]/content`],
+    });
     expect(hashTree(target)).toBe(before);
 
     // the noop run's summary now says a change is pending: plain check mode sees it too, and apply fixes it
@@ -84,7 +97,9 @@ describe('puppet against real puppet apply', () => {
   it('an old summary is drift; a disabled agent is failed with its message and puppet does not run', async () => {
     const opts = options('main', { manifest: site });
     const later = await run('check', opts, () => new Date(Date.now() + 5 * 3600_000));
-    expect((later.plan as PuppetPlan).reasons).toEqual([expect.stringMatching(/^last run 5h\d*m? ago \(max_age 4h\)$/)]);
+    expect((later.plan as PuppetPlan).reasons).toEqual([
+      expect.stringMatching(/^last run 5h\d*m? ago \(max_age 4h\)$/),
+    ]);
 
     mkdirSync(join(T, 'main', 'vardir', 'state'), { recursive: true });
     writeFileSync(opts.lock as string, '{"disabled_message":"kernel upgrade, ask bob"}');
@@ -97,7 +112,10 @@ describe('puppet against real puppet apply', () => {
   });
 
   it("a failing manifest: apply fails with puppet's Error: lines", async () => {
-    const broken = manifest('broken', `file { '${join(T, 'no-such-dir', 'motd')}': ensure => file, content => "x\\n" }\n`);
+    const broken = manifest(
+      'broken',
+      `file { '${join(T, 'no-such-dir', 'motd')}': ensure => file, content => "x\\n" }\n`,
+    );
     const r = await run('apply', options('broken', { manifest: broken }));
     expect(r.status).toBe('failed');
     expect(r.summary).toMatch(/'puppet apply' exited 4: Error: .*no-such-dir/);
@@ -124,7 +142,10 @@ describe('puppet against real puppet apply', () => {
     const found = await run('check', { args: dirFlags(join(T, 'main')), manifest: site });
     expect(found.status).toBe('ok');
     const none = await run('check', { command: join(T, 'no-puppet-here') });
-    expect(none).toMatchObject({ status: 'skipped', summary: `puppet is not installed here (no ${join(T, 'no-puppet-here')})` });
+    expect(none).toMatchObject({
+      status: 'skipped',
+      summary: `puppet is not installed here (no ${join(T, 'no-puppet-here')})`,
+    });
   });
 });
 

@@ -1,6 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  existsSync,
+  symlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorker } from '../../fixtures/worker.js';
@@ -29,12 +38,27 @@ beforeAll(async () => {
   authorizedKeys = client.authorizedKeys;
   mkdirSync(join(root, 'mnt'));
   sshd = await startSshd({
-    dir: join(root, 'sshd'), address: '127.0.0.2', authorizedKeys: client.authorizedKeys,
+    dir: join(root, 'sshd'),
+    address: '127.0.0.2',
+    authorizedKeys: client.authorizedKeys,
     // a filesystem only this sshd sees: remove must refuse to cross into it
     inNamespace: `mount -t tmpfs -o size=1m rtest ${join(root, 'mnt')} && mkdir ${join(root, 'mnt', 'inner')}`,
   });
-  target = { name: 'h1', address: sshd.address, port: sshd.port, user: client.user, identityFiles: [client.key], explicitIdentity: true, become: false };
-  options = { knownHosts: parseKnownHosts(knownHostsLine(sshd)), recordTo: join(root, 'kh-new'), acceptNew: false, connectTimeoutMs: 20_000 };
+  target = {
+    name: 'h1',
+    address: sshd.address,
+    port: sshd.port,
+    user: client.user,
+    identityFiles: [client.key],
+    explicitIdentity: true,
+    become: false,
+  };
+  options = {
+    knownHosts: parseKnownHosts(knownHostsLine(sshd)),
+    recordTo: join(root, 'kh-new'),
+    acceptNew: false,
+    connectTimeoutMs: 20_000,
+  };
   host = await SshHost.connect(target, options);
 });
 
@@ -74,7 +98,10 @@ describe('SshHost', () => {
     symlinkSync('/etc', join(dir, 'etc-link'));
     execFileSync('mkfifo', [join(dir, 'fifo')]);
     const entries = await host.readdir(dir);
-    expect(entries?.map((e) => [e.name, e.type]).sort()).toEqual([['etc-link', 'symlink'], ['fifo', 'fifo']]);
+    expect(entries?.map((e) => [e.name, e.type]).sort()).toEqual([
+      ['etc-link', 'symlink'],
+      ['fifo', 'fifo'],
+    ]);
     expect((await host.lstat(join(dir, 'etc-link')))?.type).toBe('symlink');
   });
 
@@ -123,7 +150,9 @@ describe('SshHost', () => {
     const fresh = await SshHost.connect(target, options);
     try {
       const paths = [root, join(root, 'nope'), '/etc', '/etc/hostname', join(root, 'client')];
-      expect(await Promise.all(paths.map((p) => fresh.lstat(p)))).toEqual(await Promise.all(paths.map((p) => local.lstat(p))));
+      expect(await Promise.all(paths.map((p) => fresh.lstat(p)))).toEqual(
+        await Promise.all(paths.map((p) => local.lstat(p))),
+      );
       // asked together, answered in one round trip
       expect(fresh.stats).toMatchObject({ execs: 1, sftpOps: 0, shellOps: 5, roundTrips: 1 });
       // the first command waits for a file only the second creates: on one shell they would wait for each other forever
@@ -131,7 +160,9 @@ describe('SshHost', () => {
       mkdirSync(join(root, 'owned'), { recursive: true });
       execFileSync('chown', ['rtest-ssh', join(root, 'owned')]);
       const [first, second] = await Promise.all([
-        fresh.run('sh', ['-c', 'while [ ! -e "$1" ]; do sleep 0.05; done; echo saw it', 'sh', flag], { timeoutMs: 60_000 }),
+        fresh.run('sh', ['-c', 'while [ ! -e "$1" ]; do sleep 0.05; done; echo saw it', 'sh', flag], {
+          timeoutMs: 60_000,
+        }),
         fresh.run('touch', [flag]),
       ]);
       expect([first.stdout, second.exitCode]).toEqual(['saw it\n', 0]);
@@ -161,7 +192,10 @@ describe('SshHost', () => {
     const h = await SshHost.connect(target, { ...options, knownHosts: [], acceptNew: true });
     await h.close();
     expect(readFileSync(options.recordTo, 'utf8')).toBe(`${knownHostsLine(sshd)}\n`);
-    const again = await SshHost.connect(target, { ...options, knownHosts: parseKnownHosts(readFileSync(options.recordTo, 'utf8')) });
+    const again = await SshHost.connect(target, {
+      ...options,
+      knownHosts: parseKnownHosts(readFileSync(options.recordTo, 'utf8')),
+    });
     await again.close();
   });
 
@@ -183,7 +217,10 @@ describe('SshHost', () => {
     const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     try {
       for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
-      execFileSync('ssh-add', ['-q', target.identityFiles[0] as string], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'pipe' });
+      execFileSync('ssh-add', ['-q', target.identityFiles[0] as string], {
+        env: { ...process.env, SSH_AUTH_SOCK: sock },
+        stdio: 'pipe',
+      });
       const h = await SshHost.connect({ ...target, identityFiles: [] }, { ...options, agent: sock });
       expect((await h.run('whoami')).stdout.trim()).toBe('rtest-ssh');
       await h.close();
@@ -193,8 +230,15 @@ describe('SshHost', () => {
   });
 
   it('refuses a changed host key even with accept-new', async () => {
-    const other = knownHostsLine({ ...sshd, hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE1s1P0kCDWeYhXq6QRIqZl0tF2JBv4Qh4rW7KMYdB3a' });
-    const err = await SshHost.connect(target, { ...options, knownHosts: parseKnownHosts(other), acceptNew: true }).catch((e: unknown) => e);
+    const other = knownHostsLine({
+      ...sshd,
+      hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE1s1P0kCDWeYhXq6QRIqZl0tF2JBv4Qh4rW7KMYdB3a',
+    });
+    const err = await SshHost.connect(target, {
+      ...options,
+      knownHosts: parseKnownHosts(other),
+      acceptNew: true,
+    }).catch((e: unknown) => e);
     expect((err as HostUnreachableError).reason).toBe('hostkey-changed');
   });
 });
@@ -237,25 +281,41 @@ describe('SshHost output: bytes as they are, and caps', () => {
       host.run('echo', ['still here']),
       host.lstat('/etc'),
     ]);
-    expect(flood).toMatchObject({ exitCode: undefined, stdout: '', stderr: 'stdout: output larger than 67108864 bytes: dropped', truncated: true });
+    expect(flood).toMatchObject({
+      exitCode: undefined,
+      stdout: '',
+      stderr: 'stdout: output larger than 67108864 bytes: dropped',
+      truncated: true,
+    });
     expect(after).toMatchObject({ exitCode: 0, stdout: 'still here\n' });
     expect(stat).toEqual(await local.lstat('/etc'));
     const big = join(root, 'big');
     writeFileSync(big, Buffer.alloc(70_000_000, 0x61));
     // readFile reads at most its cap (+1 byte) on the host: the file is refused, never shipped
     await expect(host.readFile(big)).rejects.toThrow(`h1:${big} is larger than 1048576 bytes: not read`);
-    await expect(host.readFile(big, { maxBytes: 100_000_000 })).rejects.toThrow(`reading ${big} on h1: stdout: output larger than 67108864 bytes: dropped`);
+    await expect(host.readFile(big, { maxBytes: 100_000_000 })).rejects.toThrow(
+      `reading ${big} on h1: stdout: output larger than 67108864 bytes: dropped`,
+    );
   });
 
   it('fails a request whose stderr passes 1 MiB, keeping its stdout', async () => {
     const r = await host.run('sh', ['-c', 'head -c 2000000 /dev/zero >&2; echo out']);
-    expect(r).toMatchObject({ exitCode: undefined, stdout: 'out\n', stderr: 'stderr: output larger than 1048576 bytes: dropped', truncated: true });
+    expect(r).toMatchObject({
+      exitCode: undefined,
+      stdout: 'out\n',
+      stderr: 'stderr: output larger than 1048576 bytes: dropped',
+      truncated: true,
+    });
     expect((await host.run('true')).exitCode).toBe(0);
   });
 
   it('fails an exec channel (stdin given) past its cap, closing it: an endless stream ends', async () => {
     const r = await host.run('sh', ['-c', 'cat >/dev/null; cat /dev/zero'], { input: 'x' });
-    expect(r).toMatchObject({ exitCode: undefined, stderr: 'stdout: output larger than 67108864 bytes: dropped', truncated: true });
+    expect(r).toMatchObject({
+      exitCode: undefined,
+      stderr: 'stdout: output larger than 67108864 bytes: dropped',
+      truncated: true,
+    });
     expect((await host.run('cat', [], { input: 'again' })).stdout).toBe('again');
   });
 });

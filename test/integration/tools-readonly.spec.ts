@@ -35,7 +35,11 @@ function hgState(path: string): string {
 }
 
 async function run(mode: Mode, checkouts: unknown[]) {
-  return runCheck(host, { check: tools, remediation: fix, options: ToolsOptions.parse({ checkouts }) }, testContext(mode));
+  return runCheck(
+    host,
+    { check: tools, remediation: fix, options: ToolsOptions.parse({ checkouts }) },
+    testContext(mode),
+  );
 }
 
 describe('tools: check mode leaves .hg as it was, although hg status would rewrite the dirstate', () => {

@@ -51,7 +51,12 @@ describe('tools: checkouts owned by the build user', () => {
     mkdirSync(join(T, 'user-src'));
     for (const vcs of ['hg', 'git'] as const) makeRepo(srcs[vcs], vcs);
     sh(T, `chown -R ${USER}: user-src`);
-    const checkouts = (['hg', 'git'] as const).map((vcs) => ({ path: join(T, 'user', vcs), vcs, repo: srcs[vcs], user: USER }));
+    const checkouts = (['hg', 'git'] as const).map((vcs) => ({
+      path: join(T, 'user', vcs),
+      vcs,
+      repo: srcs[vcs],
+      user: USER,
+    }));
     expect((await run('apply', checkouts)).status).toBe('changed');
     asUser(srcs.hg, 'echo v3 > VERSION && hg commit -q -m v3');
     asUser(srcs.git, 'echo v3 > VERSION && git commit -q -am v3');
@@ -65,11 +70,16 @@ describe('tools: checkouts owned by the build user', () => {
     expect((await run('check', checkouts)).status).toBe('ok');
   });
 
-  it.each(['hg', 'git'] as const)('refuses a %s checkout owned by another user when no `user` is set, naming the fix', async (vcs) => {
-    const r = await run('check', [{ path: join(T, 'user', vcs), vcs, repo: srcs[vcs] }]);
-    expect(r.status).toBe('failed');
-    expect(r.summary).toContain(`belongs to ${USER} but ${vcs} would run as runner's user (root): set "user: ${USER}" on this checkout`);
-  });
+  it.each(['hg', 'git'] as const)(
+    'refuses a %s checkout owned by another user when no `user` is set, naming the fix',
+    async (vcs) => {
+      const r = await run('check', [{ path: join(T, 'user', vcs), vcs, repo: srcs[vcs] }]);
+      expect(r.status).toBe('failed');
+      expect(r.summary).toContain(
+        `belongs to ${USER} but ${vcs} would run as runner's user (root): set "user: ${USER}" on this checkout`,
+      );
+    },
+  );
 });
 
 describe('tools: a shared store', () => {
@@ -82,7 +92,9 @@ describe('tools: a shared store', () => {
     expect((await run('apply', checkouts, { share })).status).toBe('changed');
     for (const n of ['a', 'b']) {
       expect(readFileSync(join(T, 'shared', `hg-${n}`, '.hg', 'sharedpath'), 'utf8')).toMatch(new RegExp(`^${share}/`));
-      expect(readFileSync(join(T, 'shared', `git-${n}`, '.git', 'objects', 'info', 'alternates'), 'utf8')).toMatch(new RegExp(`^${share}/`));
+      expect(readFileSync(join(T, 'shared', `git-${n}`, '.git', 'objects', 'info', 'alternates'), 'utf8')).toMatch(
+        new RegExp(`^${share}/`),
+      );
     }
     expect(sh(share, 'ls | wc -l')).toBe('2');
     expect(headOf(join(T, 'shared', 'hg-b'), 'hg')).toBe(headOf(hgSrc, 'hg'));
@@ -104,7 +116,9 @@ describe('tools: an hg remote over HTTP (hg serve on loopback)', () => {
 
     addTag(src, 'hg', 'v1.1.0', 2);
     const checked = await run('check', [co]);
-    expect((checked.plan as ToolsPlan).checkouts).toMatchObject([{ action: 'update', pull: true, to: { tag: 'v1.1.0' } }]);
+    expect((checked.plan as ToolsPlan).checkouts).toMatchObject([
+      { action: 'update', pull: true, to: { tag: 'v1.1.0' } },
+    ]);
     expect(sh(co.path, 'hg tags -q').split('\n')).not.toContain('v1.1.0');
 
     await served.stop();
@@ -125,11 +139,15 @@ describe('tools: an apply killed in the middle of a clone', () => {
     const parent = join(T, 'killed');
     mkdirSync(parent);
     const config = join(T, 'killed.yaml');
-    const yaml = (repo: string) => `checks:\n  - tools: { checkouts: [ { path: ${parent}/hg, vcs: hg, repo: "${repo}", tag: "^1" } ] }\n`;
+    const yaml = (repo: string) =>
+      `checks:\n  - tools: { checkouts: [ { path: ${parent}/hg, vcs: hg, repo: "${repo}", tag: "^1" } ] }\n`;
     writeFileSync(config, yaml(`http://127.0.0.1:${port}/`));
 
     // its own process group, so that the kill reaches runner and the hg it started, and nothing else
-    const child = spawn(process.execPath, [RUNNER_BIN, 'apply', '--config', config], { detached: true, stdio: 'ignore' });
+    const child = spawn(process.execPath, [RUNNER_BIN, 'apply', '--config', config], {
+      detached: true,
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const temp = await waitFor(() => readdirSync(parent).find((n) => n.startsWith('.hg.runner-clone-')), 60_000);
     await waitFor(() => held.length > 0 || undefined, 60_000);
@@ -164,20 +182,32 @@ describe('tools: runner on a fresh machine (no vcs identity, no config)', () => 
     const config = join(T, 'runner.yaml');
     const drifted = join(T, 'fresh', 'git');
     sh('/', `git clone -q "${gitSrc}" "${drifted}" && echo local > "${drifted}/VERSION"`);
-    writeFileSync(config, [
-      'checks:',
-      '  - tools:',
-      '      checkouts:',
-      `        - { path: ${join(T, 'fresh', 'hg')}, vcs: hg, repo: ${hgSrc}, branch: default }`,
-      `        - { path: ${drifted}, vcs: git, repo: ${gitSrc}, branch: main }`,
-      '',
-    ].join('\n'));
-    const env = { HOME: home, HGRCPATH: '', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', USER: 'nobody-in-particular' };
+    writeFileSync(
+      config,
+      [
+        'checks:',
+        '  - tools:',
+        '      checkouts:',
+        `        - { path: ${join(T, 'fresh', 'hg')}, vcs: hg, repo: ${hgSrc}, branch: default }`,
+        `        - { path: ${drifted}, vcs: git, repo: ${gitSrc}, branch: main }`,
+        '',
+      ].join('\n'),
+    );
+    const env = {
+      HOME: home,
+      HGRCPATH: '',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      USER: 'nobody-in-particular',
+    };
     const codes: number[] = [];
     for (const cmd of ['check', 'apply', 'check']) {
       const r = await runner([cmd, '--config', config], { env });
       codes.push(r.code ?? -1);
-      if (cmd === 'apply') expect(r.stdout).toMatch(/changed +tools +cloned .*hg at branch default .*cleaned .*git, discarding 1 local changes/);
+      if (cmd === 'apply')
+        expect(r.stdout).toMatch(
+          /changed +tools +cloned .*hg at branch default .*cleaned .*git, discarding 1 local changes/,
+        );
     }
     expect(codes).toEqual([2, 2, 0]);
     expect(existsSync(join(T, 'fresh', 'hg', '.hg'))).toBe(true);

@@ -27,14 +27,32 @@ beforeAll(async () => {
   const client = sshClient(join(root, 'client'));
   user = client.user;
   sshd = await startSshd({ dir: join(root, 'sshd'), address: '127.0.0.3', authorizedKeys: client.authorizedKeys });
-  const target = { name: 'h1', address: sshd.address, port: sshd.port, user, identityFiles: [client.key], explicitIdentity: true, become: false };
-  ssh = await SshHost.connect(target, { knownHosts: parseKnownHosts(knownHostsLine(sshd)), recordTo: join(root, 'kh'), acceptNew: false, connectTimeoutMs: 20_000 });
+  const target = {
+    name: 'h1',
+    address: sshd.address,
+    port: sshd.port,
+    user,
+    identityFiles: [client.key],
+    explicitIdentity: true,
+    become: false,
+  };
+  ssh = await SshHost.connect(target, {
+    knownHosts: parseKnownHosts(knownHostsLine(sshd)),
+    recordTo: join(root, 'kh'),
+    acceptNew: false,
+    connectTimeoutMs: 20_000,
+  });
   // sources and drifted checkouts owned by the ssh user (git serves no one else's repo)
   const work = join(root, 'work');
   mkdirSync(work);
   const checkouts = makeToolsCheckouts(work, makeToolsSources(work), { drifted: true });
   sh(root, `chown -R ${user}: work`);
-  raw = { checkouts: [...checkouts, { path: join(work, 'tools', 'fresh-git'), vcs: 'git', repo: join(work, 'tools-src', 'git') }] };
+  raw = {
+    checkouts: [
+      ...checkouts,
+      { path: join(work, 'tools', 'fresh-git'), vcs: 'git', repo: join(work, 'tools-src', 'git') },
+    ],
+  };
   mkdirSync(join(work, 'tools', '.fresh-git.runner-clone-dead'));
   writeFileSync(join(work, 'tools', '.fresh-git.runner-clone-dead', 'half'), '');
   sh(root, `chown -R ${user}: work/tools`);
@@ -46,7 +64,11 @@ afterAll(async () => {
 });
 
 async function run(host: Host, mode: Mode, extra: object = {}): Promise<Result> {
-  return runCheck(host, { check: tools, remediation: fix, options: ToolsOptions.parse({ ...raw, ...extra }) }, testContext(mode));
+  return runCheck(
+    host,
+    { check: tools, remediation: fix, options: ToolsOptions.parse({ ...raw, ...extra }) },
+    testContext(mode),
+  );
 }
 
 describe('tools over SSH', () => {
@@ -56,7 +78,9 @@ describe('tools over SSH', () => {
     const here = await run(new LocalHost(), 'check', { checkouts: raw.checkouts.map((c) => ({ ...c, user })) });
     expect(over.status).toBe('drift');
     expect(over.plan).toEqual(here.plan);
-    expect(over.summary).toMatch(/3 of 3 checkouts drifted: .*hg-1: update from .* 2 local changes.*git-1: update .*fresh-git: clone/);
+    expect(over.summary).toMatch(
+      /3 of 3 checkouts drifted: .*hg-1: update from .* 2 local changes.*git-1: update .*fresh-git: clone/,
+    );
 
     expect((await run(ssh, 'apply')).status).toBe('changed');
     for (const c of raw.checkouts) expect(readFileSync(join(c.path, 'VERSION'), 'utf8')).toBe('4.0.0\n');

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ToolsOptions, type ToolsPlan } from '../../src/checks/tools/schema.js';
@@ -30,7 +39,9 @@ function stateHash(path: string): string {
   const h = createHash('sha256');
   for (const rel of listTree(path)) {
     const st = lstatSync(join(path, rel));
-    h.update(`${rel} ${st.mode} ${st.size} ${st.mtimeMs} ${st.isFile() ? readFileSync(join(path, rel), 'latin1') : ''}\n`);
+    h.update(
+      `${rel} ${st.mode} ${st.size} ${st.mtimeMs} ${st.isFile() ? readFileSync(join(path, rel), 'latin1') : ''}\n`,
+    );
   }
   return h.digest('hex');
 }
@@ -73,7 +84,9 @@ describe.each(['hg', 'git'] as const)('tools with real %s repos', (vcs) => {
 
     const checked = await run('check', [co]);
     expect(checked.status).toBe('drift');
-    expect(planOf(checked)).toMatchObject([{ path, action: 'clone', reasons: ['missing'], to: { rev: headOf(src, vcs) } }]);
+    expect(planOf(checked)).toMatchObject([
+      { path, action: 'clone', reasons: ['missing'], to: { rev: headOf(src, vcs) } },
+    ]);
     expect(hashTree(join(base, 'co-clone'))).toBe(before);
 
     expect((await run('apply', [co])).status).toBe('changed');
@@ -133,7 +146,9 @@ describe.each(['hg', 'git'] as const)('tools with real %s repos', (vcs) => {
 
     const r = await run('apply', [{ path, vcs, repo: src }]);
     expect(r.status).toBe('failed');
-    expect(r.summary).toMatch(vcs === 'hg' ? /abort: repository .* not found/ : /does not appear to be a git repository/);
+    expect(r.summary).toMatch(
+      vcs === 'hg' ? /abort: repository .* not found/ : /does not appear to be a git repository/,
+    );
     expect(workingHash(path, vcs)).toBe(before);
     expect(headOf(path, vcs)).toBe(headOf(`${src}-moved`, vcs));
   });
@@ -170,7 +185,11 @@ describe.each(['hg', 'git'] as const)('tools with real %s repos', (vcs) => {
     const before = workingHash(path, vcs);
     const unknown = await run('apply', [{ ...co, revision: 'deadbeefdead' }]);
     expect(unknown.status).toBe('failed');
-    expect(unknown.summary).toMatch(vcs === 'hg' ? /abort: unknown revision 'deadbeefdead'/ : /unknown revision 'deadbeefdead': not in .* after fetching/);
+    expect(unknown.summary).toMatch(
+      vcs === 'hg'
+        ? /abort: unknown revision 'deadbeefdead'/
+        : /unknown revision 'deadbeefdead': not in .* after fetching/,
+    );
     expect(workingHash(path, vcs)).toBe(before);
     expect(headOf(path, vcs)).toBe(first);
   });
@@ -201,19 +220,20 @@ describe.each(['hg', 'git'] as const)('tools with real %s repos', (vcs) => {
   });
 
   // hg only: git keeps no transaction journal
-  if (vcs === 'hg') it('pulls into a checkout whose last pull was killed (an abandoned transaction)', async () => {
-    const src = source('src-journal');
-    const path = join(base, 'co-journal');
-    cloneAs(vcs, src, path);
-    const wanted = commit(src, vcs, 'v3');
-    // what a pull killed mid-way leaves: its journal, which makes hg refuse every later pull
-    writeFileSync(join(path, '.hg', 'store', 'journal'), '');
-    const co = { path, vcs, repo: src };
-    expect((await run('apply', [co])).status).toBe('changed');
-    expect(headOf(path, vcs)).toBe(wanted);
-    expect(existsSync(join(path, '.hg', 'store', 'journal'))).toBe(false);
-    expect((await run('apply', [co])).status).toBe('ok');
-  });
+  if (vcs === 'hg')
+    it('pulls into a checkout whose last pull was killed (an abandoned transaction)', async () => {
+      const src = source('src-journal');
+      const path = join(base, 'co-journal');
+      cloneAs(vcs, src, path);
+      const wanted = commit(src, vcs, 'v3');
+      // what a pull killed mid-way leaves: its journal, which makes hg refuse every later pull
+      writeFileSync(join(path, '.hg', 'store', 'journal'), '');
+      const co = { path, vcs, repo: src };
+      expect((await run('apply', [co])).status).toBe('changed');
+      expect(headOf(path, vcs)).toBe(wanted);
+      expect(existsSync(join(path, '.hg', 'store', 'journal'))).toBe(false);
+      expect((await run('apply', [co])).status).toBe('ok');
+    });
 
   it('fails on a symlink instead of following it', async () => {
     const src = source('src-link');

@@ -16,16 +16,26 @@ const VALID = [
   ...readdirSync(here('fixtures/inventory/valid')).map((f) => here(`fixtures/inventory/valid/${f}`)),
   here('fixtures/inventory/vars-dir/pool.ini'),
 ];
-const MALFORMED = readdirSync(here('fixtures/inventory/malformed')).map((f) => here(`fixtures/inventory/malformed/${f}`));
+const MALFORMED = readdirSync(here('fixtures/inventory/malformed')).map((f) =>
+  here(`fixtures/inventory/malformed/${f}`),
+);
 // Ansible run from / (no ansible.cfg picked up), failing loudly on an inventory it cannot parse
-const ENV = { ...process.env, ANSIBLE_INVENTORY_UNPARSED_FAILED: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: '/tmp', ANSIBLE_HOME: '/tmp/rtest-ansible-home' };
+const ENV = {
+  ...process.env,
+  ANSIBLE_INVENTORY_UNPARSED_FAILED: '1',
+  ANSIBLE_NOCOLOR: '1',
+  ANSIBLE_LOCAL_TEMP: '/tmp',
+  ANSIBLE_HOME: '/tmp/rtest-ansible-home',
+};
 const slot = limiter(2);
 
 async function ansible(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return slot(() => run(args[0] as string, args.slice(1), { env: ENV, cwd: '/' }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  ));
+  return slot(() =>
+    run(args[0] as string, args.slice(1), { env: ENV, cwd: '/' }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    ),
+  );
 }
 
 const oracle = new Map<string, Promise<{ code: number; stdout: string; stderr: string }>>();
@@ -34,34 +44,57 @@ beforeAll(() => {
 });
 
 describe('inventory against the real ansible-inventory --list', () => {
-  it.each(VALID.map((f) => [f.split('/').slice(-2).join('/'), f]))('%s: same groups, hosts and vars', async (_name, file) => {
-    const real = await oracle.get(file);
-    expect(real?.code, real?.stderr).toBe(0);
-    expect(inventoryList(loadInventory(file))).toEqual(JSON.parse(real?.stdout ?? ''));
-  });
+  it.each(VALID.map((f) => [f.split('/').slice(-2).join('/'), f]))(
+    '%s: same groups, hosts and vars',
+    async (_name, file) => {
+      const real = await oracle.get(file);
+      expect(real?.code, real?.stderr).toBe(0);
+      expect(inventoryList(loadInventory(file))).toEqual(JSON.parse(real?.stdout ?? ''));
+    },
+  );
 
-  it.each(MALFORMED.map((f) => [f.split('/').pop(), f]))('%s: rejected with file and line, as Ansible rejects it', async (_name, file) => {
-    const line = /error-line: (\d+)/.exec(readFileSync(file, 'utf8'))?.[1];
-    let error: unknown;
-    try {
-      loadInventory(file);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toContain(`${file}:${line}:`);
-    expect((await oracle.get(file))?.code).not.toBe(0);
-  });
+  it.each(MALFORMED.map((f) => [f.split('/').pop(), f]))(
+    '%s: rejected with file and line, as Ansible rejects it',
+    async (_name, file) => {
+      const line = /error-line: (\d+)/.exec(readFileSync(file, 'utf8'))?.[1];
+      let error: unknown;
+      try {
+        loadInventory(file);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain(`${file}:${line}:`);
+      expect((await oracle.get(file))?.code).not.toBe(0);
+    },
+  );
 });
 
 describe('host patterns against the real ansible --list-hosts', () => {
   const file = here('fixtures/inventory/valid/children.ini');
   it.each([
-    'all', 'child1', 'parent:!child2', 'child1:&child2', 'c1-*', 'c*:!shared', '~c[12]-0?[1a]', 'parent[0]', 'parent[1:3]',
-    'child2[-1]', 'child1,c2-b', '&child1', '!child1', 'nope:c2-a', 'grand:&~.*2.*',
+    'all',
+    'child1',
+    'parent:!child2',
+    'child1:&child2',
+    'c1-*',
+    'c*:!shared',
+    '~c[12]-0?[1a]',
+    'parent[0]',
+    'parent[1:3]',
+    'child2[-1]',
+    'child1,c2-b',
+    '&child1',
+    '!child1',
+    'nope:c2-a',
+    'grand:&~.*2.*',
   ])('%s', async (pattern) => {
     const real = await ansible(['ansible', '-i', file, pattern, '--list-hosts']);
-    const hosts = real.stdout.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    const hosts = real.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim())
+      .filter(Boolean);
     expect(limitHosts(loadInventory(file), pattern, () => {}).sort()).toEqual(hosts.sort());
   });
 });

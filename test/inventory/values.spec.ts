@@ -5,9 +5,22 @@ import { shlexSplit } from '../../src/inventory/shlex.js';
 
 describe('inventory values, ranges and words', () => {
   it.each([
-    ['23', 23], ['-5', -5], ['0x1f', 31], ['1_000', 1000], ['1.5', 1.5], ['True', true], ['None', null],
-    ['0755', '0755'], ['TRUE', 'TRUE'], ['"x"', 'x'], ["'a' 'b'", 'ab'], ['[1, "a", (2,)]', [1, 'a', [2]]],
-    ["{'k': 1}", { k: 1 }], ['8080 # c', 8080], ['a.b # c', 'a.b # c'], ['', ''],
+    ['23', 23],
+    ['-5', -5],
+    ['0x1f', 31],
+    ['1_000', 1000],
+    ['1.5', 1.5],
+    ['True', true],
+    ['None', null],
+    ['0755', '0755'],
+    ['TRUE', 'TRUE'],
+    ['"x"', 'x'],
+    ["'a' 'b'", 'ab'],
+    ['[1, "a", (2,)]', [1, 'a', [2]]],
+    ["{'k': 1}", { k: 1 }],
+    ['8080 # c', 8080],
+    ['a.b # c', 'a.b # c'],
+    ['', ''],
   ])('literal_eval(%s)', (text, value) => {
     expect(parseIniValue(text)).toEqual(value);
   });

@@ -47,20 +47,32 @@ describe('runner disable / enable / check', () => {
   const dir = sandbox('runner-lock-');
   const config = join(dir, 'runner.yaml');
   const lock = join(dir, 'state', 'off.json');
-  writeFileSync(config, `checks: []\nlifecycle:\n  worker: { basedir: ${dir}/worker }\n  state_dir: ${dir}/state\n  lock: ${lock}\n`);
+  writeFileSync(
+    config,
+    `checks: []\nlifecycle:\n  worker: { basedir: ${dir}/worker }\n  state_dir: ${dir}/state\n  lock: ${lock}\n`,
+  );
 
-  it('disable writes the config\'s lock, check reports it, enable removes it', async () => {
-    const off = await runner(['disable', '--config', config, '--reason', 'swapping the disk', '--for', '2h'], { env: { SUDO_USER: 'alice' } });
+  it("disable writes the config's lock, check reports it, enable removes it", async () => {
+    const off = await runner(['disable', '--config', config, '--reason', 'swapping the disk', '--for', '2h'], {
+      env: { SUDO_USER: 'alice' },
+    });
     expect(off.code).toBe(0);
     expect(off.stdout).toMatch(/^disabled by alice@\S+ since .*, for 2h more: swapping the disk/);
     const written = JSON.parse(readFileSync(lock, 'utf8'));
     expect(written).toMatchObject({ reason: 'swapping the disk', by: expect.stringMatching(/^alice@/) });
     expect(Date.parse(written.until) - Date.parse(written.since)).toBe(2 * 3600e3);
 
-    writeFileSync(config, readFileSync(config, 'utf8').replace('checks: []', `checks:\n  - purge: { dirs: [${dir}/builds] }`));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('checks: []', `checks:\n  - purge: { dirs: [${dir}/builds] }`),
+    );
     const check = await runner(['check', '--config', config, '--format', 'json']);
     expect(check.code).toBe(0);
-    expect(JSON.parse(check.stdout).hosts[0].lock).toMatchObject({ state: 'active', path: lock, lock: { reason: 'swapping the disk' } });
+    expect(JSON.parse(check.stdout).hosts[0].lock).toMatchObject({
+      state: 'active',
+      path: lock,
+      lock: { reason: 'swapping the disk' },
+    });
     const human = await runner(['check', '--config', config]);
     expect(human.stdout.split('\n')[0]).toMatch(/^note: disabled by alice@.*: swapping the disk$/);
 
@@ -68,7 +80,9 @@ describe('runner disable / enable / check', () => {
     expect(on.code).toBe(0);
     expect(on.stdout).toMatch(/^enabled: removed .*off\.json \(was: disabled by alice/);
     expect(existsSync(lock)).toBe(false);
-    expect(JSON.parse((await runner(['check', '--config', config, '--format', 'json'])).stdout).hosts[0].lock).toBeUndefined();
+    expect(
+      JSON.parse((await runner(['check', '--config', config, '--format', 'json'])).stdout).hosts[0].lock,
+    ).toBeUndefined();
     expect((await runner(['enable', '--config', config])).stdout).toMatch(/there was no lock/);
   });
 
@@ -85,7 +99,9 @@ describe('runner disable / enable / check', () => {
   });
 
   it('rejects a bad --for and a missing --reason', async () => {
-    expect((await runner(['disable', '--lock', join(dir, 'l.json'), '--reason', 'x', '--for', 'soon'])).stderr).toMatch(/expected a duration like 30m/);
+    expect((await runner(['disable', '--lock', join(dir, 'l.json'), '--reason', 'x', '--for', 'soon'])).stderr).toMatch(
+      /expected a duration like 30m/,
+    );
     expect((await runner(['disable', '--lock', join(dir, 'l.json')])).stderr).toMatch(/--reason/);
     expect(existsSync(join(dir, 'l.json'))).toBe(false);
   });

@@ -10,15 +10,29 @@ function events(fixture: string, format: LogFormat = 'buildbot-3'): string[] {
 describe('lifecycle/log-patterns', () => {
   it('reads a 3.7 session drained by SIGHUP (captured twistd.log)', () => {
     expect(events('3.7-signal-drain.log')).toEqual([
-      'armed-signal', 'attaching', 'attaching', 'attached', 'build-started', 'command-started',
-      'draining', 'draining', 'stopping',
+      'armed-signal',
+      'attaching',
+      'attaching',
+      'attached',
+      'build-started',
+      'command-started',
+      'draining',
+      'draining',
+      'stopping',
     ]);
   });
 
   it('reads a 3.7 session drained by shutdown.stamp', () => {
     expect(events('3.7-stamp-drain.log')).toEqual([
-      'armed-stamp', 'attaching', 'attaching', 'attached', 'build-started', 'command-started',
-      'draining', 'draining', 'stopping',
+      'armed-stamp',
+      'attaching',
+      'attaching',
+      'attached',
+      'build-started',
+      'command-started',
+      'draining',
+      'draining',
+      'stopping',
     ]);
   });
 
@@ -34,17 +48,38 @@ describe('lifecycle/log-patterns', () => {
     ['buildbot-4', '2026-01-01 10:00:00+0000 [Broker,client] (command 3f2a): startCommand:shell', 'command-started'],
     ['buildbot-4', '2026-01-01 10:00:00+0000 [Broker,client] message from master: attached', 'attaching'],
     ['buildbot-4', '2026-01-01 10:00:00+0000 [Broker,client] Connected to buildmaster; worker is ready', 'attached'],
-    ['buildbot-0.8', '2014-06-01 10:00:00-0700 [Broker,client] Connected to buildbot-master01:9001; slave is ready', 'attached'],
-    ['buildbot-0.8', '2014-06-01 10:00:00-0700 [Broker,client] SlaveBuilder.remote_print(Linux x86-64 try build): message from master: ping', 'build-started'],
+    [
+      'buildbot-0.8',
+      '2014-06-01 10:00:00-0700 [Broker,client] Connected to buildbot-master01:9001; slave is ready',
+      'attached',
+    ],
+    [
+      'buildbot-0.8',
+      '2014-06-01 10:00:00-0700 [Broker,client] SlaveBuilder.remote_print(Linux x86-64 try build): message from master: ping',
+      'build-started',
+    ],
     ['buildbot-0.8', '2014-06-01 10:00:00-0700 [-] Lost connection to buildbot-master01:9001', 'lost'],
-    ['buildbot-0.8', '2014-06-01 10:00:00-0700 [Broker,client] unauthorized login; check slave name and password', 'refused'],
-    ['buildbot-0.8', '2014-06-01 10:00:00-0700 [-] Initiating shutdown because /builds/slave/shutdown.stamp was touched', 'draining'],
+    [
+      'buildbot-0.8',
+      '2014-06-01 10:00:00-0700 [Broker,client] unauthorized login; check slave name and password',
+      'refused',
+    ],
+    [
+      'buildbot-0.8',
+      '2014-06-01 10:00:00-0700 [-] Initiating shutdown because /builds/slave/shutdown.stamp was touched',
+      'draining',
+    ],
   ] as const)('%s: %s', (format, line, want) => {
     expect(classifyLine(line, format)).toBe(want);
   });
 
   it('ignores the lines that do not matter, and a worker line in a 0.8 table', () => {
     expect(classifyLine('2026-11-28 06:08:58+0000 [Broker,client]   using PTY: False', 'buildbot-3')).toBeUndefined();
-    expect(classifyLine('2026-11-28 06:08:57+0000 [Broker,client] Connected to buildmaster; worker is ready', 'buildbot-0.8')).toBeUndefined();
+    expect(
+      classifyLine(
+        '2026-11-28 06:08:57+0000 [Broker,client] Connected to buildmaster; worker is ready',
+        'buildbot-0.8',
+      ),
+    ).toBeUndefined();
   });
 });

@@ -4,10 +4,21 @@ import { backoffDelay } from '../../src/lifecycle/backoff.js';
 import { firstState, transition, type LoopEvent, type LoopPlan, type LoopState } from '../../src/lifecycle/loop.js';
 import type { SessionOutcome } from '../../src/lifecycle/run-session.js';
 
-const PLAN: LoopPlan = { tries: 3, backoff: { base: 1000, factor: 2, cap: 3000, jitter: 500 }, once: false, random: () => 0.5 };
+const PLAN: LoopPlan = {
+  tries: 3,
+  backoff: { base: 1000, factor: 2, cap: 3000, jitter: 500 },
+  once: false,
+  random: () => 0.5,
+};
 const CHECKS = ['clobber', 'purge', 'tools'];
 
-const r = (check: string, status: Result['status'], extra: Partial<Result> = {}): Result => ({ check, status, summary: status, durationMs: 1, ...extra });
+const r = (check: string, status: Result['status'], extra: Partial<Result> = {}): Result => ({
+  check,
+  status,
+  summary: status,
+  durationMs: 1,
+  ...extra,
+});
 const ok = (from = 0): LoopEvent => ({ type: 'checks', results: CHECKS.slice(from).map((c) => r(c, 'ok')) });
 const failAt = (from: number, at: string): LoopEvent => {
   const i = CHECKS.indexOf(at);
@@ -15,7 +26,8 @@ const failAt = (from: number, at: string): LoopEvent => {
 };
 const noLock: LoopEvent = { type: 'lock', status: { state: 'none' } };
 const session = (o: Partial<SessionOutcome> = {}): LoopEvent => ({
-  type: 'session', outcome: { interrupted: false, attached: true, builds: 1, swept: [], at: { start: 0 }, ...o },
+  type: 'session',
+  outcome: { interrupted: false, attached: true, builds: 1, swept: [], at: { start: 0 }, ...o },
 });
 
 /** Feeds events in order; returns every state visited. */
@@ -24,7 +36,8 @@ function run(events: LoopEvent[], plan = PLAN, start: LoopState = firstState()):
   for (const e of events) seen.push(transition(plan, seen[seen.length - 1] as LoopState, e));
   return seen;
 }
-const names = (states: LoopState[]) => states.map((s) => (s.name === 'preflight' || s.name === 'postflight' ? `${s.name}@${s.from}` : s.name));
+const names = (states: LoopState[]) =>
+  states.map((s) => (s.name === 'preflight' || s.name === 'postflight' ? `${s.name}@${s.from}` : s.name));
 
 describe('lifecycle/loop', () => {
   it('a whole iteration, then the next one', () => {
@@ -45,25 +58,63 @@ describe('lifecycle/loop', () => {
   });
 
   it('halts after `tries` failures of one check, naming it', () => {
-    const states = run([noLock, failAt(0, 'purge'), { type: 'slept' }, failAt(1, 'purge'), { type: 'slept' }, failAt(1, 'purge')]);
+    const states = run([
+      noLock,
+      failAt(0, 'purge'),
+      { type: 'slept' },
+      failAt(1, 'purge'),
+      { type: 'slept' },
+      failAt(1, 'purge'),
+    ]);
     expect(states.at(-1)).toMatchObject({ name: 'halt', reason: 'preflight purge: failed (3 of 3 tries)' });
   });
 
   it('counts tries per check: another check failing starts its own count', () => {
-    const states = run([noLock, failAt(0, 'clobber'), { type: 'slept' }, failAt(0, 'clobber'), { type: 'slept' }, failAt(0, 'purge')]);
+    const states = run([
+      noLock,
+      failAt(0, 'clobber'),
+      { type: 'slept' },
+      failAt(0, 'clobber'),
+      { type: 'slept' },
+      failAt(0, 'purge'),
+    ]);
     expect(states.at(-1)).toMatchObject({ name: 'failed', step: 'purge', it: { tries: { clobber: 2, purge: 1 } } });
   });
 
   it('halts at once on a result with halt: true', () => {
-    const states = run([noLock, { type: 'checks', results: [r('image', 'failed', { halt: true, summary: 'image 41, want 42' })] }]);
+    const states = run([
+      noLock,
+      { type: 'checks', results: [r('image', 'failed', { halt: true, summary: 'image 41, want 42' })] },
+    ]);
     expect(states.at(-1)).toMatchObject({ name: 'halt', reason: 'preflight image: image 41, want 42' });
   });
 
   it('a failed worker session retries the start (lock re-checked), then halts', () => {
     const refused = session({ failure: 'refused', why: 'refused', attached: false });
-    const states = run([noLock, ok(), noLock, refused, { type: 'slept' }, noLock, refused, { type: 'slept' }, noLock, refused]);
+    const states = run([
+      noLock,
+      ok(),
+      noLock,
+      refused,
+      { type: 'slept' },
+      noLock,
+      refused,
+      { type: 'slept' },
+      noLock,
+      refused,
+    ]);
     expect(names(states)).toEqual([
-      'gate', 'preflight@0', 'gate', 'starting', 'failed', 'gate', 'starting', 'failed', 'gate', 'starting', 'halt',
+      'gate',
+      'preflight@0',
+      'gate',
+      'starting',
+      'failed',
+      'gate',
+      'starting',
+      'failed',
+      'gate',
+      'starting',
+      'halt',
     ]);
     expect(states.at(-1)).toMatchObject({ reason: 'worker: refused (3 of 3 tries)' });
   });
@@ -74,15 +125,37 @@ describe('lifecycle/loop', () => {
   });
 
   it('the disable lock holds the worker back; after a wait the pre-flight checks run again', () => {
-    const lock: LoopEvent = { type: 'lock', status: { state: 'active', lock: { reason: 'r', by: 'b', since: '2026-01-01T00:00:00Z' } } };
+    const lock: LoopEvent = {
+      type: 'lock',
+      status: { state: 'active', lock: { reason: 'r', by: 'b', since: '2026-01-01T00:00:00Z' } },
+    };
     const states = run([noLock, ok(), lock, { type: 'slept' }, lock, { type: 'slept' }, noLock]);
-    expect(names(states)).toEqual(['gate', 'preflight@0', 'gate', 'disabled', 'gate', 'disabled', 'gate', 'preflight@0']);
-    expect(transition(PLAN, firstState(), { type: 'lock', status: { state: 'invalid', error: 'not JSON' } }).name).toBe('disabled');
-    expect(transition(PLAN, firstState(), { type: 'lock', status: { state: 'expired', lock: { reason: 'r', by: 'b', since: 'x' } } }).name).toBe('preflight');
+    expect(names(states)).toEqual([
+      'gate',
+      'preflight@0',
+      'gate',
+      'disabled',
+      'gate',
+      'disabled',
+      'gate',
+      'preflight@0',
+    ]);
+    expect(transition(PLAN, firstState(), { type: 'lock', status: { state: 'invalid', error: 'not JSON' } }).name).toBe(
+      'disabled',
+    );
+    expect(
+      transition(PLAN, firstState(), {
+        type: 'lock',
+        status: { state: 'expired', lock: { reason: 'r', by: 'b', since: 'x' } },
+      }).name,
+    ).toBe('preflight');
   });
 
   it('--once exits after one iteration with its bits: 2 for changes', () => {
-    const changed: LoopEvent = { type: 'checks', results: [r('clobber', 'changed'), r('purge', 'ok'), r('tools', 'ok')] };
+    const changed: LoopEvent = {
+      type: 'checks',
+      results: [r('clobber', 'changed'), r('purge', 'ok'), r('tools', 'ok')],
+    };
     const states = run([noLock, changed, noLock, session(), ok()], { ...PLAN, once: true });
     expect(states.at(-1)).toEqual({ name: 'exit', code: 2, reason: 'iteration 1 done (--once)' });
   });
@@ -92,9 +165,18 @@ describe('lifecycle/loop', () => {
     const states = run([noLock, ok(), noLock, session(), ok()], plan);
     expect(states.at(-1)).toMatchObject({ name: 'halt', reason: '1 iterations done' });
     const halt = states.at(-1) as LoopState;
-    expect(transition(plan, halt, { type: 'halted', ran: false, ok: false, detail: '' })).toMatchObject({ name: 'exit', code: 16 });
-    expect(transition(plan, halt, { type: 'halted', ran: true, ok: false, detail: 'exited 1' })).toMatchObject({ name: 'exit', code: 17 });
-    expect(transition(plan, halt, { type: 'halted', ran: true, ok: true, detail: 'exited 0' })).toMatchObject({ name: 'exit', code: 0 });
+    expect(transition(plan, halt, { type: 'halted', ran: false, ok: false, detail: '' })).toMatchObject({
+      name: 'exit',
+      code: 16,
+    });
+    expect(transition(plan, halt, { type: 'halted', ran: true, ok: false, detail: 'exited 1' })).toMatchObject({
+      name: 'exit',
+      code: 17,
+    });
+    expect(transition(plan, halt, { type: 'halted', ran: true, ok: true, detail: 'exited 0' })).toMatchObject({
+      name: 'exit',
+      code: 0,
+    });
   });
 
   it('a signal ends the loop with 0 from any state but a running halt', () => {
@@ -102,9 +184,13 @@ describe('lifecycle/loop', () => {
       const at = run(events).at(-1) as LoopState;
       expect(transition(PLAN, at, { type: 'interrupted' })).toMatchObject({ name: 'exit', code: 0 });
     }
-    const halting = run([noLock, { type: 'checks', results: [r('image', 'failed', { halt: true })] }]).at(-1) as LoopState;
+    const halting = run([noLock, { type: 'checks', results: [r('image', 'failed', { halt: true })] }]).at(
+      -1,
+    ) as LoopState;
     expect(() => transition(PLAN, halting, { type: 'interrupted' })).toThrow(/unexpected event/);
-    expect(transition(PLAN, run([noLock, ok(), noLock]).at(-1) as LoopState, session({ interrupted: true }))).toMatchObject({ name: 'exit', code: 0 });
+    expect(
+      transition(PLAN, run([noLock, ok(), noLock]).at(-1) as LoopState, session({ interrupted: true })),
+    ).toMatchObject({ name: 'exit', code: 0 });
   });
 
   it('backoff: exponential, capped, plus jitter', () => {

@@ -12,7 +12,8 @@ describe('lifecycle/root-dir', () => {
     expect(statSync('/tmp').mode & 0o1777).toBe(0o1777);
     const state = join(dir, 'a', 'b', 'state');
     await ensureRootDir(state, 'lifecycle.state_dir');
-    for (const p of [join(dir, 'a'), join(dir, 'a', 'b'), state]) expect(statSync(p)).toMatchObject({ uid: 0, mode: expect.any(Number) });
+    for (const p of [join(dir, 'a'), join(dir, 'a', 'b'), state])
+      expect(statSync(p)).toMatchObject({ uid: 0, mode: expect.any(Number) });
     expect(statSync(state).mode & 0o7777).toBe(0o755);
     await ensureRootDir(state, 'lifecycle.state_dir'); // idempotent
   });
@@ -28,14 +29,20 @@ describe('lifecycle/root-dir', () => {
     const other = join(dir, 'elsewhere');
     mkdirSync(other);
     symlinkSync(other, join(dir, 'link'));
-    await expect(ensureRootDir(join(dir, 'link', 'state'), 'x')).rejects.toThrow(`${join(dir, 'link')} is a symlink (name the real directory)`);
+    await expect(ensureRootDir(join(dir, 'link', 'state'), 'x')).rejects.toThrow(
+      `${join(dir, 'link')} is a symlink (name the real directory)`,
+    );
     expect(existsSync(join(other, 'state'))).toBe(false);
     writeFileSync(join(dir, 'file'), '');
-    await expect(ensureRootDir(join(dir, 'file', 'state'), 'x')).rejects.toThrow(`${join(dir, 'file')} is not a directory`);
+    await expect(ensureRootDir(join(dir, 'file', 'state'), 'x')).rejects.toThrow(
+      `${join(dir, 'file')} is not a directory`,
+    );
     const user = ensureUser('rtest-build');
     mkdirSync(join(dir, 'theirs'));
     chownSync(join(dir, 'theirs'), user.uid, user.gid);
-    await expect(ensureRootDir(join(dir, 'theirs', 'state'), 'x')).rejects.toThrow(/theirs is owned by rtest-build \(uid \d+\), not root \(mode 0755\)/);
+    await expect(ensureRootDir(join(dir, 'theirs', 'state'), 'x')).rejects.toThrow(
+      /theirs is owned by rtest-build \(uid \d+\), not root \(mode 0755\)/,
+    );
     expect(existsSync(join(dir, 'theirs', 'state'))).toBe(false);
   });
 });

@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerLogEvent } from '../../src/lifecycle/log-patterns.js';
 import {
-  initialSession, stepSession, type SessionAction, type SessionConfig, type SessionEvent, type SessionState,
+  initialSession,
+  stepSession,
+  type SessionAction,
+  type SessionConfig,
+  type SessionEvent,
+  type SessionState,
 } from '../../src/lifecycle/session.js';
 
 const CFG: SessionConfig = { via: 'signal', afterFirstJob: true, attachMs: 1000, deadlineMs: 5000 };
 
 /** Runs events through the machine; returns the final state and every action, reports left out. */
-function play(events: ReadonlyArray<SessionEvent | WorkerLogEvent>, cfg = CFG): { state: SessionState; actions: SessionAction[] } {
+function play(
+  events: ReadonlyArray<SessionEvent | WorkerLogEvent>,
+  cfg = CFG,
+): { state: SessionState; actions: SessionAction[] } {
   let [state, actions] = initialSession(cfg);
   const all = [...actions];
   for (const e of events) {
@@ -23,13 +31,24 @@ const timeout = (timer: 'attach' | 'session' | 'deadline'): SessionEvent => ({ t
 
 describe('lifecycle/session', () => {
   it('a normal session: armed, attached, first build → drain, then the exit', () => {
-    const { state, actions } = play(['armed-signal', 'attaching', 'attaching', 'attached', 'build-started', 'command-started', 'draining', exit]);
+    const { state, actions } = play([
+      'armed-signal',
+      'attaching',
+      'attaching',
+      'attached',
+      'build-started',
+      'command-started',
+      'draining',
+      exit,
+    ]);
     expect(actions).toEqual([
       { type: 'arm', timer: 'attach', ms: 1000 },
       { type: 'disarm', timer: 'attach' },
       { type: 'arm', timer: 'deadline', ms: 5000 },
       { type: 'drain', reason: 'after-first-job' },
-      { type: 'disarm', timer: 'attach' }, { type: 'disarm', timer: 'session' }, { type: 'disarm', timer: 'deadline' },
+      { type: 'disarm', timer: 'attach' },
+      { type: 'disarm', timer: 'session' },
+      { type: 'disarm', timer: 'deadline' },
     ]);
     expect(state).toMatchObject({ phase: 'stopped', everAttached: true, builds: 1, drain: 'after-first-job' });
     expect(state.failure).toBeUndefined();
@@ -51,12 +70,17 @@ describe('lifecycle/session', () => {
 
   it('counts a startCommand as the build start only when no ping came first', () => {
     expect(play(['armed-signal', 'attached', 'command-started']).state.builds).toBe(1);
-    expect(play(['armed-signal', 'attached', 'build-started', 'command-started', 'command-started']).state.builds).toBe(1);
+    expect(play(['armed-signal', 'attached', 'build-started', 'command-started', 'command-started']).state.builds).toBe(
+      1,
+    );
   });
 
   it('without after_first_job, drains at max_session and keeps counting builds', () => {
     const cfg = { ...CFG, afterFirstJob: false, maxSessionMs: 60_000 };
-    const { actions, state } = play(['armed-signal', 'attached', 'build-started', 'build-started', timeout('session')], cfg);
+    const { actions, state } = play(
+      ['armed-signal', 'attached', 'build-started', 'build-started', timeout('session')],
+      cfg,
+    );
     expect(actions).toContainEqual({ type: 'arm', timer: 'session', ms: 60_000 });
     expect(actions.filter((a) => a.type === 'drain')).toEqual([{ type: 'drain', reason: 'max-session' }]);
     expect(state.builds).toBe(2);
@@ -97,7 +121,10 @@ describe('lifecycle/session', () => {
 
   it('a drain that cannot be requested (a stamp the build user keeps re-planting) stops the session now, not at the deadline', () => {
     const { state, actions } = play(['armed-signal', 'attached', 'build-started', { type: 'drain-failed' }]);
-    expect(actions.filter((a) => a.type === 'drain' || a.type === 'stop')).toEqual([{ type: 'drain', reason: 'after-first-job' }, { type: 'stop', why: 'drain-failed' }]);
+    expect(actions.filter((a) => a.type === 'drain' || a.type === 'stop')).toEqual([
+      { type: 'drain', reason: 'after-first-job' },
+      { type: 'stop', why: 'drain-failed' },
+    ]);
     expect(state).toMatchObject({ phase: 'stopping', stopped: 'drain-failed' });
     expect(state.failure).toBeUndefined(); // the iteration goes on to post-flight: the build did run
   });
@@ -117,7 +144,9 @@ describe('lifecycle/session', () => {
     expect(attaching.actions.some((a) => a.type === 'stop' || a.type === 'drain')).toBe(false);
     expect(attaching.state.pending).toBe('interrupt');
     const done = play(['armed-signal', 'attaching', { type: 'interrupt' }, 'attached', exit]);
-    expect(done.actions.filter((a) => a.type === 'drain' || a.type === 'stop')).toEqual([{ type: 'drain', reason: 'interrupt' }]);
+    expect(done.actions.filter((a) => a.type === 'drain' || a.type === 'stop')).toEqual([
+      { type: 'drain', reason: 'interrupt' },
+    ]);
     expect(done.state).toMatchObject({ interrupted: true, drain: 'interrupt' });
     const never = play(['armed-signal', 'attaching', { type: 'interrupt' }, timeout('attach'), exit]);
     expect(never.actions).toContainEqual({ type: 'stop', why: 'interrupt' });
@@ -134,9 +163,17 @@ describe('lifecycle/session', () => {
   });
 
   it('a signal during a drain asks nothing more; a second signal kills the session', () => {
-    const { actions } = play(['armed-signal', 'attached', 'build-started', { type: 'interrupt' }, { type: 'interrupt-hard' }, exit]);
+    const { actions } = play([
+      'armed-signal',
+      'attached',
+      'build-started',
+      { type: 'interrupt' },
+      { type: 'interrupt-hard' },
+      exit,
+    ]);
     expect(actions.filter((a) => a.type === 'drain' || a.type === 'kill')).toEqual([
-      { type: 'drain', reason: 'after-first-job' }, { type: 'kill' },
+      { type: 'drain', reason: 'after-first-job' },
+      { type: 'kill' },
     ]);
   });
 

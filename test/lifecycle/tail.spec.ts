@@ -98,7 +98,12 @@ describe('lifecycle/tail', () => {
     writeFileSync(path, '');
     const lines: string[] = [];
     const problems: string[] = [];
-    tail = new Tail(path, (l) => lines.push(l), 3_600_000, (p) => problems.push(p));
+    tail = new Tail(
+      path,
+      (l) => lines.push(l),
+      3_600_000,
+      (p) => problems.push(p),
+    );
     await tail.start();
     appendFileSync(path, 'last line\n');
     renameSync(path, `${path}.1`);

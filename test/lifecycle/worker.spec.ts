@@ -1,9 +1,26 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cmdlineOf, isAlive, parseStat, sessionMembers } from '../../src/lifecycle/procfs.js';
-import { clearStalePid, killSession, requestDrain, spawnWorker, stampBaseline, stopSession } from '../../src/lifecycle/worker.js';
+import {
+  clearStalePid,
+  killSession,
+  requestDrain,
+  spawnWorker,
+  stampBaseline,
+  stopSession,
+} from '../../src/lifecycle/worker.js';
 import { sandbox } from '../helpers/tmp.js';
 
 const dir = sandbox('runner-worker-');
@@ -37,7 +54,13 @@ async function until(cond: () => Promise<boolean>, what: string): Promise<void> 
 
 describe('lifecycle/procfs', () => {
   it('parses /proc/PID/stat with spaces and parentheses in the command name', () => {
-    expect(parseStat('4242 (my (odd) cmd) S 1 4242 4240 0 -1 4194560 …')).toEqual({ pid: 4242, state: 'S', ppid: 1, pgrp: 4242, session: 4240 });
+    expect(parseStat('4242 (my (odd) cmd) S 1 4242 4240 0 -1 4194560 …')).toEqual({
+      pid: 4242,
+      state: 'S',
+      ppid: 1,
+      pgrp: 4242,
+      session: 4240,
+    });
     expect(parseStat('garbage')).toBeUndefined();
   });
 });
@@ -68,7 +91,9 @@ describe('lifecycle/worker', () => {
   });
 
   it('a command that cannot start is an error naming it', async () => {
-    await expect(spawnWorker({ argv: ['/nonexistent/buildbot-worker'], cwd: dir, env: {} })).rejects.toThrow(/cannot start worker '\/nonexistent\/buildbot-worker': .*ENOENT/);
+    await expect(spawnWorker({ argv: ['/nonexistent/buildbot-worker'], cwd: dir, env: {} })).rejects.toThrow(
+      /cannot start worker '\/nonexistent\/buildbot-worker': .*ENOENT/,
+    );
   });
 
   it.each([
@@ -94,7 +119,9 @@ describe('lifecycle/worker', () => {
     const twistd = detached(['bash', '-c', 'exec -a /usr/bin/twistd3 sleep 300']);
     await until(async () => (await cmdlineOf(twistd))?.[0] === '/usr/bin/twistd3', 'exec -a');
     writeFileSync(join(base, 'twistd.pid'), `${twistd}\n`);
-    expect(await clearStalePid(base)).toEqual({ running: `a worker is already running for ${base} (pid ${twistd}, from twistd.pid)` });
+    expect(await clearStalePid(base)).toEqual({
+      running: `a worker is already running for ${base} (pid ${twistd}, from twistd.pid)`,
+    });
     expect(existsSync(join(base, 'twistd.pid'))).toBe(true);
   });
 
@@ -117,7 +144,9 @@ describe('lifecycle/worker', () => {
     const future = new Date(Date.now() + 3_600_000);
     utimesSync(join(base, 'shutdown.stamp'), future, future);
     const baseline = await stampBaseline(base);
-    expect(await requestDrain('stamp', process.pid, base, baseline)).toEqual({ done: `touched ${join(base, 'shutdown.stamp')}` });
+    expect(await requestDrain('stamp', process.pid, base, baseline)).toEqual({
+      done: `touched ${join(base, 'shutdown.stamp')}`,
+    });
     expect(statSync(join(base, 'shutdown.stamp')).mtimeMs).toBeGreaterThan(baseline + 990); // utimes takes whole ms
   });
 
@@ -125,16 +154,23 @@ describe('lifecycle/worker', () => {
     ['a FIFO', (p: string) => execFileSync('mkfifo', [p]), /twistd\.pid is a FIFO, not a regular file/],
     ['a symlink to /dev/zero', (p: string) => symlinkSync('/dev/zero', p), /twistd\.pid is a symlink/],
     ['a symlink to a pid file elsewhere', (p: string) => symlinkSync(decoy, p), /twistd\.pid is a symlink/],
-    ['a huge file', (p: string) => writeFileSync(p, Buffer.alloc(8 << 20, 0x31)), /twistd\.pid is larger than 64 bytes/],
-  ])('twistd.pid planted as %s: never read through or waited on; removed by unlink, what it pointed to untouched', async (name, plant, said) => {
-    const base = join(dir, `planted-${name.replaceAll(/\W/g, '')}`);
-    mkdirSync(base);
-    plant(join(base, 'twistd.pid'));
-    const r = await clearStalePid(base);
-    expect(r.removed).toMatch(said);
-    expect(existsSync(join(base, 'twistd.pid'))).toBe(false);
-    expect(readFileSync(decoy, 'utf8')).toBe('precious\n');
-  });
+    [
+      'a huge file',
+      (p: string) => writeFileSync(p, Buffer.alloc(8 << 20, 0x31)),
+      /twistd\.pid is larger than 64 bytes/,
+    ],
+  ])(
+    'twistd.pid planted as %s: never read through or waited on; removed by unlink, what it pointed to untouched',
+    async (name, plant, said) => {
+      const base = join(dir, `planted-${name.replaceAll(/\W/g, '')}`);
+      mkdirSync(base);
+      plant(join(base, 'twistd.pid'));
+      const r = await clearStalePid(base);
+      expect(r.removed).toMatch(said);
+      expect(existsSync(join(base, 'twistd.pid'))).toBe(false);
+      expect(readFileSync(decoy, 'utf8')).toBe('precious\n');
+    },
+  );
 
   it('a twistd.pid that cannot be removed (a directory) refuses the start, naming it', async () => {
     const base = join(dir, 'pid-dir');
@@ -147,30 +183,40 @@ describe('lifecycle/worker', () => {
     ['a hard link to a root file', (p: string) => linkSync(decoy, p), 'has 2 hard links: not written'],
     ['a FIFO', (p: string) => execFileSync('mkfifo', [p]), 'is a FIFO or socket, not a regular file: not written'],
     ['an empty directory', (p: string) => mkdirSync(p), 'is a directory, not a regular file: not written'],
-  ])('shutdown.stamp planted as %s: replaced by a file of ours and touched; what it pointed to untouched', async (name, plant, said) => {
-    const base = join(dir, `stamp-${name.replaceAll(/\W/g, '')}`);
-    mkdirSync(base);
-    const stamp = join(base, 'shutdown.stamp');
-    const before = statSync(decoy).mtimeMs;
-    plant(stamp);
-    const r = await requestDrain('stamp', process.pid, base, 0);
-    expect(r).toEqual({ done: `touched ${stamp} (a new file)`, replaced: `${stamp} ${said}; replaced it by a regular file` });
-    expect(lstatSync(stamp).isFile()).toBe(true);
-    expect(statSync(decoy).mtimeMs).toBe(before);
-    expect(readFileSync(decoy, 'utf8')).toBe('precious\n');
-  });
+  ])(
+    'shutdown.stamp planted as %s: replaced by a file of ours and touched; what it pointed to untouched',
+    async (name, plant, said) => {
+      const base = join(dir, `stamp-${name.replaceAll(/\W/g, '')}`);
+      mkdirSync(base);
+      const stamp = join(base, 'shutdown.stamp');
+      const before = statSync(decoy).mtimeMs;
+      plant(stamp);
+      const r = await requestDrain('stamp', process.pid, base, 0);
+      expect(r).toEqual({
+        done: `touched ${stamp} (a new file)`,
+        replaced: `${stamp} ${said}; replaced it by a regular file`,
+      });
+      expect(lstatSync(stamp).isFile()).toBe(true);
+      expect(statSync(decoy).mtimeMs).toBe(before);
+      expect(readFileSync(decoy, 'utf8')).toBe('precious\n');
+    },
+  );
 
   it('a stamp that cannot be replaced (a full directory) is an error naming it: no drain could be requested', async () => {
     const base = join(dir, 'stamp-full-dir');
     mkdirSync(join(base, 'shutdown.stamp', 'inside'), { recursive: true });
-    await expect(requestDrain('stamp', process.pid, base, 0)).rejects.toThrow(`cannot replace ${base}/shutdown.stamp (${base}/shutdown.stamp is a directory, not a regular file: not written): cannot write ${base}/shutdown.stamp: EEXIST`);
+    await expect(requestDrain('stamp', process.pid, base, 0)).rejects.toThrow(
+      `cannot replace ${base}/shutdown.stamp (${base}/shutdown.stamp is a directory, not a regular file: not written): cannot write ${base}/shutdown.stamp: EEXIST`,
+    );
   });
 
   it('a basedir swapped for a symlink: no stamp is created or touched where it points', async () => {
     const elsewhere = join(dir, 'elsewhere');
     mkdirSync(elsewhere);
     symlinkSync(elsewhere, join(dir, 'swapped'));
-    await expect(requestDrain('stamp', process.pid, join(dir, 'swapped'), 0)).rejects.toThrow(`cannot touch ${join(dir, 'swapped', 'shutdown.stamp')}: ${join(dir, 'swapped')} is a symlink or not a directory`);
+    await expect(requestDrain('stamp', process.pid, join(dir, 'swapped'), 0)).rejects.toThrow(
+      `cannot touch ${join(dir, 'swapped', 'shutdown.stamp')}: ${join(dir, 'swapped')} is a symlink or not a directory`,
+    );
     expect(existsSync(join(elsewhere, 'shutdown.stamp'))).toBe(false);
   });
 });

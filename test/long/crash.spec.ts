@@ -47,7 +47,10 @@ function worker(dir: string): { base: string; config: string; files: string[] } 
   const feed = join(dir, 'feed.json');
   writeFileSync(feed, JSON.stringify({ result: rows }));
   const config = join(dir, 'runner.yaml');
-  writeFileSync(config, `checks:\n  - clobber: { dir: ${base}, feed: ${feed}, skip: [] }\n  - purge: { dirs: [${base}], max_age: 14d }\n`);
+  writeFileSync(
+    config,
+    `checks:\n  - clobber: { dir: ${base}, feed: ${feed}, skip: [] }\n  - purge: { dirs: [${base}], max_age: 14d }\n`,
+  );
   return { base, config, files };
 }
 
@@ -70,7 +73,10 @@ function applyKilledAfter(config: string, ms: number, group: boolean): Promise<v
 /** Whether a kill left `.deleteme` entries: purge's in the base dir, or clobber's inside a build dir. */
 function leftovers(base: string): boolean {
   const top = readdirSync(base);
-  return top.some((n) => n.endsWith('.deleteme') || (!n.includes('.') && readdirSync(join(base, n)).some((e) => e.endsWith('.deleteme'))));
+  return top.some(
+    (n) =>
+      n.endsWith('.deleteme') || (!n.includes('.') && readdirSync(join(base, n)).some((e) => e.endsWith('.deleteme'))),
+  );
 }
 
 /** Under its real name, every entry of a build dir is whole: deletion only ever happens to `.deleteme` renames. */
@@ -99,15 +105,24 @@ describe('faults: kill -9 during apply', () => {
       const again = await runner(['apply', '-c', w.config]);
       expect([0, 2], `trial ${trial} did not converge: ${again.stdout}${again.stderr}`).toContain(again.code);
     }
-    process.stdout.write(`crash trials: ${TRIALS}, ${midDelete} of them killed mid-delete (.deleteme leftovers of purge or clobber found)\n`);
+    process.stdout.write(
+      `crash trials: ${TRIALS}, ${midDelete} of them killed mid-delete (.deleteme leftovers of purge or clobber found)\n`,
+    );
   }, 1_800_000);
 });
 
 /** True when `path` holds a working checkout (hg or git can read its revision), false for anything half-made. */
 function wholeCheckout(c: ToolsCheckout): boolean {
   try {
-    if (c.vcs === 'git') execFileSync('git', ['-c', `safe.directory=${c.path}`, '-C', c.path, 'rev-parse', '--verify', 'HEAD'], { stdio: 'pipe' });
-    else execFileSync('hg', ['-R', c.path, 'log', '-r', '.', '-T', '{node}'], { stdio: 'pipe', env: { ...process.env, HGPLAIN: '1' } });
+    if (c.vcs === 'git')
+      execFileSync('git', ['-c', `safe.directory=${c.path}`, '-C', c.path, 'rev-parse', '--verify', 'HEAD'], {
+        stdio: 'pipe',
+      });
+    else
+      execFileSync('hg', ['-R', c.path, 'log', '-r', '.', '-T', '{node}'], {
+        stdio: 'pipe',
+        env: { ...process.env, HGPLAIN: '1' },
+      });
     return true;
   } catch {
     return false;
@@ -140,13 +155,19 @@ describe('faults: kill -9 during tools updates', () => {
       // runner alone: a git killed mid-checkout leaves an index.lock that git, and runner, leave to a person
       await applyKilledAfter(cfg, delay, false);
       for (const c of checkouts) {
-        if (existsSync(c.path)) expect(wholeCheckout(c), `trial ${trial}, killed after ${delay} ms: ${c.path} is half-made`).toBe(true);
+        if (existsSync(c.path))
+          expect(wholeCheckout(c), `trial ${trial}, killed after ${delay} ms: ${c.path} is half-made`).toBe(true);
       }
       if (readdirSync(join(dir, 'tools')).some((n) => n.includes('.runner-'))) interrupted += 1;
       const again = await runner(['apply', '-c', cfg]);
       expect([0, 2], `trial ${trial} did not converge: ${again.stdout}${again.stderr}`).toContain(again.code);
-      expect(readdirSync(join(dir, 'tools')).filter((n) => n.includes('.runner-')), 'leftover temp clones').toEqual([]);
+      expect(
+        readdirSync(join(dir, 'tools')).filter((n) => n.includes('.runner-')),
+        'leftover temp clones',
+      ).toEqual([]);
     }
-    process.stdout.write(`tools crash trials: ${TOOLS_TRIALS}, ${interrupted} of them killed with a temp clone beside the checkout\n`);
+    process.stdout.write(
+      `tools crash trials: ${TOOLS_TRIALS}, ${interrupted} of them killed with a temp clone beside the checkout\n`,
+    );
   }, 1_800_000);
 });

@@ -3,16 +3,35 @@ import { wantsColour, type Io } from '../../src/core/io.js';
 import { makeDocument } from '../../src/report/document.js';
 import { renderHuman } from '../../src/report/human.js';
 
-const doc = makeDocument('check', new Date(), [{
-  host: 'bld-01',
-  results: [
-    { check: 'purge', status: 'drift', summary: 'delete 1 dirs', plan: { delete: [], volumes: [], protected: [] }, durationMs: 3 },
-    { check: 'clobber', status: 'ok', summary: 'nothing pending', warnings: ['feed builddir ".." ignored'], durationMs: 1 },
-  ],
-}]);
+const doc = makeDocument('check', new Date(), [
+  {
+    host: 'bld-01',
+    results: [
+      {
+        check: 'purge',
+        status: 'drift',
+        summary: 'delete 1 dirs',
+        plan: { delete: [], volumes: [], protected: [] },
+        durationMs: 3,
+      },
+      {
+        check: 'clobber',
+        status: 'ok',
+        summary: 'nothing pending',
+        warnings: ['feed builddir ".." ignored'],
+        durationMs: 1,
+      },
+    ],
+  },
+]);
 
 function io(isTTY: boolean, env: NodeJS.ProcessEnv): Io {
-  return { stdout: { write: () => true, isTTY }, stderr: { write: () => true }, env, signal: new AbortController().signal };
+  return {
+    stdout: { write: () => true, isTTY },
+    stderr: { write: () => true },
+    env,
+    signal: new AbortController().signal,
+  };
 }
 
 describe('report/human', () => {

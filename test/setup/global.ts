@@ -24,7 +24,13 @@ const NEEDED: Record<string, string> = {
 
 /** Installs what is missing (as root, through apt), or fails naming the command that would. Never skips. */
 export default function setup(): void {
-  const missing = [...new Set(Object.entries(NEEDED).filter(([bin]) => !existsSync(bin)).map(([, pkg]) => pkg))];
+  const missing = [
+    ...new Set(
+      Object.entries(NEEDED)
+        .filter(([bin]) => !existsSync(bin))
+        .map(([, pkg]) => pkg),
+    ),
+  ];
   if (missing.length) {
     const cmd = `apt-get install -y ${missing.join(' ')}`;
     if (process.getuid?.() !== 0) throw new Error(`missing test components; run as root: ${cmd}`);

@@ -24,14 +24,18 @@ export const clobber: Check<ClobberOptions, ClobberPlan> = {
     const found = await allInOrder(requests.map((req) => actionFor(host, opts, req, nowS, warnings)));
     const actions = found.filter((a): a is ClobberAction => a !== undefined);
     const extra = warnings.length ? { warnings } : {};
-    if (actions.length === 0) return { state: 'ok', summary: `no clobber requests pending for ${name} under ${opts.dir}`, ...extra };
+    if (actions.length === 0)
+      return { state: 'ok', summary: `no clobber requests pending for ${name} under ${opts.dir}`, ...extra };
     return { state: 'drift', summary: describeActions(actions), plan: { actions }, ...extra };
   },
   explain(plan) {
     return plan.actions.map((a) => {
       const when = new Date(a.requestedAt * 1000).toISOString().slice(0, 16).replace('T', ' ');
       if (a.kind === 'record') return `- ${a.path}: no marker yet; record ${a.requestedAt} (${when}), delete nothing`;
-      const list = a.delete.length > 6 ? `${a.delete.slice(0, 6).join(', ')}, … (${a.delete.length})` : a.delete.join(', ') || 'nothing';
+      const list =
+        a.delete.length > 6
+          ? `${a.delete.slice(0, 6).join(', ')}, … (${a.delete.length})`
+          : a.delete.join(', ') || 'nothing';
       return `- ${a.path}: requested ${when}${a.who ? ` by ${a.who}` : ''}; delete ${list}`;
     });
   },
@@ -53,30 +57,53 @@ async function shortHostname(host: ReadHost): Promise<string> {
 const FUTURE_SLACK_S = 3600;
 
 /** What a request means for one build dir present on this host, or undefined when nothing is due. */
-async function actionFor(host: ReadHost, opts: ClobberOptions, req: Request, nowS: number, warnings: string[]): Promise<ClobberAction | undefined> {
+async function actionFor(
+  host: ReadHost,
+  opts: ClobberOptions,
+  req: Request,
+  nowS: number,
+  warnings: string[],
+): Promise<ClobberAction | undefined> {
   const path = join(opts.dir, req.builddir);
   const [st, marker] = await allInOrder([host.lstat(path), readMarker(host, join(path, MARKER))]);
   if (st === null || st.type !== 'dir') return undefined;
   const markerBefore = parseMarker(marker.text);
   const pin = { path, dev: st.dev, ino: st.ino };
-  const base = { builddir: req.builddir, path, requestedAt: req.lastclobber, markerBefore, pin, ...(req.who ? { who: req.who } : {}) };
+  const base = {
+    builddir: req.builddir,
+    path,
+    requestedAt: req.lastclobber,
+    markerBefore,
+    pin,
+    ...(req.who ? { who: req.who } : {}),
+  };
   if (marker.text === null && !marker.warning) return { ...base, kind: 'record', delete: [], entries: [] };
   // a marker that is there but is no marker (a FIFO, a link, junk) was planted: it must not hide the request
   const planted = markerBefore === null;
-  if (planted) warnings.push(marker.warning ?? `${join(path, MARKER)} does not hold a time: ignored, so it cannot hide requests`);
+  if (planted)
+    warnings.push(marker.warning ?? `${join(path, MARKER)} does not hold a time: ignored, so it cannot hide requests`);
   if (planted) return { ...base, kind: 'clobber', ...(await doomedIn(host, path, opts)) };
   if (req.lastclobber === markerBefore) return undefined;
   // a marker ahead of the clock and of the request was not written by a clobber of it: it must not hide the request
   const future = markerBefore > nowS + FUTURE_SLACK_S && markerBefore > req.lastclobber;
-  if (future) warnings.push(`${join(path, MARKER)} is in the future (${new Date(markerBefore * 1000).toISOString()}): ignored, so it cannot hide requests`);
+  if (future)
+    warnings.push(
+      `${join(path, MARKER)} is in the future (${new Date(markerBefore * 1000).toISOString()}): ignored, so it cannot hide requests`,
+    );
   if (!future && req.lastclobber < markerBefore) return undefined;
   return { ...base, kind: 'clobber', ...(await doomedIn(host, path, opts)) };
 }
 
 /** The entries of a build dir a clobber deletes: all but the marker and `skip`, each with its identity. */
-async function doomedIn(host: ReadHost, path: string, opts: ClobberOptions): Promise<Pick<ClobberAction, 'delete' | 'entries'>> {
+async function doomedIn(
+  host: ReadHost,
+  path: string,
+  opts: ClobberOptions,
+): Promise<Pick<ClobberAction, 'delete' | 'entries'>> {
   const keep = [MARKER, ...opts.skip];
-  const doomed = ((await host.readdir(path)) ?? []).filter((e) => !keep.some((g) => matchesGlob(e.name, g))).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const doomed = ((await host.readdir(path)) ?? [])
+    .filter((e) => !keep.some((g) => matchesGlob(e.name, g)))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
   return { delete: doomed.map((e) => e.name), entries: doomed.map(({ name, dev, ino }) => ({ name, dev, ino })) };
 }
 
@@ -93,11 +120,15 @@ function describeActions(actions: readonly ClobberAction[]): string {
   const records = actions.filter((a) => a.kind === 'record');
   const parts: string[] = [];
   if (clobbers.length) {
-    const list = clobbers.map((a) => `${a.builddir} (${count(a.delete.length, 'entry', 'entries')}${a.who ? `, by ${a.who}` : ''})`);
+    const list = clobbers.map(
+      (a) => `${a.builddir} (${count(a.delete.length, 'entry', 'entries')}${a.who ? `, by ${a.who}` : ''})`,
+    );
     parts.push(`clobber ${count(clobbers.length, 'build dir')}: ${list.join(', ')}`);
   }
   if (records.length) {
-    parts.push(`record the first marker of ${count(records.length, 'build dir')} with no last-clobber: ${records.map((a) => a.builddir).join(', ')}`);
+    parts.push(
+      `record the first marker of ${count(records.length, 'build dir')} with no last-clobber: ${records.map((a) => a.builddir).join(', ')}`,
+    );
   }
   return parts.join('; ');
 }

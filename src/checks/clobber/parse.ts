@@ -28,7 +28,9 @@ export function parseFeed(text: string, source: string): z.output<typeof Feed> {
   const parsed = Feed.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`clobber feed ${source} is malformed at ${issue?.path.join('.') || 'top level'}: ${issue?.message}`);
+    throw new Error(
+      `clobber feed ${source} is malformed at ${issue?.path.join('.') || 'top level'}: ${issue?.message}`,
+    );
   }
   return parsed.data;
 }
@@ -46,7 +48,11 @@ export function requestsFor(feed: z.output<typeof Feed>, host: string) {
     }
     const seen = newest.get(row.builddir);
     if (!seen || row.lastclobber > seen.lastclobber) {
-      newest.set(row.builddir, { builddir: row.builddir, lastclobber: row.lastclobber, ...(row.who ? { who: row.who } : {}) });
+      newest.set(row.builddir, {
+        builddir: row.builddir,
+        lastclobber: row.lastclobber,
+        ...(row.who ? { who: row.who } : {}),
+      });
     }
   }
   return { requests: [...newest.values()], rejected: [...new Set(rejected)] };

@@ -6,7 +6,9 @@ import type { Pin } from '../../host/pinned.js';
 
 const Feed = z.string().superRefine((f, ctx) => {
   if (/^https?:\/\//.test(f)) return;
-  const why = f.startsWith('/') ? pathProblem(f) : `expected an http(s) URL or an absolute file path, got ${JSON.stringify(f)}`;
+  const why = f.startsWith('/')
+    ? pathProblem(f)
+    : `expected an http(s) URL or an absolute file path, got ${JSON.stringify(f)}`;
   if (why) ctx.addIssue({ code: 'custom', input: f, message: why });
 });
 

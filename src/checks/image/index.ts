@@ -20,7 +20,11 @@ export const image: Check<ImageOptions, ImagePlan> = {
     return { state: 'drift', summary: `image is ${current.id}, wanted ${wanted.id}: recycle this machine`, plan };
   },
   explain(plan) {
-    return [`- current ${plan.current} (${plan.from.current})`, `- wanted  ${plan.wanted} (${plan.from.wanted})`, '- no fix in place: recycle this machine'];
+    return [
+      `- current ${plan.current} (${plan.from.current})`,
+      `- wanted  ${plan.wanted} (${plan.from.wanted})`,
+      '- no fix in place: recycle this machine',
+    ];
   },
 };
 
@@ -32,7 +36,13 @@ async function readId(host: ReadHost, src: Source, timeoutMs: number, ctx: Conte
   return { id: pickId(text, src.field, `the ${which} image id from ${from}`), from };
 }
 
-async function readText(host: ReadHost, src: Source, timeoutMs: number, ctx: Context, which: 'current' | 'wanted'): Promise<string> {
+async function readText(
+  host: ReadHost,
+  src: Source,
+  timeoutMs: number,
+  ctx: Context,
+  which: 'current' | 'wanted',
+): Promise<string> {
   if (src.file !== undefined) {
     const text = await host.readFile(src.file);
     if (text === null) throw new Error('no such file');
@@ -43,12 +53,25 @@ async function readText(host: ReadHost, src: Source, timeoutMs: number, ctx: Con
   const [file, ...args] = src.url !== undefined ? curlArgv(src.url, timeoutMs) : (src.command as string[]);
   const r = await host.run(file as string, args, { timeoutMs });
   if (r.timedOut) throw new Error(`no answer within ${formatDuration(timeoutMs)}`);
-  if (r.exitCode !== 0) throw new Error(`'${[file, ...args].join(' ')}' exited ${r.exitCode ?? '(killed)'}: ${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `'${[file, ...args].join(' ')}' exited ${r.exitCode ?? '(killed)'}: ${r.stderr.trim() || r.stdout.trim()}`,
+    );
   return r.stdout;
 }
 
 function curlArgv(url: string, timeoutMs: number): string[] {
-  return ['curl', '--silent', '--show-error', '--fail', '--location', '--max-time', String(Math.ceil(timeoutMs / 1000)), '--', url];
+  return [
+    'curl',
+    '--silent',
+    '--show-error',
+    '--fail',
+    '--location',
+    '--max-time',
+    String(Math.ceil(timeoutMs / 1000)),
+    '--',
+    url,
+  ];
 }
 
 function describeSource(src: Source): string {

@@ -10,7 +10,8 @@ export function pickId(text: string, field: string | undefined, source: string):
   for (const key of field.split('.')) {
     value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   }
-  if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`${source} has no string or number at ${field}`);
+  if (typeof value !== 'string' && typeof value !== 'number')
+    throw new Error(`${source} has no string or number at ${field}`);
   return nonEmpty(String(value).trim(), `${source} field ${field}`);
 }
 

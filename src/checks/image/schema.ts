@@ -7,7 +7,11 @@ export const Source = z
   .object({
     file: AbsolutePath.optional().describe('a file holding the id'),
     command: z.array(z.string()).min(1).optional().describe('argv of a command printing the id'),
-    url: z.string().regex(/^https?:\/\//, { message: 'expected an http(s) URL' }).optional().describe('an http(s) URL returning the id'),
+    url: z
+      .string()
+      .regex(/^https?:\/\//, { message: 'expected an http(s) URL' })
+      .optional()
+      .describe('an http(s) URL returning the id'),
     field: z
       .string()
       .regex(/^[^.]+(\.[^.]+)*$/, { message: 'expected a dotted path like id or images.linux64.id' })
@@ -22,7 +26,9 @@ export type Source = z.output<typeof Source>;
 
 export const ImageOptions = z
   .object({
-    current: Source.describe("this machine's image id; a url is fetched by the machine itself (e.g. a cloud metadata service)"),
+    current: Source.describe(
+      "this machine's image id; a url is fetched by the machine itself (e.g. a cloud metadata service)",
+    ),
     wanted: Source.describe('the image id it should run; a url is fetched by runner (once per audit)'),
     timeout: Duration.prefault('30s').describe('how long to wait for a command or a URL'),
   })

@@ -17,7 +17,14 @@ export function parsePs(stdout: string): Proc[] {
   for (const line of stdout.split('\n')) {
     const m = LINE.exec(line);
     if (!m) continue;
-    const [pid, ppid, pgid, sid, uid, etimes] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    const [pid, ppid, pgid, sid, uid, etimes] = m.slice(1, 7).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     procs.push({ pid, ppid, pgid, sid, uid, etimes, stat: m[7] as string, args: (m[8] ?? '').trimEnd() });
   }
   return procs;
@@ -31,11 +38,16 @@ export function parsePs(stdout: string): Proc[] {
 export function parseSnapshot(stdout: string): { self: number; passwd: string; procs: Proc[]; real: string[] } {
   const nl = stdout.indexOf('\n');
   const first = stdout.slice(0, nl === -1 ? undefined : nl).trim();
-  if (!/^\d+$/.test(first)) throw new RunnerError(`reading processes: expected the probe's own pid first, got ${JSON.stringify(first.slice(0, 40))}`);
+  if (!/^\d+$/.test(first))
+    throw new RunnerError(
+      `reading processes: expected the probe's own pid first, got ${JSON.stringify(first.slice(0, 40))}`,
+    );
   const seps = [stdout.indexOf('\0\0')];
-  for (let i = 1; i < 3 && (seps[i - 1] as number) !== -1; i++) seps.push(stdout.indexOf('\0\0', (seps[i - 1] as number) + 2));
+  for (let i = 1; i < 3 && (seps[i - 1] as number) !== -1; i++)
+    seps.push(stdout.indexOf('\0\0', (seps[i - 1] as number) + 2));
   const [a, b, c] = seps as [number, number, number];
-  if (seps.length < 3 || c === -1) throw new RunnerError("reading processes: the probe's output ends before its ps part");
+  if (seps.length < 3 || c === -1)
+    throw new RunnerError("reading processes: the probe's output ends before its ps part");
   const records = stdout.slice(c + 2).split('\0');
   const realAt = records.indexOf('real');
   if (realAt === -1) throw new RunnerError("reading processes: the probe's output ends before its exe part");
@@ -53,7 +65,7 @@ export function isZombie(p: Proc): boolean {
   return p.stat.startsWith('Z');
 }
 
-const HEADER = '# runner processes baseline: the build users\' processes when the machine was fresh';
+const HEADER = "# runner processes baseline: the build users' processes when the machine was fresh";
 const ENTRY = /^(\d+) (\d+) (".*")$/;
 
 /** The baseline file: `users UID…`, then `COUNT UID "command line"` lines (the command line JSON-quoted). */
@@ -113,7 +125,8 @@ export function parsePidFile(text: string, path: string): number[] {
   const pids: number[] = [];
   for (const [i, line] of text.split('\n').entries()) {
     for (const word of line.trim().split(/\s+/).filter(Boolean)) {
-      if (!/^\d+$/.test(word) || Number(word) < 2) throw new RunnerError(`pid file ${path}:${i + 1}: expected pids, got ${JSON.stringify(word.slice(0, 40))}`);
+      if (!/^\d+$/.test(word) || Number(word) < 2)
+        throw new RunnerError(`pid file ${path}:${i + 1}: expected pids, got ${JSON.stringify(word.slice(0, 40))}`);
       pids.push(Number(word));
     }
   }

@@ -33,7 +33,10 @@ export function parseStatRecords(out: string): Map<number, number> {
 export function startTimeOf(stat: string): number | undefined {
   const close = stat.lastIndexOf(')');
   if (close === -1) return undefined;
-  const word = stat.slice(close + 1).trim().split(' ')[19];
+  const word = stat
+    .slice(close + 1)
+    .trim()
+    .split(' ')[19];
   return word !== undefined && /^\d+$/.test(word) ? Number(word) : undefined;
 }
 

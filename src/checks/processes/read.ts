@@ -22,7 +22,7 @@ export const SNAPSHOT_SCRIPT = [
   "printf '\\0\\0'",
   "find /proc -mindepth 2 -maxdepth 2 -name exe -printf '%h\\t%l\\0' 2>/dev/null",
   "printf 'real\\0'",
-  "for p; do readlink -fz -- \"$p\" || printf '\\0'; done",
+  'for p; do readlink -fz -- "$p" || printf \'\\0\'; done',
   'exit $rc',
 ].join('\n');
 
@@ -30,11 +30,21 @@ export const SNAPSHOT_SCRIPT = [
  * Every process of the host with its start time and exe, the pid of the probe itself (whose ppid chain leads
  * back to runner), `users` resolved, and for each of `programs` the paths its executable may show.
  */
-export async function readSnapshot(host: ReadHost, users: readonly (string | number)[] = [], programs: readonly string[] = []) {
+export async function readSnapshot(
+  host: ReadHost,
+  users: readonly (string | number)[] = [],
+  programs: readonly string[] = [],
+) {
   const argv = ['-c', SNAPSHOT_SCRIPT, 'sh', String(users.length), ...users.map(String), ...programs];
   const r = await host.run('sh', argv);
   // getent exits 2 when a user is unknown: matchUsers names it
-  if (r.exitCode !== 0 && r.exitCode !== 2) throw new CommandError(['sh', '-c', 'SNAPSHOT_SCRIPT', 'sh', ...argv.slice(3)], r.exitCode, r.stderr, 'reading processes');
+  if (r.exitCode !== 0 && r.exitCode !== 2)
+    throw new CommandError(
+      ['sh', '-c', 'SNAPSHOT_SCRIPT', 'sh', ...argv.slice(3)],
+      r.exitCode,
+      r.stderr,
+      'reading processes',
+    );
   const { self, passwd, procs, real } = parseSnapshot(r.stdout);
   const exes = new Map(programs.map((p, i) => [p, [...new Set([p, real[i] || p])]]));
   return { self, procs, exes, users: users.length ? matchUsers(parsePasswd(passwd), users) : [] };

@@ -3,7 +3,6 @@ import { Duration } from '../../core/units.js';
 import { UserList } from '../../core/users.js';
 import { AbsolutePath } from '../../core/path-rules.js';
 
-
 /** `/absolute/program [args glob]`: the program is compared with /proc/PID/exe, so it is a plain path, no glob. */
 const AllowEntry = z.string().superRefine((entry, ctx) => {
   const program = programOf(entry);
@@ -23,7 +22,9 @@ export const ProcessesOptions = z
     allow: z
       .array(AllowEntry)
       .default([])
-      .describe('never killed: "/absolute/program [args glob]", e.g. "/usr/bin/Xvfb *": the executable must be that program, the command line match the glob'),
+      .describe(
+        'never killed: "/absolute/program [args glob]", e.g. "/usr/bin/Xvfb *": the executable must be that program, the command line match the glob',
+      ),
     baseline: AbsolutePath.default('/run/runner/processes.baseline').describe(
       'the baseline file; under /run it is gone after a reboot, so each boot records a fresh one',
     ),
@@ -32,7 +33,9 @@ export const ProcessesOptions = z
     protect: z
       .array(z.union([z.number().int().min(2), AbsolutePath]))
       .default([])
-      .describe('pids, or pid files, whose processes and descendants are never touched; a missing pid file protects nothing'),
+      .describe(
+        'pids, or pid files, whose processes and descendants are never touched; a missing pid file protects nothing',
+      ),
   })
   .strict();
 
@@ -85,5 +88,11 @@ export interface Baseline {
 }
 
 export type ProcessesPlan =
-  | { action: 'record'; baseline: string; uids: number[]; entries: (BaselineEntry & { user: string })[]; processes: number }
+  | {
+      action: 'record';
+      baseline: string;
+      uids: number[];
+      entries: (BaselineEntry & { user: string })[];
+      processes: number;
+    }
   | { action: 'kill'; baseline: string; strays: Stray[]; groups: number[] };

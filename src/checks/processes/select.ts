@@ -16,7 +16,8 @@ export interface View {
  */
 export function protectedPids(procs: readonly Proc[], self: number, roots: readonly number[]): Set<number> {
   const byPid = new Map(procs.map((p) => [p.pid, p]));
-  if (!byPid.has(self)) throw new RunnerError(`reading processes: the probe (pid ${self}) is not in its own ps output: refusing to judge`);
+  if (!byPid.has(self))
+    throw new RunnerError(`reading processes: the probe (pid ${self}) is not in its own ps output: refusing to judge`);
   const chain: Proc[] = [];
   for (let p = byPid.get(self); p && !chain.includes(p); p = byPid.get(p.ppid)) chain.push(p);
   const session = chain.find((p) => p.args.startsWith('sshd:') && !p.args.includes('[listener]'));
@@ -41,7 +42,12 @@ export function descendants(procs: readonly Proc[], roots: readonly number[]): S
   return found;
 }
 
-export function classify(procs: readonly Proc[], shielded: Set<number>, uids: readonly number[], allow: readonly AllowRule[]): View {
+export function classify(
+  procs: readonly Proc[],
+  shielded: Set<number>,
+  uids: readonly number[],
+  allow: readonly AllowRule[],
+): View {
   const counted: Proc[] = [];
   const zombies: Proc[] = [];
   for (const p of procs) {
@@ -89,7 +95,8 @@ export function baselineOf(counted: readonly Proc[]): BaselineEntry[] {
 }
 
 export function sameBaseline(a: Baseline, b: Baseline): boolean {
-  const text = (x: Baseline) => JSON.stringify([[...x.uids].sort(), x.entries.map((e) => `${e.count} ${e.uid} ${e.args}`).sort()]);
+  const text = (x: Baseline) =>
+    JSON.stringify([[...x.uids].sort(), x.entries.map((e) => `${e.count} ${e.uid} ${e.args}`).sort()]);
   return text(a) === text(b);
 }
 
@@ -117,8 +124,14 @@ export function wholeGroups(procs: readonly Proc[], strays: readonly Proc[]): nu
 /** The strays as the plan names them, each pinned by its start time (which every stray has: see `pinned`). */
 export function toStrays(strays: readonly Proc[], groups: readonly number[], users: readonly User[]): Stray[] {
   return strays.map((p) => ({
-    pid: p.pid, ppid: p.ppid, pgid: p.pgid, uid: p.uid, user: userName(users, p.uid),
-    ageS: p.etimes, stat: p.stat, args: p.args,
+    pid: p.pid,
+    ppid: p.ppid,
+    pgid: p.pgid,
+    uid: p.uid,
+    user: userName(users, p.uid),
+    ageS: p.etimes,
+    stat: p.stat,
+    args: p.args,
     wholeGroup: groups.includes(p.pgid),
     start: p.start ?? -1,
   }));
@@ -134,7 +147,9 @@ export function zombieNotes(procs: readonly Proc[], zombies: readonly Proc[], st
   return zombies.map((z) => {
     const parent = procs.find((p) => p.pid === z.ppid);
     const who = parent ? `parent ${parent.pid} (${clip(parent.args)})` : `parent ${z.ppid}`;
-    const fate = strays.some((s) => s.pid === z.ppid) ? 'is stray and will be killed, which reaps it' : 'has not reaped it: nothing to kill';
+    const fate = strays.some((s) => s.pid === z.ppid)
+      ? 'is stray and will be killed, which reaps it'
+      : 'has not reaped it: nothing to kill';
     return `zombie ${z.pid} ${clip(z.args)}: its ${who} ${fate}`;
   });
 }

@@ -3,12 +3,21 @@ import { allInOrder } from '../../core/all.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Finding, ReadHost } from '../../core/types.js';
 import { TIMED_OUT, isolatedArgv, timeoutArgv } from '../../host/commands.js';
-import { errorLines, judge, lockMessage, parseConfigPrint, parseSummary, pendingResources, type RunSummary } from './parse.js';
+import {
+  errorLines,
+  judge,
+  lockMessage,
+  parseConfigPrint,
+  parseSummary,
+  pendingResources,
+  type RunSummary,
+} from './parse.js';
 import { AIO, PuppetOptions, type PuppetPlan } from './schema.js';
 
 export const puppet: Check<PuppetOptions, PuppetPlan> = {
   id: 'puppet',
-  summary: "checks puppet's last run (age, failures, pending changes), optionally with a fresh --noop run; runs puppet to fix",
+  summary:
+    "checks puppet's last run (age, failures, pending changes), optionally with a fresh --noop run; runs puppet to fix",
   options: PuppetOptions,
   async probe(host, opts, ctx): Promise<Finding<PuppetPlan>> {
     const where = await locate(host, opts);
@@ -18,7 +27,9 @@ export const puppet: Check<PuppetOptions, PuppetPlan> = {
     if (lock !== null) throw new RunnerError(`puppet agent is disabled (${where.lock}): ${lockMessage(lock)}`);
     const last = text === null ? undefined : parseSummary(text, where.summary);
     const { summary, pending } = opts.noop ? await noopRun(host, opts, where.summary) : { summary: last, pending: [] };
-    const reasons = summary ? judge(summary, ctx.now().getTime(), opts.max_age) : [`no run recorded (${where.summary} is missing)`];
+    const reasons = summary
+      ? judge(summary, ctx.now().getTime(), opts.max_age)
+      : [`no run recorded (${where.summary} is missing)`];
     if (reasons.length === 0) {
       const age = formatDuration(ctx.now().getTime() - (summary?.lastRun ?? 0) * 1000);
       return { state: 'ok', summary: `last run ${age} ago: ${summary?.total} resources, none failed or out of sync` };
@@ -37,7 +48,8 @@ export const puppet: Check<PuppetOptions, PuppetPlan> = {
 
 /** The fix: one real run; exit 0 or 2 means it applied. */
 export function fixArgv(opts: PuppetOptions): string[] {
-  if (opts.manifest) return [opts.command, 'apply', '--detailed-exitcodes', '--color=false', ...opts.args, opts.manifest];
+  if (opts.manifest)
+    return [opts.command, 'apply', '--detailed-exitcodes', '--color=false', ...opts.args, opts.manifest];
   return [opts.command, 'agent', '--onetime', '--no-daemonize', '--detailed-exitcodes', '--color=false', ...opts.args];
 }
 
@@ -51,7 +63,9 @@ export async function runPuppet(host: ReadHost, argv: string[], opts: PuppetOpti
   const [file, ...args] = timeoutArgv(opts.timeout, isolatedArgv(argv));
   const r = await host.run(file as string, args, { timeoutMs: opts.timeout + 60_000 });
   if (r.timedOut || TIMED_OUT.includes(r.exitCode ?? -1)) {
-    throw new RunnerError(`'${argv.slice(0, 2).join(' ')}' took longer than ${formatDuration(opts.timeout)}: stopped with everything it started`);
+    throw new RunnerError(
+      `'${argv.slice(0, 2).join(' ')}' took longer than ${formatDuration(opts.timeout)}: stopped with everything it started`,
+    );
   }
   return { exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` };
 }
@@ -62,7 +76,11 @@ async function readSummary(host: ReadHost, path: string): Promise<RunSummary | u
 }
 
 /** A --noop run judged by the summary it writes (its exit code is 0 even with pending changes); a stale one is an error. */
-async function noopRun(host: ReadHost, opts: PuppetOptions, path: string): Promise<{ summary: RunSummary; pending: string[] }> {
+async function noopRun(
+  host: ReadHost,
+  opts: PuppetOptions,
+  path: string,
+): Promise<{ summary: RunSummary; pending: string[] }> {
   const before = (await readSummary(host, path))?.lastRun;
   const argv = noopArgv(opts);
   const run = await runPuppet(host, argv, opts);
@@ -77,13 +95,19 @@ async function noopRun(host: ReadHost, opts: PuppetOptions, path: string): Promi
 /** Where the summary and the agent lock are: configured, the AIO defaults, or asked of puppet; undefined: no puppet here. */
 async function locate(host: ReadHost, opts: PuppetOptions): Promise<{ summary: string; lock: string } | undefined> {
   if (opts.summary && opts.lock) return { summary: opts.summary, lock: opts.lock };
-  if (opts.args.length === 0 && (await host.lstat(AIO.summary))) return { summary: opts.summary ?? AIO.summary, lock: opts.lock ?? AIO.lock };
-  const r = await host.run(opts.command, ['config', 'print', 'lastrunfile', 'agent_disabled_lockfile', ...opts.args], { timeoutMs: 120_000 });
+  if (opts.args.length === 0 && (await host.lstat(AIO.summary)))
+    return { summary: opts.summary ?? AIO.summary, lock: opts.lock ?? AIO.lock };
+  const r = await host.run(opts.command, ['config', 'print', 'lastrunfile', 'agent_disabled_lockfile', ...opts.args], {
+    timeoutMs: 120_000,
+  });
   if (r.timedOut) throw new RunnerError(`'${opts.command} config print' gave no answer within 2m`);
   if (r.exitCode === undefined || r.exitCode === 127) return undefined;
   const printed = parseConfigPrint(r.stdout);
   const summary = opts.summary ?? printed.get('lastrunfile');
   const lock = opts.lock ?? printed.get('agent_disabled_lockfile');
-  if (!summary || !lock) throw new RunnerError(`'${opts.command} config print lastrunfile agent_disabled_lockfile' exited ${r.exitCode}: ${errorLines(r.stderr).join(' / ') || r.stderr.trim()}`);
+  if (!summary || !lock)
+    throw new RunnerError(
+      `'${opts.command} config print lastrunfile agent_disabled_lockfile' exited ${r.exitCode}: ${errorLines(r.stderr).join(' / ') || r.stderr.trim()}`,
+    );
   return { summary, lock };
 }

@@ -15,7 +15,10 @@ export const PuppetOptions = z
     ),
     lock: AbsolutePath.optional().describe('agent_disabled.lock; default: found the same way as summary'),
     max_age: Duration.prefault('4h').describe('a last run older than this is drift'),
-    noop: z.boolean().default(false).describe('also run puppet --noop and judge its fresh summary (rewrites puppet\'s own state files)'),
+    noop: z
+      .boolean()
+      .default(false)
+      .describe("also run puppet --noop and judge its fresh summary (rewrites puppet's own state files)"),
     manifest: AbsolutePath.optional().describe('run `puppet apply MANIFEST` instead of `puppet agent`'),
     args: z.array(z.string()).default([]).describe('more arguments for every puppet command, e.g. --confdir DIR'),
     command: z.string().min(1).default('puppet').describe('the puppet executable, e.g. /opt/puppetlabs/bin/puppet'),

@@ -15,7 +15,12 @@ export interface Candidate {
 }
 
 /** Why a build dir must stay, or undefined when it may go. */
-export function protection(c: Candidate, opts: PurgeOptions, active: readonly string[], mounts: ReadonlySet<string>): string | undefined {
+export function protection(
+  c: Candidate,
+  opts: PurgeOptions,
+  active: readonly string[],
+  mounts: ReadonlySet<string>,
+): string | undefined {
   const busy = activeProtection(c, active) ?? mountProtection(c, mounts);
   if (busy) return busy;
   if (c.ageMs < opts.min_age) return `younger than min_age`;

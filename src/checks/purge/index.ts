@@ -13,7 +13,11 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
   summary: 'deletes old build dirs, oldest first, until each filesystem has the free space it needs',
   options: PurgeOptions,
   async probe(host, opts, ctx): Promise<Finding<PurgePlan>> {
-    const [active, mounts, { volumes, warnings }] = await allInOrder([readActive(host, opts), mountPoints(host), scanVolumes(host, opts, ctx.now().getTime())]);
+    const [active, mounts, { volumes, warnings }] = await allInOrder([
+      readActive(host, opts),
+      mountPoints(host),
+      scanVolumes(host, opts, ctx.now().getTime()),
+    ]);
     const plan: PurgePlan = { delete: [], volumes: [], protected: [] };
     for (const v of volumes) {
       const chosen = await selectVolume(host, v, opts, active, mounts);
@@ -22,15 +26,21 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
       plan.protected.push(...chosen.kept);
     }
     // a mount among the build dirs is worth an operator's look: name it every time
-    for (const k of plan.protected) if (k.why.includes('mount point')) warnings.push(`${k.path} is ${k.why.startsWith('a ') ? k.why : `a dir that ${k.why}`}: never deleted`);
+    for (const k of plan.protected)
+      if (k.why.includes('mount point'))
+        warnings.push(`${k.path} is ${k.why.startsWith('a ') ? k.why : `a dir that ${k.why}`}: never deleted`);
     const extra = warnings.length ? { warnings } : {};
     const short = plan.volumes.some((v) => v.shortBytes > 0);
     if (plan.delete.length === 0 && !short) return { state: 'ok', summary: okSummary(plan.volumes, opts), ...extra };
     return { state: 'drift', summary: describePlan(plan), plan, ...extra };
   },
   explain(plan) {
-    const rows = plan.delete.map((i) => `- ${i.path}  ${formatBytes(i.sizeBytes)}  ${i.mtime.slice(0, 16).replace('T', ' ')}  ${i.reason}`);
-    const kept = plan.protected.length ? [`kept: ${count(plan.protected.length, 'protected dir')} (${countWhy(plan.protected)})`] : [];
+    const rows = plan.delete.map(
+      (i) => `- ${i.path}  ${formatBytes(i.sizeBytes)}  ${i.mtime.slice(0, 16).replace('T', ' ')}  ${i.reason}`,
+    );
+    const kept = plan.protected.length
+      ? [`kept: ${count(plan.protected.length, 'protected dir')} (${countWhy(plan.protected)})`]
+      : [];
     return [...rows, ...kept];
   },
 };
@@ -53,7 +63,9 @@ export function describePlan(plan: PurgePlan): string {
     [byReason('leftover'), 'leftovers'],
     [byReason('age'), 'past max_age'],
     [byReason('space'), 'for space'],
-  ].filter(([n]) => n).map(([n, what]) => `${n} ${what}`);
+  ]
+    .filter(([n]) => n)
+    .map(([n, what]) => `${n} ${what}`);
   const head = `delete ${count(plan.delete.length, 'dir')} (${formatBytes(sum(plan.delete))})${parts.length ? `: ${parts.join(', ')}` : ''}`;
   const vols = plan.volumes.map(describeVolume).join('; ');
   return vols ? `${head}; ${vols}` : head;

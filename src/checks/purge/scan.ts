@@ -21,20 +21,30 @@ export async function scanVolumes(host: ReadHost, opts: PurgeOptions, nowMs: num
     // together: readdir answers null for what is not a directory
     const [st, listed] = await allInOrder([host.lstat(base), host.readdir(base)]);
     if (st === null || st.type !== 'dir') {
-      warnings.push(st === null ? `${base} does not exist: nothing to purge there` : `${base} is a ${st.type}, not a directory: left alone`);
+      warnings.push(
+        st === null
+          ? `${base} does not exist: nothing to purge there`
+          : `${base} is a ${st.type}, not a directory: left alone`,
+      );
       continue;
     }
     const entries = listed ?? [];
     const found = classify({ path: base, dev: st.dev, ino: st.ino }, entries, nowMs);
     warnings.push(...found.warnings);
-    const volume = byDev.get(st.dev) ?? { dirs: [], freeBytes: await host.freeBytes(base), leftovers: [], candidates: [] };
+    const volume = byDev.get(st.dev) ?? {
+      dirs: [],
+      freeBytes: await host.freeBytes(base),
+      leftovers: [],
+      candidates: [],
+    };
     volume.dirs.push(base);
     volume.leftovers.push(...found.leftovers);
     volume.candidates.push(...found.dirs);
     byDev.set(st.dev, volume);
   }
   const volumes = [...byDev.values()];
-  for (const v of volumes) v.candidates.sort((a, b) => a.entry.mtimeMs - b.entry.mtimeMs || a.path.localeCompare(b.path));
+  for (const v of volumes)
+    v.candidates.sort((a, b) => a.entry.mtimeMs - b.entry.mtimeMs || a.path.localeCompare(b.path));
   return { volumes, warnings };
 }
 
@@ -44,12 +54,18 @@ export async function scanVolumes(host: ReadHost, opts: PurgeOptions, nowMs: num
  * job naming its dir another way still protects it. The file is the job's: read bounded, never followed.
  */
 export async function readActive(host: ReadHost, opts: PurgeOptions): Promise<string[]> {
-  const text = opts.active_file ? ((await host.readFile(opts.active_file, { maxBytes: ACTIVE_FILE_MAX_BYTES })) ?? '') : '';
-  const listed = text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/'));
+  const text = opts.active_file
+    ? ((await host.readFile(opts.active_file, { maxBytes: ACTIVE_FILE_MAX_BYTES })) ?? '')
+    : '';
+  const listed = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('/'));
   const written = [...new Set([...opts.active, ...listed].map((p) => normalize(p).replace(/(.)\/+$/, '$1')))];
   if (written.length === 0) return [];
   const r = await host.run('sh', rawArgsArgv('exec realpath -m -z -- "$@"', written));
-  if (r.exitCode !== 0) throw new Error(`resolving the active paths: ${r.stderr.trim() || `realpath exited ${r.exitCode}`}`);
+  if (r.exitCode !== 0)
+    throw new Error(`resolving the active paths: ${r.stderr.trim() || `realpath exited ${r.exitCode}`}`);
   return [...new Set([...written, ...r.stdout.split('\0').filter(Boolean)])];
 }
 

@@ -34,18 +34,33 @@ const KeepPattern = z.string({ error: notA(KEEP_FORM) }).transform((text, ctx): 
   return z.NEVER;
 });
 
-const BaseDirs = z.array(BaseDir).min(1).superRefine((dirs, ctx) => {
-  for (const o of overlaps(dirs, 'dirs')) ctx.addIssue({ code: 'custom', path: [o.at], message: `${o.message}: list each base dir once, none inside another` });
-});
+const BaseDirs = z
+  .array(BaseDir)
+  .min(1)
+  .superRefine((dirs, ctx) => {
+    for (const o of overlaps(dirs, 'dirs'))
+      ctx.addIssue({
+        code: 'custom',
+        path: [o.at],
+        message: `${o.message}: list each base dir once, none inside another`,
+      });
+  });
 
 export const PurgeOptions = z
   .object({
     dirs: BaseDirs.describe('base dirs whose immediate subdirectories are build dirs'),
-    free: Size.optional().describe('target free space on each base dir\'s filesystem, e.g. 20GB'),
-    max_age: DurationOrOff.prefault('14d')
-      .describe('build dirs older than this are deleted whatever the free space; off disables'),
-    keep: z.array(KeepPattern).default([]).describe('name globs never deleted; "rel-*:10d" protects only while younger than 10d'),
-    active: z.array(AbsolutePath).default([]).describe('paths never deleted, nor any dir holding them (the current job)'),
+    free: Size.optional().describe("target free space on each base dir's filesystem, e.g. 20GB"),
+    max_age: DurationOrOff.prefault('14d').describe(
+      'build dirs older than this are deleted whatever the free space; off disables',
+    ),
+    keep: z
+      .array(KeepPattern)
+      .default([])
+      .describe('name globs never deleted; "rel-*:10d" protects only while younger than 10d'),
+    active: z
+      .array(AbsolutePath)
+      .default([])
+      .describe('paths never deleted, nor any dir holding them (the current job)'),
     active_file: AbsolutePath.optional().describe('a file listing more active paths, one per line'),
     min_age: Duration.prefault('1h').describe('build dirs younger than this are never deleted'),
   })

@@ -7,7 +7,13 @@ import type { PurgeOptions } from './schema.js';
 const FIRST_BATCH = 8;
 
 /** Chooses what goes on one filesystem: leftovers, dirs past max_age, then the oldest until the target is met. */
-export async function selectVolume(host: ReadHost, v: Volume, opts: PurgeOptions, active: readonly string[], mounts: ReadonlySet<string>) {
+export async function selectVolume(
+  host: ReadHost,
+  v: Volume,
+  opts: PurgeOptions,
+  active: readonly string[],
+  mounts: ReadonlySet<string>,
+) {
   const kept: PurgePlan['protected'] = [];
   const deletable: Candidate[] = [];
   for (const c of v.candidates) {
@@ -28,7 +34,11 @@ export async function selectVolume(host: ReadHost, v: Volume, opts: PurgeOptions
   let predicted = v.freeBytes + sum(items);
   const rest = deletable.filter((c) => !isOld(c));
   // measure only as many dirs as the target needs, in growing batches: few round trips, no whole-tree scan
-  for (let i = 0, batch = FIRST_BATCH; opts.free !== undefined && predicted < opts.free && i < rest.length; batch *= 2) {
+  for (
+    let i = 0, batch = FIRST_BATCH;
+    opts.free !== undefined && predicted < opts.free && i < rest.length;
+    batch *= 2
+  ) {
     const slice = rest.slice(i, i + batch);
     const more = await host.diskUsage(slice.map((c) => c.path));
     for (const c of slice) {
@@ -51,7 +61,16 @@ export async function selectVolume(host: ReadHost, v: Volume, opts: PurgeOptions
 
 function item(c: Candidate, sizes: Map<string, number>, reason: PurgeReason): PurgeItem {
   const { dev, ino, mtimeMs, name } = c.entry;
-  return { path: c.path, base: c.base, name, sizeBytes: sizes.get(c.path) ?? 0, mtime: new Date(mtimeMs).toISOString(), reason, dev, ino };
+  return {
+    path: c.path,
+    base: c.base,
+    name,
+    sizeBytes: sizes.get(c.path) ?? 0,
+    mtime: new Date(mtimeMs).toISOString(),
+    reason,
+    dev,
+    ino,
+  };
 }
 
 export function sum(items: readonly PurgeItem[]): number {

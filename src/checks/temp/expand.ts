@@ -21,7 +21,9 @@ const MAGIC = /[*?[]/;
 export async function expand(host: ReadHost, pattern: string, warnings: string[]): Promise<Match[]> {
   const parts = pattern.split('/').filter(Boolean);
   const root = await host.lstat('/');
-  let level: Match[] = root ? [{ path: '/', stat: root, parentDev: root.dev, parent: { path: '/', dev: root.dev, ino: root.ino } }] : [];
+  let level: Match[] = root
+    ? [{ path: '/', stat: root, parentDev: root.dev, parent: { path: '/', dev: root.dev, ino: root.ino } }]
+    : [];
   for (const part of parts) {
     const next: Match[] = [];
     for (const dir of level) {

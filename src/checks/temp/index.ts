@@ -33,16 +33,37 @@ export const temp: Check<TempOptions, TempPlan> = {
       if (!found || found.records.length === 0) continue; // gone since it was listed
       const why = found.error ? `could not read all of it: ${found.error}` : treeReason(m, found.records, rules);
       if (why) plan.kept.push({ path: m.path, why });
-      else plan.delete.push(item(m, found.records.reduce((n, r) => n + r.bytes, 0), users, nowMs));
+      else
+        plan.delete.push(
+          item(
+            m,
+            found.records.reduce((n, r) => n + r.bytes, 0),
+            users,
+            nowMs,
+          ),
+        );
     }
     plan.bytes = plan.delete.reduce((n, i) => n + i.bytes, 0);
     const extra = warnings.length ? { warnings } : {};
     const older = formatDuration(opts.older_than);
-    if (plan.delete.length === 0) return { state: 'ok', summary: `nothing of ${names(users)} older than ${older} to delete${keptNote(plan)}`, ...extra };
-    return { state: 'drift', summary: `delete ${plan.delete.length} entries of ${names(users)} older than ${older} (${formatBytes(plan.bytes)})${keptNote(plan)}`, plan, ...extra };
+    if (plan.delete.length === 0)
+      return {
+        state: 'ok',
+        summary: `nothing of ${names(users)} older than ${older} to delete${keptNote(plan)}`,
+        ...extra,
+      };
+    return {
+      state: 'drift',
+      summary: `delete ${plan.delete.length} entries of ${names(users)} older than ${older} (${formatBytes(plan.bytes)})${keptNote(plan)}`,
+      plan,
+      ...extra,
+    };
   },
   explain(plan) {
-    const rows = plan.delete.map((i) => `- ${i.path}${i.type === 'dir' ? '/' : ''}  ${i.user}  ${formatDuration(i.ageMs)}  ${formatBytes(i.bytes)}`);
+    const rows = plan.delete.map(
+      (i) =>
+        `- ${i.path}${i.type === 'dir' ? '/' : ''}  ${i.user}  ${formatDuration(i.ageMs)}  ${formatBytes(i.bytes)}`,
+    );
     return [...rows, ...plan.kept.map((k) => `kept: ${k.path}: ${k.why}`)];
   },
 };
@@ -56,8 +77,18 @@ async function matchAll(host: ReadHost, globs: readonly string[], warnings: stri
 function item(m: Match, bytes: number, users: readonly User[], nowMs: number): TempItem {
   const { type, uid, dev, ino, mtimeMs } = m.stat;
   return {
-    path: m.path, parent: m.parent, name: basename(m.path), type: type as TempItem['type'], user: userName(users, uid), uid,
-    mtime: new Date(mtimeMs).toISOString(), ageMs: Math.max(0, nowMs - mtimeMs), bytes, dev, ino, mtimeMs,
+    path: m.path,
+    parent: m.parent,
+    name: basename(m.path),
+    type: type as TempItem['type'],
+    user: userName(users, uid),
+    uid,
+    mtime: new Date(mtimeMs).toISOString(),
+    ageMs: Math.max(0, nowMs - mtimeMs),
+    bytes,
+    dev,
+    ino,
+    mtimeMs,
   };
 }
 

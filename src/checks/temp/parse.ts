@@ -37,7 +37,10 @@ export function parseFind(stdout: string): Found[] {
 /** The start points each stderr line of find is about; a line naming none of them concerns them all. */
 export function findErrors(stderr: string, starts: readonly string[]): Map<string, string> {
   const errors = new Map<string, string>();
-  for (const line of stderr.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const named = starts.filter((s) => line.includes(s));
     for (const s of named.length ? named : starts) if (!errors.has(s)) errors.set(s, line);
   }
@@ -45,5 +48,12 @@ export function findErrors(stderr: string, starts: readonly string[]): Map<strin
 }
 
 export const FIND_TYPES: Record<string, string> = {
-  f: 'file', d: 'dir', l: 'symlink', s: 'socket', p: 'fifo', b: 'block device', c: 'char device', D: 'door',
+  f: 'file',
+  d: 'dir',
+  l: 'symlink',
+  s: 'socket',
+  p: 'fifo',
+  b: 'block device',
+  c: 'char device',
+  D: 'door',
 };

@@ -20,7 +20,8 @@ export async function scanTrees(host: ReadHost, matches: readonly Match[]): Prom
     const argv = ['-P', ...batch, '-xdev', '-printf', FIND_FORMAT];
     const r = await host.run('find', argv, { env: { LC_ALL: 'C' } });
     // 1: some entries could not be read (reported on stderr, per start point below)
-    if (r.exitCode !== 0 && r.exitCode !== 1) throw new CommandError(['find', ...argv], r.exitCode, r.stderr, 'scanning temp entries');
+    if (r.exitCode !== 0 && r.exitCode !== 1)
+      throw new CommandError(['find', ...argv], r.exitCode, r.stderr, 'scanning temp entries');
     const errors = findErrors(r.stderr, batch);
     for (const [start, records] of byStart(parseFind(r.stdout), batch)) {
       const error = errors.get(start);

@@ -12,7 +12,12 @@ const GLOB_FORM = "expected an absolute path glob like /tmp/* (no '.', '..' or e
 /** Why `g` is no absolute path glob; `.`/`..` components are refused so a glob cannot climb out of where it points. */
 function pathGlobProblem(g: string): string | undefined {
   if (!g.startsWith('/')) return `${GLOB_FORM}, got ${JSON.stringify(g)}`;
-  const why = componentProblem(g) ?? g.split('/').map(unclosedClass).find((w) => w !== undefined);
+  const why =
+    componentProblem(g) ??
+    g
+      .split('/')
+      .map(unclosedClass)
+      .find((w) => w !== undefined);
   return why === undefined ? undefined : `${GLOB_FORM}, got ${JSON.stringify(g)}: ${why}`;
 }
 
@@ -24,7 +29,9 @@ function pathGlob(extra: (g: string) => string | undefined = () => undefined) {
   });
 }
 
-const CleanGlob = pathGlob((g) => (g.split('/').length >= 3 ? undefined : 'a path to clean must be at least two levels deep, e.g. /tmp/*'));
+const CleanGlob = pathGlob((g) =>
+  g.split('/').length >= 3 ? undefined : 'a path to clean must be at least two levels deep, e.g. /tmp/*',
+);
 
 /** A keep glob; `/tmp/x:1d` (purge's keep syntax) would silently protect nothing, since temp's keep has no age. */
 const KeepGlob = pathGlob((g) => {
@@ -35,10 +42,18 @@ const KeepGlob = pathGlob((g) => {
 
 export const TempOptions = z
   .object({
-    paths: z.array(CleanGlob).min(1).describe('globs of the entries to clean, e.g. /tmp/* (a * also matches names starting with a dot)'),
+    paths: z
+      .array(CleanGlob)
+      .min(1)
+      .describe('globs of the entries to clean, e.g. /tmp/* (a * also matches names starting with a dot)'),
     users: UserList.describe('only entries owned by these users are deleted (never root)'),
-    older_than: Duration.prefault('15m').describe('only entries (and, in a dir, everything in it) last modified longer ago than this'),
-    keep: z.array(KeepGlob).default([]).describe('path globs never touched, nor anything under them, e.g. /tmp/pulse-*'),
+    older_than: Duration.prefault('15m').describe(
+      'only entries (and, in a dir, everything in it) last modified longer ago than this',
+    ),
+    keep: z
+      .array(KeepGlob)
+      .default([])
+      .describe('path globs never touched, nor anything under them, e.g. /tmp/pulse-*'),
   })
   .strict();
 

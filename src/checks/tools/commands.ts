@@ -9,7 +9,9 @@ export function tempPrefix(path: string): string {
 /** Why `leftover` is not one of the names runner itself leaves beside `path` (and so must not be removed), or undefined. */
 export function leftoverProblem(path: string, leftover: string): string | undefined {
   const name = basename(leftover);
-  const ours = name === `${basename(path)}${LEFTOVER_SUFFIX}` || (leftover.startsWith(tempPrefix(path)) && leftover.length > tempPrefix(path).length);
+  const ours =
+    name === `${basename(path)}${LEFTOVER_SUFFIX}` ||
+    (leftover.startsWith(tempPrefix(path)) && leftover.length > tempPrefix(path).length);
   if (dirname(leftover) !== dirname(path) || leftover.endsWith('/') || !ours) {
     return `${JSON.stringify(leftover)} is not a temp clone or ${LEFTOVER_SUFFIX} dir of ${path}: not removed`;
   }

@@ -34,8 +34,12 @@ export function parseFacts(out: string, vcs: 'hg' | 'git'): Facts {
   if (keys === undefined) throw new Error('facts output: no known state');
   const extra = [...fields.keys()].filter((k) => k !== 'state' && !keys.includes(k));
   const missing = keys.filter((k) => !fields.has(k));
-  if (extra.length || missing.length) throw new Error(`facts output for state ${state}: unexpected [${extra}], missing [${missing}]`);
-  if ((status !== undefined) !== (state === 'repository')) throw new Error(`facts output for state ${state}: status listing ${status === undefined ? 'missing' : 'unexpected'}`);
+  if (extra.length || missing.length)
+    throw new Error(`facts output for state ${state}: unexpected [${extra}], missing [${missing}]`);
+  if ((status !== undefined) !== (state === 'repository'))
+    throw new Error(
+      `facts output for state ${state}: status listing ${status === undefined ? 'missing' : 'unexpected'}`,
+    );
   const text = (k: string) => decodeBytes(fields.get(k) as Buffer);
   if (state === 'missing' || state === 'not-a-repository' || state === 'symlink') return { state, leftovers };
   if (state === 'foreign') return { state, leftovers, owner: text('owner'), me: text('me') };
@@ -43,7 +47,13 @@ export function parseFacts(out: string, vcs: 'hg' | 'git'): Facts {
   if (vcs === 'hg') {
     const hgrc = capped(fields.get('hgrc') as Buffer, '.hg/hgrc');
     const node = dirstateParent((fields.get('dirstate') as Buffer).toString('hex'));
-    return { state: 'repository', leftovers, node, remote: hgrcDefault(decodeBytes(hgrc)), dirty: parseHgStatus(status as string) };
+    return {
+      state: 'repository',
+      leftovers,
+      node,
+      remote: hgrcDefault(decodeBytes(hgrc)),
+      dirty: parseHgStatus(status as string),
+    };
   }
   const git = parseGitStatus(status as string);
   const origin = decodeBytes(capped(fields.get('origin') as Buffer, 'remote.origin.url')).replace(/\n$/, '');
@@ -69,6 +79,7 @@ function splitRecords(out: string): { records: [string, Buffer][]; status: strin
 }
 
 function capped(value: Buffer, what: string): Buffer {
-  if (value.length > CONFIG_CAP) throw new Error(`${what} is larger than ${CONFIG_CAP / 1024} KiB; runner reads no more`);
+  if (value.length > CONFIG_CAP)
+    throw new Error(`${what} is larger than ${CONFIG_CAP / 1024} KiB; runner reads no more`);
   return value;
 }

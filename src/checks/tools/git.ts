@@ -39,7 +39,12 @@ function resolved(r: { tag: string; node: string }) {
   return { rev: r.node, tag: r.tag };
 }
 
-async function lsRemote(run: VcsRun, co: Checkout, flags: readonly string[], refs: readonly string[] = []): Promise<Map<string, string>> {
+async function lsRemote(
+  run: VcsRun,
+  co: Checkout,
+  flags: readonly string[],
+  refs: readonly string[] = [],
+): Promise<Map<string, string>> {
   return parseLsRemote(await run(['ls-remote', ...flags, '--', co.repo, ...refs], { doing: `looking up ${co.repo}` }));
 }
 
@@ -53,6 +58,9 @@ async function remoteHead(run: VcsRun, co: Checkout) {
 }
 
 export function storeName(repo: string): string {
-  const readable = repo.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(-60);
+  const readable = repo
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(-60);
   return `${readable}-${createHash('sha256').update(repo).digest('hex').slice(0, 10)}.git`;
 }

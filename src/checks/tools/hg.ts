@@ -10,7 +10,8 @@ export const hg: Vcs = {
     if (co.tag !== undefined) return tagTarget(run, co, facts);
     if (co.revision !== undefined) {
       const spec = `revision ${co.revision}`;
-      if (facts?.state === 'repository' && facts.node.startsWith(co.revision.toLowerCase())) return { spec, rev: facts.node };
+      if (facts?.state === 'repository' && facts.node.startsWith(co.revision.toLowerCase()))
+        return { spec, rev: facts.node };
       return { spec, rev: await identify(run, co, co.revision) };
     }
     const branch = co.branch ?? 'default';
@@ -23,7 +24,9 @@ export const hg: Vcs = {
 };
 
 async function identify(run: VcsRun, co: Checkout, rev: string): Promise<string> {
-  const out = await run(['identify', '-r', rev, '-T', '{node}', '--', co.repo], { doing: `looking up ${rev} at ${co.repo}` });
+  const out = await run(['identify', '-r', rev, '-T', '{node}', '--', co.repo], {
+    doing: `looking up ${rev} at ${co.repo}`,
+  });
   return out.trim();
 }
 
@@ -34,7 +37,11 @@ async function tagTarget(run: VcsRun, co: Checkout, facts: Facts | undefined): P
   const cwd = co.path;
   const [local, incoming] = await Promise.all([
     hg.localTags(run, cwd),
-    run(['incoming', '-q', '-T', '{diff("path:.hgtags")}', '--', co.repo], { doing: `looking for new tags at ${co.repo}`, cwd, ok: [0, 1] }),
+    run(['incoming', '-q', '-T', '{diff("path:.hgtags")}', '--', co.repo], {
+      doing: `looking for new tags at ${co.repo}`,
+      cwd,
+      ok: [0, 1],
+    }),
   ]);
   const { tag, node } = resolveRange(addIncomingTags(local, incoming), co.tag as string);
   return { spec, rev: node, tag };

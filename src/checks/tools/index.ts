@@ -27,20 +27,33 @@ export const tools: Check<ToolsOptions, ToolsPlan> = {
   },
 };
 
-async function inspect(host: ReadHost, co: Checkout, timeoutMs: number, mode: Mode): Promise<{ plan?: CheckoutPlan; ok: string }> {
+async function inspect(
+  host: ReadHost,
+  co: Checkout,
+  timeoutMs: number,
+  mode: Mode,
+): Promise<{ plan?: CheckoutPlan; ok: string }> {
   const vcs = DRIVERS[co.vcs];
   const run = vcsRunner(host, co, timeoutMs);
   // a branch head is looked up at the remote while the local facts are read; what is wrong locally is said first
   const follows = co.revision === undefined && co.tag === undefined;
-  const [read, early] = await Promise.allSettled([readFacts(host, co, timeoutMs, mode), follows ? vcs.target(run, co, undefined) : undefined]);
+  const [read, early] = await Promise.allSettled([
+    readFacts(host, co, timeoutMs, mode),
+    follows ? vcs.target(run, co, undefined) : undefined,
+  ]);
   const facts = valueOf(read);
-  if (facts.state === 'symlink') throw new RunnerError(`${co.path} is a symlink; runner never follows one: point path at the checkout itself`);
+  if (facts.state === 'symlink')
+    throw new RunnerError(`${co.path} is a symlink; runner never follows one: point path at the checkout itself`);
   if (facts.state === 'unsafe') {
-    throw new RunnerError(`${co.path}/${facts.file} is a ${facts.kind}, not a regular file: runner reads no symlink, FIFO or device there; remove it`);
+    throw new RunnerError(
+      `${co.path}/${facts.file} is a ${facts.kind}, not a regular file: runner reads no symlink, FIFO or device there; remove it`,
+    );
   }
   if (facts.state === 'foreign') {
     const as = co.user ? `user ${co.user}` : `runner's user (${facts.me})`;
-    throw new RunnerError(`${co.path} belongs to ${facts.owner} but ${co.vcs} would run as ${as}: set "user: ${facts.owner}" on this checkout`);
+    throw new RunnerError(
+      `${co.path} belongs to ${facts.owner} but ${co.vcs} would run as ${as}: set "user: ${facts.owner}" on this checkout`,
+    );
   }
   const to = valueOf(early) ?? (await vcs.target(run, co, facts));
   const plan = decide(co, facts, to);
@@ -57,7 +70,13 @@ async function readFacts(host: ReadHost, co: Checkout, timeoutMs: number, mode: 
   const argv = ['-s', 'KILL', `${Math.ceil(timeoutMs / 1000)}s`, 'sh', ...factsArgv(co.path, co.vcs)];
   // hg status rewrites .hg/dirstate when it can lock it: check mode must write nothing, so the checkout is read-only
   const ro = mode === 'check' ? { readOnly: co.path } : {};
-  const r = await host.run('timeout', argv, { cwd: '/', env: VCS_ENV, timeoutMs: timeoutMs + 5000, ...ro, ...(co.user ? { user: co.user } : {}) });
+  const r = await host.run('timeout', argv, {
+    cwd: '/',
+    env: VCS_ENV,
+    timeoutMs: timeoutMs + 5000,
+    ...ro,
+    ...(co.user ? { user: co.user } : {}),
+  });
   if (r.exitCode !== 0) {
     const why = r.timedOut || r.exitCode === 137 ? 'timed out' : vcsMessage(r.stderr) || `exit ${r.exitCode}`;
     throw new RunnerError(`reading ${co.vcs} checkout ${co.path}${as(co)}: ${why}`);

@@ -13,7 +13,12 @@ export function decide(co: Checkout, facts: Usable, to: Target): CheckoutPlan | 
     return { ...base, action: 'clone', reasons: [why] };
   }
   if (!sameRemote(facts.remote, co.repo)) {
-    return { ...base, action: 'reclone', from: facts.node, reasons: [`remote is ${facts.remote === undefined ? '(none)' : printable(facts.remote)}, not ${co.repo}`] };
+    return {
+      ...base,
+      action: 'reclone',
+      from: facts.node,
+      reasons: [`remote is ${facts.remote === undefined ? '(none)' : printable(facts.remote)}, not ${co.repo}`],
+    };
   }
   const moving = !atTarget(facts.node, to);
   if (!moving && facts.dirty.length === 0 && facts.leftovers.length === 0) return undefined;

@@ -8,10 +8,16 @@ export const Checkout = z
     path: BaseDir.describe('where the checkout lives'),
     vcs: z.enum(['hg', 'git']).describe('hg or git'),
     repo: z.string().min(1).describe('the remote (URL or path) it is cloned from and kept at'),
-    branch: z.string().min(1).optional().describe("follow this branch's head (default: hg `default`, git the remote HEAD)"),
+    branch: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("follow this branch's head (default: hg `default`, git the remote HEAD)"),
     revision: z
       .string()
-      .regex(/^[0-9a-fA-F]{7,40}$/, { message: 'expected a commit hash (7 to 40 hex digits); use branch or tag for names' })
+      .regex(/^[0-9a-fA-F]{7,40}$/, {
+        message: 'expected a commit hash (7 to 40 hex digits); use branch or tag for names',
+      })
       .optional()
       .describe('pin this commit'),
     tag: z
@@ -30,24 +36,41 @@ export type Checkout = z.output<typeof Checkout>;
 export const ToolsOptions = z
   .object({
     checkouts: z.array(Checkout).min(1).describe('the checkouts to keep at their wanted revision'),
-    share: BaseDir.optional().describe('a dir of shared stores, so clones of one repo share history (hg share pool, git --reference)'),
+    share: BaseDir.optional().describe(
+      'a dir of shared stores, so clones of one repo share history (hg share pool, git --reference)',
+    ),
     timeout: Duration.prefault('10m').describe('how long one vcs command may take'),
   })
   .strict()
   .superRefine((o, ctx) => {
-    for (const problem of nesting(o.checkouts.map((c) => c.path), o.share)) ctx.addIssue({ code: 'custom', ...problem });
+    for (const problem of nesting(
+      o.checkouts.map((c) => c.path),
+      o.share,
+    ))
+      ctx.addIssue({ code: 'custom', ...problem });
   });
 export type ToolsOptions = z.output<typeof ToolsOptions>;
 
 /** Checkouts and the share must not hold one another: cleaning or recloning one would delete the other. */
 function nesting(paths: readonly string[], share: string | undefined): { path: PropertyKey[]; message: string }[] {
   const why = 'a clean or reclone of one would delete the other';
-  const found = overlaps(paths, 'checkouts').map((o) => ({ path: ['checkouts', o.at, 'path'], message: `${o.message}: ${why}` }));
+  const found = overlaps(paths, 'checkouts').map((o) => ({
+    path: ['checkouts', o.at, 'path'],
+    message: `${o.message}: ${why}`,
+  }));
   if (share === undefined || pathProblem(share) || systemDirProblem(share)) return found;
   paths.forEach((p, i) => {
     if (pathProblem(p) || systemDirProblem(p)) return;
-    if (isWithin(p, share)) found.push({ path: ['checkouts', i, 'path'], message: `${JSON.stringify(p)} lies inside share ${JSON.stringify(share)}: ${why}` });
-    else if (isWithin(share, p)) found.push({ path: ['share'], message: `${JSON.stringify(share)} lies inside checkouts[${i}] ${JSON.stringify(p)}: ${why}` });
+    if (isWithin(p, share))
+      found.push({
+        path: ['checkouts', i, 'path'],
+        message: `${JSON.stringify(p)} lies inside share ${JSON.stringify(share)}: ${why}`,
+      });
+    else if (isWithin(share, p))
+      found.push({
+        path: ['share'],
+        message: `${JSON.stringify(share)} lies inside checkouts[${i}] ${JSON.stringify(p)}: ${why}`,
+      });
   });
   return found;
 }

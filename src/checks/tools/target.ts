@@ -10,7 +10,9 @@ export function resolveRange(tags: ReadonlyMap<string, string>, range: string): 
   const best = semver.maxSatisfying([...byVersion.keys()], range);
   if (best === null) {
     const highest = semver.rsort([...byVersion.keys()])[0];
-    const seen = names.length ? `${names.length} semver tags, highest ${byVersion.get(highest as string)}` : 'no semver tags';
+    const seen = names.length
+      ? `${names.length} semver tags, highest ${byVersion.get(highest as string)}`
+      : 'no semver tags';
     throw new Error(`no tag matches ${range} (${seen})`);
   }
   const tag = byVersion.get(best) as string;

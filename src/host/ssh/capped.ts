@@ -51,7 +51,12 @@ export class Capped {
  * The result of a finished request, decoded without loss (src/core/bytes.ts). A stream past its cap makes it a
  * failure: no exit code, `truncated`, and a stderr that says which stream and how large it was allowed to be.
  */
-export function resultOf(exitCode: number | undefined, out: Capped, err: Capped, extra: Partial<CommandResult> = {}): CommandResult {
+export function resultOf(
+  exitCode: number | undefined,
+  out: Capped,
+  err: Capped,
+  extra: Partial<CommandResult> = {},
+): CommandResult {
   const stdout = out.over ? '' : decodeBytes(out.bytes());
   if (out.over || err.over) return overflowed(out.over ? out : err, stdout, extra);
   return { exitCode, stdout, stderr: decodeBytes(err.bytes()), timedOut: false, ...extra };

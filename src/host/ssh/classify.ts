@@ -30,9 +30,17 @@ export function classify(err: unknown, ctx: FailureContext): HostUnreachableErro
   return new HostUnreachableError(ctx.host, reason, detail ?? message, { cause: err });
 }
 
-function reasonOf(e: (Error & { level?: string; code?: string }) | undefined, ctx: FailureContext): [UnreachableReason, string?] {
-  if (ctx.hostKey === 'unknown') return ['hostkey-unknown', 'host key not in known_hosts (--accept-new records new keys)'];
-  if (ctx.hostKey === 'changed') return ['hostkey-changed', 'host key differs from the one in known_hosts: possible man-in-the-middle, or a reinstalled host'];
+function reasonOf(
+  e: (Error & { level?: string; code?: string }) | undefined,
+  ctx: FailureContext,
+): [UnreachableReason, string?] {
+  if (ctx.hostKey === 'unknown')
+    return ['hostkey-unknown', 'host key not in known_hosts (--accept-new records new keys)'];
+  if (ctx.hostKey === 'changed')
+    return [
+      'hostkey-changed',
+      'host key differs from the one in known_hosts: possible man-in-the-middle, or a reinstalled host',
+    ];
   if (ctx.hostKey === 'revoked') return ['hostkey-changed', 'host key is marked @revoked in known_hosts'];
   if (ctx.ready) return ['dropped', `connection lost: ${e?.message ?? 'closed'}`];
   const code = e?.code ?? '';
@@ -40,6 +48,7 @@ function reasonOf(e: (Error & { level?: string; code?: string }) | undefined, ct
   if (SOCKET_CODES[code]) return [SOCKET_CODES[code] as UnreachableReason];
   if (e?.level === 'client-timeout') return ['timeout', `no SSH handshake within ${ctx.connectTimeoutMs / 1000}s`];
   if (e?.level === 'client-authentication') return ['auth', e.message];
-  if (code === 'ECONNRESET' || code === 'EPIPE' || e?.level === 'protocol') return ['dropped', `connection closed during the handshake: ${e?.message}`];
+  if (code === 'ECONNRESET' || code === 'EPIPE' || e?.level === 'protocol')
+    return ['dropped', `connection closed during the handshake: ${e?.message}`];
   return ['error'];
 }

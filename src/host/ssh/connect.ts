@@ -42,7 +42,11 @@ const HOST_KEY_ALGOS: Record<string, string[]> = {
 };
 
 /** Connects and authenticates; every failure is a HostUnreachableError with its reason. */
-export async function connect(target: SshTarget, opts: SshOptions, onLost: (err: HostUnreachableError) => void): Promise<Client> {
+export async function connect(
+  target: SshTarget,
+  opts: SshOptions,
+  onLost: (err: HostUnreachableError) => void,
+): Promise<Client> {
   const ctx: FailureContext = { host: target.name, ready: false, connectTimeoutMs: opts.connectTimeoutMs };
   const authHandler = await authMethods(target, opts).catch((err) => {
     throw new HostUnreachableError(target.name, 'auth', (err as Error).message);
@@ -65,10 +69,13 @@ export async function connect(target: SshTarget, opts: SshOptions, onLost: (err:
     hostVerifier: ((blob: Buffer, done: (ok: boolean) => void) => {
       ctx.hostKey = verify(opts.knownHosts, name, blob);
       if (ctx.hostKey !== 'unknown' || !opts.acceptNew) return done(ctx.hostKey === 'known');
-      recordKey(opts.recordTo, name, blob).then(() => {
-        ctx.hostKey = 'known';
-        done(true);
-      }, () => done(false));
+      recordKey(opts.recordTo, name, blob).then(
+        () => {
+          ctx.hostKey = 'known';
+          done(true);
+        },
+        () => done(false),
+      );
     }) as never,
   };
   return new Promise((resolve, reject) => {
@@ -94,10 +101,19 @@ async function authMethods(target: SshTarget, opts: SshOptions): Promise<AuthMet
   const methods: AuthMethod[] = [];
   for (const file of target.identityFiles) {
     const key = await readKey(file, opts.passphrase, target.explicitIdentity);
-    if (key) methods.push({ type: 'publickey', username: target.user, key, ...(opts.passphrase ? { passphrase: opts.passphrase } : {}) } as AuthMethod);
+    if (key)
+      methods.push({
+        type: 'publickey',
+        username: target.user,
+        key,
+        ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
+      } as AuthMethod);
   }
   if (opts.agent) methods.push({ type: 'agent', username: target.user, agent: opts.agent } as AuthMethod);
-  if (methods.length === 0) throw new Error('no private key to offer: give ansible_ssh_private_key_file, --private-key, an IdentityFile or SSH_AUTH_SOCK');
+  if (methods.length === 0)
+    throw new Error(
+      'no private key to offer: give ansible_ssh_private_key_file, --private-key, an IdentityFile or SSH_AUTH_SOCK',
+    );
   return methods;
 }
 

@@ -38,11 +38,14 @@ export function exec(client: Client, command: string, opts: ExecOptions = {}): P
         }
       };
       // the remote side is killed by `timeout` (see withTimeout); this only stops waiting for it
-      const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
-        timedOut = true;
-        stream.close();
-        finish();
-      }, opts.timeoutMs + 2000);
+      const timer =
+        opts.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              timedOut = true;
+              stream.close();
+              finish();
+            }, opts.timeoutMs + 2000);
       stream.on('data', (d: Buffer) => take(out, d));
       stream.stderr.on('data', (d: Buffer) => take(errOut, d));
       stream.on('exit', (code: number | null, sig?: string) => {

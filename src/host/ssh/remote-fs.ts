@@ -9,7 +9,15 @@ import { commandLine, quoteArg } from '../quote.js';
  */
 const FORMAT = '%y %D %i %m %U %G %s %T@ %P\\0';
 
-const TYPES: Record<string, FileType> = { f: 'file', d: 'dir', l: 'symlink', s: 'socket', p: 'fifo', b: 'block', c: 'char' };
+const TYPES: Record<string, FileType> = {
+  f: 'file',
+  d: 'dir',
+  l: 'symlink',
+  s: 'socket',
+  p: 'fifo',
+  b: 'block',
+  c: 'char',
+};
 
 /** find takes a leading `-` as an expression, so relative paths get `./`. */
 function findPath(path: string): string {
@@ -33,7 +41,9 @@ export function lstatCommand(path: string): string {
 /** `D` then one record per entry; nothing when the path is not a directory. Like readdir(3), follows `path` itself. */
 export function readdirCommand(path: string): string {
   const q = quoteArg(path);
-  return subshell(`if [ -d ${q} ]; then printf 'D\\0'; exec find -H ${findPath(path)} -mindepth 1 -maxdepth 1 -printf '${FORMAT}'; fi`);
+  return subshell(
+    `if [ -d ${q} ]; then printf 'D\\0'; exec find -H ${findPath(path)} -mindepth 1 -maxdepth 1 -printf '${FORMAT}'; fi`,
+  );
 }
 
 /** Parses records; lenient about a trailing empty chunk. */
@@ -43,7 +53,16 @@ export function parseRecords(stdout: string): DirEntry[] {
     if (rec === '') continue;
     const fields = rec.split(' ');
     if (fields.length < 9) throw new Error(`unexpected find output: ${JSON.stringify(rec.slice(0, 200))}`);
-    const [y, dev, ino, mode, uid, gid, size, mtime] = fields as [string, string, string, string, string, string, string, string];
+    const [y, dev, ino, mode, uid, gid, size, mtime] = fields as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const stat: FileStat = {
       type: TYPES[y] ?? 'unknown',
       size: Number(size),
@@ -91,14 +110,16 @@ export function removeCommand(path: string): string {
  * 4: a symlink on the way; 5: it is a symlink; 6: not a regular file (its type on stderr).
  */
 export function readFileCommand(path: string, max: number): string {
-  return subshell([
-    `p=${quoteArg(path)}; d=\${p%/*}; d=\${d:-/}`,
-    `{ [ -e "$p" ] || [ -h "$p" ]; } || exit 3`,
-    `[ "$(cd -P -- "$d" 2>/dev/null && pwd -P)" = "$d" ] || exit 4`,
-    `[ ! -h "$p" ] || exit 5`,
-    `[ -f "$p" ] || { stat -c %F -- "$p" >&2; exit 6; }`,
-    `exec dd if="$p" iflag=nofollow,nonblock,count_bytes,fullblock bs=65536 count=${max + 1} status=none`,
-  ].join('\n'));
+  return subshell(
+    [
+      `p=${quoteArg(path)}; d=\${p%/*}; d=\${d:-/}`,
+      `{ [ -e "$p" ] || [ -h "$p" ]; } || exit 3`,
+      `[ "$(cd -P -- "$d" 2>/dev/null && pwd -P)" = "$d" ] || exit 4`,
+      `[ ! -h "$p" ] || exit 5`,
+      `[ -f "$p" ] || { stat -c %F -- "$p" >&2; exit 6; }`,
+      `exec dd if="$p" iflag=nofollow,nonblock,count_bytes,fullblock bs=65536 count=${max + 1} status=none`,
+    ].join('\n'),
+  );
 }
 
 /** What an exit of readFileCommand means, as LocalHost says it. */
@@ -116,7 +137,8 @@ export function freeBytesCommand(path: string): string {
 /** The answer of freeBytesCommand in bytes. */
 export function parseFreeBytes(stdout: string): number {
   const [avail, bsize] = stdout.trim().split(' ').map(Number);
-  if (!Number.isSafeInteger(avail) || !Number.isSafeInteger(bsize)) throw new Error(`unexpected stat -f output: ${JSON.stringify(stdout.slice(0, 100))}`);
+  if (!Number.isSafeInteger(avail) || !Number.isSafeInteger(bsize))
+    throw new Error(`unexpected stat -f output: ${JSON.stringify(stdout.slice(0, 100))}`);
   return (avail as number) * (bsize as number);
 }
 

@@ -52,7 +52,9 @@ export class RemoteShell {
 
   /** `onSend` is told of every batch of requests sent: one round trip each. */
   static open(client: Client, command: string, onSend: () => void = () => {}): Promise<RemoteShell> {
-    return new Promise((resolve, reject) => client.exec(command, (err, channel) => (err ? reject(err) : resolve(new RemoteShell(channel, onSend)))));
+    return new Promise((resolve, reject) =>
+      client.exec(command, (err, channel) => (err ? reject(err) : resolve(new RemoteShell(channel, onSend)))),
+    );
   }
 
   /**
@@ -74,7 +76,9 @@ export class RemoteShell {
       this.err.expect(opts.maxStderr ?? MAX_STDERR);
       const m = this.marker;
       if (this.unsent.length === 0) setImmediate(() => this.flush());
-      this.unsent.push(encodeBytes(`${line} </dev/null; printf '\\000%d\\000${m}\\000' "$?"; printf '\\000${m}\\000' >&2\n`));
+      this.unsent.push(
+        encodeBytes(`${line} </dev/null; printf '\\000%d\\000${m}\\000' "$?"; printf '\\000${m}\\000' >&2\n`),
+      );
     });
   }
 
@@ -117,5 +121,10 @@ function resultOf(out: Capped, err: Capped): CommandResult {
   if (bytes === undefined || cut > out.limit) return overflowed(out, '');
   const stdout = decodeBytes(bytes.subarray(0, cut));
   if (err.over) return overflowed(err, stdout);
-  return { exitCode: Number(bytes.subarray(cut + 1).toString('latin1')), stdout, stderr: decodeBytes(err.bytes()), timedOut: false };
+  return {
+    exitCode: Number(bytes.subarray(cut + 1).toString('latin1')),
+    stdout,
+    stderr: decodeBytes(err.bytes()),
+    timedOut: false,
+  };
 }

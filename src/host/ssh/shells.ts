@@ -34,7 +34,10 @@ export class ShellPool {
   }
 
   private pick(slow: boolean): Slot {
-    const least = this.slots.reduce<Slot | undefined>((a, b) => (a === undefined || b.slow < a.slow ? b : a), undefined);
+    const least = this.slots.reduce<Slot | undefined>(
+      (a, b) => (a === undefined || b.slow < a.slow ? b : a),
+      undefined,
+    );
     if (least && (least.slow === 0 || !slow || this.slots.length >= this.max)) return least;
     const slot = { shell: this.open(), slow: 0 };
     this.slots.push(slot);
@@ -42,6 +45,13 @@ export class ShellPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.shell.then((sh) => sh.close(), () => undefined)));
+    await Promise.all(
+      this.slots.map((s) =>
+        s.shell.then(
+          (sh) => sh.close(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 }

@@ -10,13 +10,19 @@ import type { Host } from '../../core/types.js';
  * `handOver`: the user must own the new dir (a temp clone, the share dir); otherwise root keeps it.
  * `parents`: create missing parents and leave an existing dir alone; otherwise the dir must not exist.
  */
-export async function makeDir(host: Host, dir: string, user: string | undefined, opts: { parents: boolean; handOver: boolean }): Promise<void> {
+export async function makeDir(
+  host: Host,
+  dir: string,
+  user: string | undefined,
+  opts: { parents: boolean; handOver: boolean },
+): Promise<void> {
   if (opts.parents && (await host.lstat(dir))) return;
   const argv = opts.parents ? ['-p', '--', dir] : ['-m', '0755', '--', dir];
   const why = user === undefined ? undefined : await swappable(host, dir);
   if (user === undefined || why === undefined) {
     await mustRun(host, 'mkdir', argv, undefined, `creating ${dir}`);
-    if (user !== undefined && opts.handOver) await mustRun(host, 'chown', ['-h', `${user}:`, '--', dir], undefined, `handing ${dir} to ${user}`);
+    if (user !== undefined && opts.handOver)
+      await mustRun(host, 'chown', ['-h', `${user}:`, '--', dir], undefined, `handing ${dir} to ${user}`);
     return;
   }
   const doing = `creating ${dir} as ${user} (root does not, since ${why}; ${dirname(dir)} must be writable by ${user})`;
@@ -42,7 +48,13 @@ export async function swappable(host: Host, path: string): Promise<string | unde
   return undefined;
 }
 
-async function mustRun(host: Host, file: string, argv: string[], user: string | undefined, doing: string): Promise<void> {
+async function mustRun(
+  host: Host,
+  file: string,
+  argv: string[],
+  user: string | undefined,
+  doing: string,
+): Promise<void> {
   const r = await host.run(file, argv, { cwd: '/', ...(user ? { user } : {}) });
   if (r.exitCode !== 0) throw new CommandError([file, ...argv], r.exitCode, r.stderr.trim(), doing);
 }

@@ -18,7 +18,11 @@ export const gitFix: VcsFix = {
   async update(run, cwd, target, clean) {
     const given = target.rev as string;
     // resolve first: checkout would read an unknown revision as a path and say something obscure
-    const verify = await run(['rev-parse', '--verify', '-q', `${given}^{commit}`], { doing: `looking up ${given} in ${cwd}`, cwd, ok: [0, 1] });
+    const verify = await run(['rev-parse', '--verify', '-q', `${given}^{commit}`], {
+      doing: `looking up ${given} in ${cwd}`,
+      cwd,
+      ok: [0, 1],
+    });
     const rev = verify.trim();
     if (!rev) throw new Error(`unknown revision '${given}': not in ${cwd} after fetching from its remote`);
     const how = target.branch ? ['-B', target.branch, rev] : ['--detach', rev];
@@ -34,9 +38,22 @@ async function updateStore(run: VcsRun, co: Checkout, share: string): Promise<st
   // init is idempotent and repairs a store a killed run left half-made
   await run(['init', '-q', '--bare', '--', store], { doing });
   await run(['--git-dir', store, 'config', 'gc.auto', '0'], { doing });
-  await run([...QUIET, '--git-dir', store, 'fetch', '-q', '-f', '--', co.repo, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'], {
-    doing: `fetching ${co.repo} into the shared store ${store}`,
-  });
+  await run(
+    [
+      ...QUIET,
+      '--git-dir',
+      store,
+      'fetch',
+      '-q',
+      '-f',
+      '--',
+      co.repo,
+      '+refs/heads/*:refs/heads/*',
+      '+refs/tags/*:refs/tags/*',
+    ],
+    {
+      doing: `fetching ${co.repo} into the shared store ${store}`,
+    },
+  );
   return store;
 }
-

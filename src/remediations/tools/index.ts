@@ -20,12 +20,16 @@ export const tools: Remediation<ToolsOptions, ToolsPlan> = {
     for (const p of plan.checkouts) {
       const co = opts.checkouts.find((c) => c.path === p.path) as Checkout;
       // one checkout that cannot be fixed (remote down) does not stop the others
-      const outcome = await fix(host, co, p, opts).then((d) => ({ done: d }), (err: unknown) => ({ error: describeError(err) }));
+      const outcome = await fix(host, co, p, opts).then(
+        (d) => ({ done: d }),
+        (err: unknown) => ({ error: describeError(err) }),
+      );
       if ('done' in outcome) done.push(outcome.done);
       else failures.push(`${p.path}: ${outcome.error}`);
     }
     const summary = done.join('; ') || 'nothing done';
-    if (failures.length) throw new RunnerError(`${summary}; ${failures.length} checkouts failed: ${failures.join('; ')}`);
+    if (failures.length)
+      throw new RunnerError(`${summary}; ${failures.length} checkouts failed: ${failures.join('; ')}`);
     return summary;
   },
 };
@@ -34,7 +38,9 @@ async function fix(host: Host, co: Checkout, p: CheckoutPlan, opts: ToolsOptions
   // the names came from a listing the checkout's owner controls: only runner's own leftover names go
   const alien = p.leftovers.map((l) => leftoverProblem(co.path, l)).filter((why) => why !== undefined);
   if (alien.length) throw new RunnerError(`refusing to remove leftovers: ${alien.join('; ')}`);
-  const stuck = (await host.removeAll(p.leftovers)).flatMap((r, i) => (r.error ? [`${p.leftovers[i]}: ${r.error}`] : []));
+  const stuck = (await host.removeAll(p.leftovers)).flatMap((r, i) =>
+    r.error ? [`${p.leftovers[i]}: ${r.error}`] : [],
+  );
   if (stuck.length) throw new RunnerError(`could not remove leftovers: ${stuck.join('; ')}`);
   if (p.action !== 'update') return replaceWithClone(host, co, p, opts);
   if (!updatesWorkingCopy(p)) return `removed ${p.leftovers.length} leftovers beside ${p.path}`;

@@ -1,0 +1,61 @@
+import tsParser from '@typescript-eslint/parser';
+
+// The house's floors, held by the linter: core imports nothing above it, checks are read-only and never reach
+// into fixes, and side effects (fs, child_process, execa, ssh2) go through src/host/.
+const SIDE_EFFECTS = [
+  'fs',
+  'fs/promises',
+  'node:fs',
+  'node:fs/promises',
+  'child_process',
+  'node:child_process',
+  'execa',
+  'ssh2',
+];
+const sideEffects = SIDE_EFFECTS.map((name) => ({ name, message: 'side effects go through src/host/' }));
+const above = (dirs) => dirs.map((d) => ({ group: [`**/${d}/**`], message: `${d}/ is above this floor` }));
+
+/** Controller-side code that still reads local files or spawns directly: the list only shrinks (issue 12). */
+const DEBT = [
+  'src/audit/targets.ts',
+  'src/commands/audit.ts',
+  'src/commands/output.ts',
+  'src/config/load.ts',
+  'src/inventory/index.ts',
+  'src/inventory/patterns.ts',
+  'src/inventory/vars-files.ts',
+  'src/lifecycle/launch.ts',
+  'src/lifecycle/procfs.ts',
+  'src/lifecycle/root-dir.ts',
+  'src/lifecycle/run-session.ts',
+  'src/lifecycle/tail.ts',
+  'src/lifecycle/worker.ts',
+];
+
+const restrict = (patterns, paths = sideEffects) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
+
+export default [
+  { ignores: ['dist/**', 'node_modules/**'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tsParser, parserOptions: { warnOnUnsupportedTypeScriptVersion: false } },
+    rules: {
+      'no-debugger': 'error',
+      eqeqeq: ['error', 'always'],
+      'no-var': 'error',
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+    },
+  },
+  { files: ['src/**/*.ts'], ignores: ['src/host/**', ...DEBT], rules: restrict([]) },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: restrict(
+      above(['host', 'config', 'checks', 'remediations', 'inventory', 'lifecycle', 'audit', 'report', 'commands']),
+    ),
+  },
+  {
+    files: ['src/checks/**/*.ts'],
+    rules: restrict(above(['remediations', 'lifecycle', 'audit', 'report', 'commands'])),
+  },
+  { files: ['src/remediations/**/*.ts'], rules: restrict(above(['lifecycle', 'audit', 'report', 'commands'])) },
+];
