@@ -10,11 +10,9 @@ export interface User {
 
 /** `users:` of a check: names or uids, never root (a stray root process may be any system daemon). */
 // what useradd accepts by default (and Debian's NAME_REGEX): nothing a shell or getent could misread
-const UserName = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, {
-    message: 'expected a user name like cltbld (letters, digits, _ . -) or a uid',
-  });
+const UserName = z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, {
+  message: 'expected a user name like cltbld (letters, digits, _ . -) or a uid',
+});
 
 export const UserList = z
   .array(z.union([UserName, z.number().int().nonnegative()], { error: 'expected a user name or a uid' }))
