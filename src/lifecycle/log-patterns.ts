@@ -11,9 +11,9 @@ export type WorkerLogEvent =
   | 'draining' // the worker accepted a shutdown request
   | 'stopping'; // the process is ending
 
-import { LOG_FORMATS, type LogFormat } from '../config/lifecycle.js';
+import type { LogFormat } from '../config/lifecycle.js';
 
-export { LOG_FORMATS, type LogFormat };
+export type { LogFormat };
 
 type Table = ReadonlyArray<readonly [WorkerLogEvent, RegExp]>;
 

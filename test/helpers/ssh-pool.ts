@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { makeWorker, type Worker } from '../../fixtures/worker.js';
@@ -85,11 +84,7 @@ export function strangerKey(dir: string): string {
   return key;
 }
 
-export function mkfifo(path: string): void {
-  execFileSync('mkfifo', ['-m', '0644', path]);
-}
-
-/** Waits until the remote side has the FIFO open for reading (it blocks there), then drops its connection. */
+/** Waits until the stalling command ran on the remote side (it hangs there, mid-probe), then drops its connection. */
 export async function dropWhenStarted(marker: string, proxy: { cut(): void }): Promise<void> {
   for (let i = 0; i < 2400; i++) {
     if (existsSync(marker)) {
