@@ -1,5 +1,6 @@
-import { constants, promises as fs, type Stats } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { RunnerError } from '../core/errors.js';
+import { fileKind } from './file-type.js';
 
 /** A path runner was to write is a symlink, FIFO, directory, device or hard link: nothing was written through it. */
 export class UnsafeFileError extends RunnerError {
@@ -48,14 +49,4 @@ export async function appendNoFollow(path: string, data: string, mode = 0o600): 
   } finally {
     await handle.close();
   }
-}
-
-export function fileKind(st: Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isSymbolicLink()) return 'a symlink';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  return st.isFile() ? 'a regular file' : 'an unknown kind of file';
 }

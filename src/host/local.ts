@@ -4,9 +4,10 @@ import { dirname, basename, join } from 'node:path';
 import { execa } from 'execa';
 import { decodeBytes, encodeBytes } from '../core/bytes.js';
 import { RunnerError } from '../core/errors.js';
-import type { CommandResult, DirEntry, FileStat, FileType, Host, RemoveResult, RunOptions } from '../core/types.js';
+import type { CommandResult, DirEntry, FileStat, Host, RemoveResult, RunOptions } from '../core/types.js';
 import { asUser, readOnlyArgv } from './become.js';
 import { parseDiskUsage, removeArgv, diskUsageArgv, unlockDirsArgv } from './commands.js';
+import { fileTypeOf } from './file-type.js';
 import { mountPoints, mountUnder } from './mounts.js';
 import { chunkGroups, rawArgsArgv } from './raw-args.js';
 import { readRegularFile } from './read-bounded.js';
@@ -207,7 +208,7 @@ async function missingAsNull<T>(fn: () => Promise<T>): Promise<T | null> {
 
 function toStat(s: Stats): FileStat {
   return {
-    type: typeOf(s),
+    type: fileTypeOf(s),
     size: s.size,
     mtimeMs: s.mtimeMs,
     mode: s.mode & 0o7777,
@@ -216,15 +217,4 @@ function toStat(s: Stats): FileStat {
     dev: s.dev,
     ino: s.ino,
   };
-}
-
-function typeOf(s: Stats): FileType {
-  if (s.isSymbolicLink()) return 'symlink';
-  if (s.isDirectory()) return 'dir';
-  if (s.isFile()) return 'file';
-  if (s.isSocket()) return 'socket';
-  if (s.isFIFO()) return 'fifo';
-  if (s.isBlockDevice()) return 'block';
-  if (s.isCharacterDevice()) return 'char';
-  return 'unknown';
 }

@@ -1,7 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { encodeBytes } from '../core/bytes.js';
 import { RunnerError } from '../core/errors.js';
-import { fileKind } from './append.js';
+import { fileKind } from './file-type.js';
 
 /** Default cap of a file read: markers, pid files, locks, summaries, configs are small. */
 export const DEFAULT_MAX_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { RunnerError } from '../core/errors.js';
-import { fileKind } from '../host/append.js';
+import { fileKind } from '../host/file-type.js';
 
 /** Read per poll: a huge log (the build user can write to it) is caught up with over several polls. */
 const CHUNK = 1 << 20;
