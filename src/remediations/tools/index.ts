@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path/posix';
+import { basename, dirname, join } from 'node:path/posix';
 import { leftoverProblem, tempPrefix } from '../../checks/tools/commands.js';
 import { DRIVERS } from '../../checks/tools/index.js';
 import { updatesWorkingCopy } from '../../checks/tools/plan.js';
@@ -9,6 +9,8 @@ import { vcsRunner, type VcsRun } from '../../checks/tools/vcs.js';
 import { RunnerError, describeError } from '../../core/errors.js';
 import { LEFTOVER_SUFFIX } from '../../core/paths.js';
 import type { Host, Remediation } from '../../core/types.js';
+import { mountPoints } from '../../host/mounts.js';
+import { retireEntries } from '../retire.js';
 import { makeDir } from './dirs.js';
 import { FIXES } from './vcs.js';
 
@@ -38,8 +40,10 @@ async function fix(host: Host, co: Checkout, p: CheckoutPlan, opts: ToolsOptions
   // the names came from a listing the checkout's owner controls: only runner's own leftover names go
   const alien = p.leftovers.map((l) => leftoverProblem(co.path, l)).filter((why) => why !== undefined);
   if (alien.length) throw new RunnerError(`refusing to remove leftovers: ${alien.join('; ')}`);
-  const stuck = (await host.removeAll(p.leftovers)).flatMap((r, i) =>
-    r.error ? [`${p.leftovers[i]}: ${r.error}`] : [],
+  const stuck = await removeBeside(
+    host,
+    dirname(co.path),
+    p.leftovers.map((l) => basename(l)),
   );
   if (stuck.length) throw new RunnerError(`could not remove leftovers: ${stuck.join('; ')}`);
   if (p.action !== 'update') return replaceWithClone(host, co, p, opts);
@@ -60,7 +64,7 @@ async function replaceWithClone(host: Host, co: Checkout, p: CheckoutPlan, opts:
   if (opts.share !== undefined) await makeDir(host, opts.share, co.user, { parents: true, handOver: true });
   await makeDir(host, temp, co.user, { parents: false, handOver: true });
   const to = await cloneInto(host, co, temp, p.to, opts).catch(async (err: unknown) => {
-    await host.remove(temp);
+    await removeBeside(host, dirname(temp), [basename(temp)]);
     throw err;
   });
   const old = await host.lstat(co.path);
@@ -68,8 +72,10 @@ async function replaceWithClone(host: Host, co: Checkout, p: CheckoutPlan, opts:
   // two renames: `path` is missing only between them; a kill leaves leftovers the next probe removes
   if (old) await host.rename(co.path, trash);
   await host.rename(temp, co.path);
-  const stale = old ? (await host.remove(trash)).error : undefined;
-  if (stale) throw new RunnerError(`${co.path} is in place, but the old checkout could not be removed: ${stale}`);
+  const stale = old ? await removeBeside(host, dirname(trash), [basename(trash)]) : [];
+  if (stale.length) {
+    throw new RunnerError(`${co.path} is in place, but the old checkout could not be removed: ${stale.join('; ')}`);
+  }
   return `${p.action === 'clone' ? 'cloned' : 'recloned'} ${co.path} at ${describeTarget(to)}`;
 }
 
@@ -87,4 +93,20 @@ async function settle(run: VcsRun, co: Checkout, cwd: string, to: Target): Promi
   if (to.rev !== undefined || co.tag === undefined) return to;
   const { tag, node } = resolveRange(await DRIVERS[co.vcs].localTags(run, cwd), co.tag);
   return { ...to, rev: node, tag };
+}
+
+/**
+ * Removes runner's own entries beside a checkout inside the dir that holds them, pinned as it is now: the
+ * checkout's parent may be its owner's, who could swap it for a symlink, and root never removes by path there.
+ */
+async function removeBeside(host: Host, dir: string, names: readonly string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const st = await host.lstat(dir);
+  if (st?.type !== 'dir') return names.map((n) => `${join(dir, n)}: ${dir} is not a directory: left alone`);
+  const found = await Promise.all(names.map((n) => host.lstat(join(dir, n))));
+  const doomed = names.flatMap((name, i) => {
+    const f = found[i];
+    return f ? [{ name, dev: f.dev, ino: f.ino }] : [];
+  });
+  return retireEntries(host, { path: dir, dev: st.dev, ino: st.ino }, doomed, await mountPoints(host));
 }
