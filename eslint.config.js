@@ -32,6 +32,13 @@ const DEBT = [
   'src/lifecycle/worker.ts',
 ];
 
+/** A fix may use its check's plan types and pure helpers, never the modules that read the host (the probe's own). */
+const PROBE_MODULES = ['checks/*/index.js', 'checks/*/read.js', 'checks/*/scan.js', 'checks/*/expand.js'];
+const probeModules = [...PROBE_MODULES, 'checks/tools/hg.js', 'checks/tools/git.js'].map((m) => ({
+  group: [`**/${m}`],
+  message: 'a fix imports from its check only plan types and pure helpers',
+}));
+
 const restrict = (patterns, paths = sideEffects) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
 
 export default [
@@ -57,5 +64,8 @@ export default [
     files: ['src/checks/**/*.ts'],
     rules: restrict(above(['remediations', 'lifecycle', 'audit', 'report', 'commands'])),
   },
-  { files: ['src/remediations/**/*.ts'], rules: restrict(above(['lifecycle', 'audit', 'report', 'commands'])) },
+  {
+    files: ['src/remediations/**/*.ts'],
+    rules: restrict([...above(['lifecycle', 'audit', 'report', 'commands']), ...probeModules]),
+  },
 ];

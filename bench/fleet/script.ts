@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFeed, requestsFor } from '../../src/checks/clobber/parse.js';
 import { PS_FIELDS } from '../../src/checks/processes/parse.js';
-import { factsArgv, VCS_ENV } from '../../src/checks/tools/commands.js';
+import { factsArgv } from '../../src/checks/tools/commands.js';
+import { VCS_ENV } from '../../src/host/vcs-run.js';
 import { commandLine } from '../../src/host/quote.js';
 import type { FleetHost, Variant } from './hosts.js';
 

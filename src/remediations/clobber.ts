@@ -1,5 +1,5 @@
 import { join } from 'node:path/posix';
-import { MARKER } from '../checks/clobber/index.js';
+import { MARKER } from '../checks/clobber/schema.js';
 import { unsafeName } from '../core/paths.js';
 import { matchesGlob } from '../core/glob.js';
 import type { ClobberAction, ClobberOptions, ClobberPlan } from '../checks/clobber/schema.js';

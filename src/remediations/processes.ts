@@ -1,7 +1,7 @@
 import { dirname } from 'node:path/posix';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBaseline, isZombie } from '../checks/processes/parse.js';
-import { readSnapshot } from '../checks/processes/read.js';
+import { snapshotArgv, snapshotOf } from '../checks/processes/snapshot.js';
 import type { Proc, ProcessesOptions, ProcessesPlan, Stray } from '../checks/processes/schema.js';
 import { clip, protectedPids } from '../checks/processes/select.js';
 import { CommandError, RunnerError } from '../core/errors.js';
@@ -41,7 +41,8 @@ async function kill(
   planned: readonly number[],
   graceMs: number,
 ): Promise<string> {
-  const snap = await readSnapshot(host);
+  const argv = snapshotArgv([], []);
+  const snap = snapshotOf(await host.run('sh', argv), argv, [], []);
   const shield = protectedPids(snap.procs, snap.self, []);
   const byPid = new Map(snap.procs.map((p) => [p.pid, p]));
   // only the very processes the probe saw: a pid reused since then is someone else

@@ -2,12 +2,10 @@ import { join } from 'node:path/posix';
 import { matchesGlob } from '../../core/glob.js';
 import type { Check, Context, Finding, ReadHost } from '../../core/types.js';
 import { parseFeed, parseMarker, requestsFor, type Request } from './parse.js';
-import { ClobberOptions, type ClobberAction, type ClobberPlan } from './schema.js';
+import { ClobberOptions, MARKER, type ClobberAction, type ClobberPlan } from './schema.js';
 import { allInOrder } from '../../core/all.js';
 import { count } from '../../core/text.js';
 import { describeError } from '../../core/errors.js';
-
-export const MARKER = 'last-clobber';
 
 /** A feed for thousands of workers is a few MB; past this it is refused, never held in memory. */
 export const FEED_MAX_BYTES = 32 * 1024 * 1024;

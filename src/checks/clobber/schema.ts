@@ -4,6 +4,9 @@ import { BaseDir, pathProblem } from '../../core/path-rules.js';
 import { Duration } from '../../core/units.js';
 import type { Pin } from '../../host/pinned.js';
 
+/** The file in a builddir that records the last clobber done there (its content: the request's time). */
+export const MARKER = 'last-clobber';
+
 const Feed = z.string().superRefine((f, ctx) => {
   if (/^https?:\/\//.test(f)) return;
   const why = f.startsWith('/')

@@ -2,7 +2,7 @@ import { formatDuration } from '../../core/units.js';
 import { allInOrder } from '../../core/all.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Finding, ReadHost } from '../../core/types.js';
-import { TIMED_OUT, isolatedArgv, timeoutArgv } from '../../host/commands.js';
+import { runIsolated } from '../../host/isolated.js';
 import {
   errorLines,
   judge,
@@ -59,17 +59,6 @@ function noopArgv(opts: PuppetOptions): string[] {
 }
 
 /** Runs puppet under `timeout`, in a pid namespace, so a hung run is stopped with all it started; throws when it timed out. */
-export async function runPuppet(host: ReadHost, argv: string[], opts: PuppetOptions) {
-  const [file, ...args] = timeoutArgv(opts.timeout, isolatedArgv(argv));
-  const r = await host.run(file as string, args, { timeoutMs: opts.timeout + 60_000 });
-  if (r.timedOut || TIMED_OUT.includes(r.exitCode ?? -1)) {
-    throw new RunnerError(
-      `'${argv.slice(0, 2).join(' ')}' took longer than ${formatDuration(opts.timeout)}: stopped with everything it started`,
-    );
-  }
-  return { exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` };
-}
-
 async function readSummary(host: ReadHost, path: string): Promise<RunSummary | undefined> {
   const text = await host.readFile(path);
   return text === null ? undefined : parseSummary(text, path);
@@ -83,7 +72,7 @@ async function noopRun(
 ): Promise<{ summary: RunSummary; pending: string[] }> {
   const before = (await readSummary(host, path))?.lastRun;
   const argv = noopArgv(opts);
-  const run = await runPuppet(host, argv, opts);
+  const run = await runIsolated(host, argv, opts.timeout);
   const after = await readSummary(host, path);
   if (after?.lastRun === undefined || (before !== undefined && after.lastRun <= before)) {
     const errors = errorLines(run.output).join(' / ') || `exit ${run.exitCode}`;

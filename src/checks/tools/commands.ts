@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path/posix';
 import { LEFTOVER_SUFFIX } from '../../core/paths.js';
 
@@ -18,8 +19,17 @@ export function leftoverProblem(path: string, leftover: string): string | undefi
   return undefined;
 }
 
-/** Environment of every vcs command: stable output, English messages, never a prompt. */
-export const VCS_ENV = { HGPLAIN: '1', LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+/** Config every git command gets: no detached-HEAD lecture, no background gc in a checkout. */
+export const QUIET = ['-c', 'advice.detachedHead=false', '-c', 'gc.autoDetach=false'];
+
+/** The bare store of `repo` in a git share dir: readable, and unique by a hash of the URL. */
+export function storeName(repo: string): string {
+  const readable = repo
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(-60);
+  return `${readable}-${createHash('sha256').update(repo).digest('hex').slice(0, 10)}.git`;
+}
 
 /** At most this much of `.hg/hgrc` (and of git's remote URL) is read; more is an error. */
 export const CONFIG_CAP = 65536;

@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
+import type { VcsRun } from '../../host/vcs-run.js';
 import { gitTags, parseLsRemote } from './parse.js';
 import type { Checkout } from './schema.js';
 import { resolveRange, sameRemote } from './target.js';
-import type { Vcs, VcsRun } from './vcs.js';
-
-/** Config every git command gets: no detached-HEAD lecture, no background gc in a checkout. */
-export const QUIET = ['-c', 'advice.detachedHead=false', '-c', 'gc.autoDetach=false'];
+import type { Vcs } from './vcs.js';
 
 /** Git, read-only: the remote is asked with `git ls-remote`; a shared store is a bare repo used with `clone --reference`. */
 export const git: Vcs = {
@@ -27,11 +24,6 @@ export const git: Vcs = {
       return { spec: `branch ${co.branch}`, rev: sha, branch: co.branch };
     }
     return remoteHead(run, co);
-  },
-
-  async localTags(run, cwd) {
-    const out = await run(['show-ref', '-d', '--tags'], { doing: `listing the tags of ${cwd}`, cwd, ok: [0, 1] });
-    return gitTags(parseLsRemote(out));
   },
 };
 
@@ -55,12 +47,4 @@ async function remoteHead(run: VcsRun, co: Checkout) {
   const sha = parseLsRemote(out).get('HEAD');
   if (!sha) throw new Error(`${co.repo} has no HEAD (an empty repository?)`);
   return { spec: `branch ${branch ?? 'HEAD'}`, rev: sha, ...(branch ? { branch } : {}) };
-}
-
-export function storeName(repo: string): string {
-  const readable = repo
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[._]+/, '')
-    .slice(-60);
-  return `${readable}-${createHash('sha256').update(repo).digest('hex').slice(0, 10)}.git`;
 }

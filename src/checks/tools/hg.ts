@@ -1,8 +1,10 @@
 import type { Facts } from './facts.js';
-import { addIncomingTags, parseHgTags } from './parse.js';
+import type { VcsRun } from '../../host/vcs-run.js';
+import { addIncomingTags } from './parse.js';
 import type { Checkout, Target } from './schema.js';
 import { resolveRange, sameRemote } from './target.js';
-import type { Vcs, VcsRun } from './vcs.js';
+import { listTags } from './tags.js';
+import type { Vcs } from './vcs.js';
 
 /** Mercurial, read-only: the remote is asked with `hg identify -r REV REPO`; tags come from `.hgtags` (local plus incoming). */
 export const hg: Vcs = {
@@ -16,10 +18,6 @@ export const hg: Vcs = {
     }
     const branch = co.branch ?? 'default';
     return { spec: `branch ${branch}`, rev: await identify(run, co, branch) };
-  },
-
-  async localTags(run, cwd) {
-    return parseHgTags(await run(['tags', '-T', '{tag} {node}\\n'], { doing: `listing the tags of ${cwd}`, cwd }));
   },
 };
 
@@ -36,7 +34,7 @@ async function tagTarget(run: VcsRun, co: Checkout, facts: Facts | undefined): P
   if (facts?.state !== 'repository' || !sameRemote(facts.remote, co.repo)) return { spec };
   const cwd = co.path;
   const [local, incoming] = await Promise.all([
-    hg.localTags(run, cwd),
+    listTags(run, 'hg', cwd),
     run(['incoming', '-q', '-T', '{diff("path:.hgtags")}', '--', co.repo], {
       doing: `looking for new tags at ${co.repo}`,
       cwd,

@@ -1,15 +1,16 @@
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Finding, Mode, ReadHost } from '../../core/types.js';
-import { factsArgv, leftoverProblem, VCS_ENV } from './commands.js';
+import { VCS_ENV, vcsMessage, vcsRunner } from '../../host/vcs-run.js';
+import { factsArgv, leftoverProblem } from './commands.js';
 import { parseFacts, type Facts } from './facts.js';
 import { git } from './git.js';
 import { hg } from './hg.js';
 import { decide, describeCheckout, explainCheckout } from './plan.js';
 import { ToolsOptions, type Checkout, type CheckoutPlan, type ToolsPlan } from './schema.js';
 import { describeTarget } from './target.js';
-import { vcsMessage, vcsRunner, type Vcs } from './vcs.js';
+import type { Vcs } from './vcs.js';
 
-export const DRIVERS: Record<Checkout['vcs'], Vcs> = { hg, git };
+const DRIVERS: Record<Checkout['vcs'], Vcs> = { hg, git };
 
 export const tools: Check<ToolsOptions, ToolsPlan> = {
   id: 'tools',

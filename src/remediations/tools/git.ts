@@ -1,7 +1,7 @@
 import { join } from 'node:path/posix';
-import { QUIET, storeName } from '../../checks/tools/git.js';
+import { QUIET, storeName } from '../../checks/tools/commands.js';
 import type { Checkout } from '../../checks/tools/schema.js';
-import type { VcsRun } from '../../checks/tools/vcs.js';
+import type { VcsRun } from '../../host/vcs-run.js';
 import type { VcsFix } from './vcs.js';
 
 /** Git's mutating verbs for the tools fix; a shared store is a bare repo used with `clone --reference`. */

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path/posix';
 import { leftoverProblem, tempPrefix } from '../../checks/tools/commands.js';
-import { DRIVERS } from '../../checks/tools/index.js';
 import { updatesWorkingCopy } from '../../checks/tools/plan.js';
 import type { Checkout, CheckoutPlan, Target, ToolsOptions, ToolsPlan } from '../../checks/tools/schema.js';
 import { describeTarget, resolveRange, short } from '../../checks/tools/target.js';
-import { vcsRunner, type VcsRun } from '../../checks/tools/vcs.js';
+import { listTags } from '../../checks/tools/tags.js';
 import { RunnerError, describeError } from '../../core/errors.js';
 import { LEFTOVER_SUFFIX } from '../../core/paths.js';
 import type { Host, Remediation } from '../../core/types.js';
 import { mountPoints } from '../../host/mounts.js';
+import { vcsRunner, type VcsRun } from '../../host/vcs-run.js';
 import { retireEntries } from '../retire.js';
 import { makeDir } from './dirs.js';
 import { FIXES } from './vcs.js';
@@ -91,7 +91,7 @@ async function cloneInto(host: Host, co: Checkout, dest: string, target: Target,
 /** A tag range nobody could resolve before the clone is resolved from the clone's own tags. */
 async function settle(run: VcsRun, co: Checkout, cwd: string, to: Target): Promise<Target> {
   if (to.rev !== undefined || co.tag === undefined) return to;
-  const { tag, node } = resolveRange(await DRIVERS[co.vcs].localTags(run, cwd), co.tag);
+  const { tag, node } = resolveRange(await listTags(run, co.vcs, cwd), co.tag);
   return { ...to, rev: node, tag };
 }
 

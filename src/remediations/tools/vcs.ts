@@ -1,5 +1,5 @@
 import type { Checkout, Target } from '../../checks/tools/schema.js';
-import type { VcsRun } from '../../checks/tools/vcs.js';
+import type { VcsRun } from '../../host/vcs-run.js';
 import { gitFix } from './git.js';
 import { hgFix } from './hg.js';
 
