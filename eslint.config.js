@@ -24,12 +24,6 @@ const DEBT = [
   'src/inventory/index.ts',
   'src/inventory/patterns.ts',
   'src/inventory/vars-files.ts',
-  'src/lifecycle/launch.ts',
-  'src/lifecycle/procfs.ts',
-  'src/lifecycle/root-dir.ts',
-  'src/lifecycle/run-session.ts',
-  'src/lifecycle/tail.ts',
-  'src/lifecycle/worker.ts',
 ];
 
 const restrict = (patterns, paths = sideEffects) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
