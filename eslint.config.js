@@ -24,12 +24,6 @@ const DEBT = [
   'src/inventory/index.ts',
   'src/inventory/patterns.ts',
   'src/inventory/vars-files.ts',
-  'src/lifecycle/launch.ts',
-  'src/lifecycle/procfs.ts',
-  'src/lifecycle/root-dir.ts',
-  'src/lifecycle/run-session.ts',
-  'src/lifecycle/tail.ts',
-  'src/lifecycle/worker.ts',
 ];
 
 /** A fix may use its check's plan types and pure helpers, never the modules that read the host (the probe's own). */

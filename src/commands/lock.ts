@@ -18,8 +18,9 @@ export async function disable(flags: LockFlags & { reason: string; for?: number 
   const path = await lockFile(flags, io);
   const lock = makeLock(flags.reason, whoAmI(io), new Date(), flags.for);
   // the daemon trusts the lock: it is written only where the build user cannot remove or replace it
-  await ensureRootDir(dirname(path), 'the lock dir');
-  await new LocalHost().writeFile(path, formatLock(lock));
+  const host = new LocalHost();
+  await ensureRootDir(host, dirname(path), 'the lock dir');
+  await host.writeFile(path, formatLock(lock));
   io.stdout.write(`${describeLock({ state: 'active', lock }, path, new Date())}\n(${path})\n`);
   return 0;
 }

@@ -24,20 +24,37 @@ export const UserList = z
 
 export type UserList = z.output<typeof UserList>;
 
+/** A passwd entry: what it takes to start a process as the user. */
+export interface Passwd extends User {
+  gid: number;
+  home: string;
+}
+
 /** Resolves names and uids on the host with one `getent passwd`; an unknown name or a user with uid 0 is an error. */
 export async function resolveUsers(host: ReadHost, specs: readonly (string | number)[]): Promise<User[]> {
   const r = await host.run('getent', ['passwd', ...specs.map(String)]);
   return matchUsers(parsePasswd(r.stdout), specs);
 }
 
-/** `name:x:uid:gid:gecos:home:shell` lines; malformed lines are ignored. */
+/** One user's passwd entry by name or uid (`getent`, so NSS users too); undefined when there is none. */
+export async function lookupUser(host: ReadHost, spec: string | number): Promise<Passwd | undefined> {
+  const r = await host.run('getent', ['passwd', String(spec)]);
+  return r.exitCode === 0 ? parsePasswdEntries(r.stdout)[0] : undefined;
+}
+
+/** `name:x:uid:gid:gecos:home:shell` lines, as users; malformed lines are ignored. */
 export function parsePasswd(text: string): User[] {
-  const users: User[] = [];
+  return parsePasswdEntries(text).map(({ name, uid }) => ({ name, uid }));
+}
+
+function parsePasswdEntries(text: string): Passwd[] {
+  const entries: Passwd[] = [];
   for (const line of text.split('\n')) {
-    const [name, , uid] = line.split(':');
-    if (name && uid !== undefined && /^\d+$/.test(uid)) users.push({ name, uid: Number(uid) });
+    const [name, , uid, gid, , home] = line.split(':');
+    if (name && uid !== undefined && /^\d+$/.test(uid))
+      entries.push({ name, uid: Number(uid), gid: Number(gid), home: home ?? '' });
   }
-  return users;
+  return entries;
 }
 
 export function matchUsers(known: readonly User[], specs: readonly (string | number)[]): User[] {

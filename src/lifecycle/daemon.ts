@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Io } from '../core/io.js';
 import { loadConfig, type RunnerConfig } from '../config/load.js';
 import { ConfigError, describeError } from '../core/errors.js';
+import type { Host } from '../core/types.js';
 import { LocalHost } from '../host/local.js';
 import { DAEMON_EXIT } from './exit.js';
 import { Effects } from './effects.js';
@@ -21,9 +22,9 @@ export interface DaemonOptions {
 
 /** `runner daemon`: pre-flight, worker session, post-flight, again; returns the exit code. */
 export async function runDaemon(o: DaemonOptions, io: Io): Promise<number> {
-  let config = await loadDaemonConfig(o.config);
-  const lc = () => config.lifecycle as Lifecycle;
   const host = new LocalHost(hostname());
+  let config = await loadDaemonConfig(host, o.config);
+  const lc = () => config.lifecycle as Lifecycle;
   const paths = lifecyclePaths(lc());
   const rec = new Recorder(host, {
     paths,
@@ -40,7 +41,7 @@ export async function runDaemon(o: DaemonOptions, io: Io): Promise<number> {
     const next = transition(planOf(lc(), o), state, event);
     effects.leave(state, event, next);
     if (next.name === 'gate' && next.it.n !== state.it.n) {
-      config = await reload(config, rec);
+      config = await reload(host, config, rec);
       rec.newIteration(next.it.n);
     }
     state = next;
@@ -63,7 +64,7 @@ function planOf(lc: Lifecycle, o: DaemonOptions): LoopPlan {
   };
 }
 
-async function loadDaemonConfig(file: string): Promise<RunnerConfig> {
+async function loadDaemonConfig(host: Host, file: string): Promise<RunnerConfig> {
   const config = await loadConfig(file);
   const lc = config.lifecycle as Lifecycle | undefined;
   if (!lc)
@@ -71,16 +72,16 @@ async function loadDaemonConfig(file: string): Promise<RunnerConfig> {
       `${file}: runner daemon needs a lifecycle: section (the worker to run; see runner config schema)`,
     );
   // before anything runs: a state dir the build user can write would let it aim our writes anywhere
-  await ensureRootDir(lc.state_dir, `${file}: lifecycle.state_dir`);
+  await ensureRootDir(host, lc.state_dir, `${file}: lifecycle.state_dir`);
   const lockDir = dirname(lifecyclePaths(lc).lock);
-  if (lockDir !== lc.state_dir) await ensureRootDir(lockDir, `${file}: the dir of lifecycle.lock`);
+  if (lockDir !== lc.state_dir) await ensureRootDir(host, lockDir, `${file}: the dir of lifecycle.lock`);
   return config;
 }
 
 /** The config is re-read at each iteration boundary, whole or not at all: a broken file keeps the last good one. */
-async function reload(current: RunnerConfig, rec: Recorder): Promise<RunnerConfig> {
+async function reload(host: Host, current: RunnerConfig, rec: Recorder): Promise<RunnerConfig> {
   try {
-    return await loadDaemonConfig(current.file);
+    return await loadDaemonConfig(host, current.file);
   } catch (err) {
     rec.event('config-error', { error: describeError(err) }, `keeping the previous config: ${describeError(err)}`);
     return current;

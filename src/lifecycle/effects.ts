@@ -5,14 +5,12 @@ import { formatDuration } from '../core/units.js';
 import { entriesFor } from '../config/entries.js';
 import { runChecks } from '../core/run-check.js';
 import type { Host, Result } from '../core/types.js';
-import { launchSpec } from './launch.js';
 import { describeLock, holdsBack, readLock } from '../core/lock.js';
 import type { LoopEvent, LoopState, Phase } from './loop.js';
-import type { DaemonState } from './metrics.js';
 import type { Recorder } from './recorder.js';
-import { runSession, type SessionOutcome } from './run-session.js';
 import { lifecyclePaths, type Lifecycle } from '../config/lifecycle.js';
-import { sleep } from './worker.js';
+import { sleep } from '../core/sleep.js';
+import { workerSession } from './worker-session.js';
 import { cachedFetch } from '../host/http.js';
 
 const HALT_TIMEOUT_MS = 10 * 60_000;
@@ -75,7 +73,7 @@ export class Effects {
       case 'postflight':
         return this.checks(s.name, s.from);
       case 'starting':
-        return { type: 'session', outcome: await this.session() };
+        return { type: 'session', outcome: await workerSession(this.host, this.rec, this.lc, signal, this.hard) };
       case 'halt':
         return this.halt();
       case 'exit':
@@ -125,93 +123,6 @@ export class Effects {
     this.rec.snap.outcomes[phase] = [...previous, ...results];
     this.rec.event('checks', { phase, from, results }, `${phase}: ${results.map(brief).join(', ') || 'no checks'}`);
     return this.io.signal.aborted ? { type: 'interrupted' } : { type: 'checks', results };
-  }
-
-  private async session(): Promise<SessionOutcome> {
-    const lc = this.lc;
-    const paths = lifecyclePaths(lc);
-    this.rec.event(
-      'starting',
-      { basedir: lc.worker.basedir },
-      `starting the worker in ${lc.worker.basedir}`,
-      'starting',
-    );
-    const spec = await launchSpec(lc.worker).catch((err: Error) => err);
-    if (spec instanceof Error) {
-      const outcome: SessionOutcome = {
-        failure: 'start-failed',
-        why: spec.message,
-        interrupted: false,
-        attached: false,
-        builds: 0,
-        swept: [],
-        at: { start: Date.now() },
-      };
-      this.recordSession(outcome);
-      return outcome;
-    }
-    const outcome = await runSession({
-      host: this.host,
-      basedir: lc.worker.basedir,
-      spec,
-      format: lc.worker.log_format,
-      pidFile: paths.pidFile,
-      cfg: {
-        via: lc.drain.via,
-        afterFirstJob: lc.drain.after_first_job,
-        attachMs: lc.attach_timeout,
-        deadlineMs: lc.drain.deadline,
-        ...(lc.drain.max_session === undefined ? {} : { maxSessionMs: lc.drain.max_session }),
-      },
-      stopGraceMs: lc.drain.stop_grace,
-      signal: this.io.signal,
-      hard: this.hard,
-      report: (what, fields) => this.sessionReport(what, fields ?? {}),
-    });
-    this.recordSession(outcome);
-    return outcome;
-  }
-
-  private sessionReport(what: string, fields: Record<string, unknown>): void {
-    const states: Partial<Record<string, DaemonState>> = {
-      attached: 'attached',
-      're-attached': 'attached',
-      draining: 'draining',
-    };
-    const detail = fields.detail === undefined ? '' : `: ${String(fields.detail)}`;
-    this.rec.event(what, fields, `worker ${what}${detail}`, states[what]);
-  }
-
-  private recordSession(o: SessionOutcome): void {
-    const spans: Array<[string, number | undefined, number | undefined]> = [
-      ['starting', o.at.start, o.at.attached],
-      ['attached', o.at.attached, o.at.drain ?? o.at.exit],
-      ['draining', o.at.drain, o.at.exit],
-    ];
-    for (const [name, from, to] of spans) {
-      if (from !== undefined && to !== undefined)
-        this.rec.snap.phases[name] = { startedAt: new Date(from).toISOString(), seconds: (to - from) / 1000 };
-    }
-    const worker = {
-      pid: o.pid,
-      attached: o.attached,
-      builds: o.builds,
-      drain: o.drain,
-      stopped: o.stopped,
-      exit: o.exit,
-      swept: o.swept,
-      failure: o.failure,
-      why: o.why,
-    };
-    this.rec.snap.worker = worker;
-    if (!o.failure) this.rec.snap.counters.iterations += 1;
-    const how = o.failure
-      ? `failed: ${o.why}`
-      : `exit ${o.exit?.signal ?? o.exit?.code}${o.stopped ? ` (stopped: ${o.stopped})` : ''}`;
-    const swept = o.swept.length ? `; stopped ${o.swept.length} leftover processes of its session` : '';
-    const line =
-      o.pid === undefined ? `worker not started: ${o.why}` : `worker stopped after ${o.builds} builds, ${how}${swept}`;
-    this.rec.event('stopped', worker, line, 'stopped');
   }
 
   private async halt(): Promise<LoopEvent> {

@@ -1,7 +1,9 @@
 import type { Host } from '../core/types.js';
 import { appendNoFollow } from '../host/append.js';
-import { renderMetrics, type DaemonState, type RunSnapshot } from './metrics.js';
 import type { LifecyclePaths } from '../config/lifecycle.js';
+import { eventLine } from '../report/jsonl.js';
+import { renderMetrics } from '../report/prometheus.js';
+import type { DaemonState, RunSnapshot } from '../report/snapshot.js';
 
 export interface RecorderOptions {
   paths: LifecyclePaths;
@@ -52,7 +54,7 @@ export class Recorder {
     if (state && state !== this.snap.state) Object.assign(this.snap, { state, since: time });
     this.snap.updatedAt = time;
     this.snap.last = line;
-    const json = `${JSON.stringify({ time, event, iteration: this.snap.iteration, ...(state ? { state } : {}), ...fields })}\n`;
+    const json = eventLine({ time, event, iteration: this.snap.iteration, ...(state ? { state } : {}) }, fields);
     this.o.stdout?.write(json);
     this.o.stderr.write(`runner daemon: ${this.snap.iteration ? `iteration ${this.snap.iteration}: ` : ''}${line}\n`);
     const snapshot = `${JSON.stringify(this.snap, null, 2)}\n`;

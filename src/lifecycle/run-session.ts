@@ -1,30 +1,13 @@
-import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Host } from '../core/types.js';
-import { classifyLine, type LogFormat } from './log-patterns.js';
-import {
-  initialSession,
-  stepSession,
-  type DrainReason,
-  type SessionAction,
-  type SessionConfig,
-  type SessionEvent,
-  type SessionFailure,
-  type SessionState,
-  type Timer,
-} from './session.js';
+import { stopSession } from '../host/kill.js';
+import { spawnWorker, type SpawnSpec, type WorkerExit, type WorkerProcess } from '../host/spawn.js';
+import { unlinkEntry } from '../host/unlink.js';
+import type { LogFormat } from './log-patterns.js';
+import type { DrainReason, SessionConfig, SessionFailure, SessionState } from './session.js';
+import { Driver } from './session-driver.js';
 import { Tail } from './tail.js';
-import {
-  clearStalePid,
-  killSession,
-  requestDrain,
-  spawnWorker,
-  stampBaseline,
-  stopSession,
-  type SpawnSpec,
-  type WorkerExit,
-  type WorkerProcess,
-} from './worker.js';
+import { clearStalePid, stampBaseline } from './worker.js';
 
 export interface SessionOptions {
   /** writes the pid file (atomically: a symlink there is replaced, never written through) */
@@ -104,7 +87,7 @@ export async function runSession(o: SessionOptions): Promise<SessionOutcome> {
   await driver.settled();
   const { killed, terminated } = await stopSession(proc.pid, o.stopGraceMs);
   // unlink removes whatever is at the path (ours, or a symlink planted since) and never follows
-  await fs.unlink(o.pidFile).catch((err: NodeJS.ErrnoException) => {
+  await unlinkEntry(o.pidFile).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') o.report('warning', { detail: `cannot remove ${o.pidFile}: ${err.message}` });
   });
   const swept = [...new Set([...terminated, ...killed])];
@@ -126,114 +109,6 @@ export async function runSession(o: SessionOptions): Promise<SessionOutcome> {
 
 function notStarted(why: string, at: SessionOutcome['at']): SessionOutcome {
   return { failure: 'start-failed', why, interrupted: false, attached: false, builds: 0, swept: [], at };
-}
-
-/** Feeds events to the pure session machine one at a time and carries out its actions. */
-class Driver {
-  private state: SessionState;
-  private chain: Promise<void> = Promise.resolve();
-  private readonly timers = new Map<Timer, NodeJS.Timeout>();
-  private readonly background: Promise<unknown>[] = [];
-  private proc: WorkerProcess | undefined;
-  private begin: () => void = () => {};
-
-  constructor(
-    private readonly o: SessionOptions,
-    private readonly baseline: number,
-    private readonly at: SessionOutcome['at'],
-  ) {
-    const [state, actions] = initialSession(o.cfg);
-    this.state = state;
-    // log lines can come before spawn() has returned the pid: events wait until run() knows the process
-    this.chain = new Promise<void>((resolve) => (this.begin = resolve)).then(() => this.execute(actions));
-  }
-
-  line(line: string): void {
-    const event = classifyLine(line, this.o.format);
-    if (event) this.push({ type: 'log', event, line: line.replace(/^\S+ \S+ (\[[^\]]*\] )?/, '') });
-  }
-
-  /** Resolves with the final state once the worker has exited. */
-  async run(proc: WorkerProcess, tail: Tail): Promise<SessionState> {
-    this.proc = proc;
-    this.begin();
-    const onSignal = () => this.push({ type: 'interrupt' });
-    const onHard = () => this.push({ type: 'interrupt-hard' });
-    this.o.signal.addEventListener('abort', onSignal, { once: true });
-    this.o.hard.addEventListener('abort', onHard, { once: true });
-    if (this.o.signal.aborted) onSignal();
-    await proc.exited;
-    this.at.exit = Date.now();
-    // lines written just before the exit come first, so a refusal is not mistaken for an early exit
-    await tail.stop();
-    this.push({ type: 'exit' });
-    await this.chain;
-    this.o.signal.removeEventListener('abort', onSignal);
-    this.o.hard.removeEventListener('abort', onHard);
-    return this.state;
-  }
-
-  async settled(): Promise<void> {
-    await Promise.allSettled(this.background);
-    for (const t of this.timers.values()) clearTimeout(t);
-  }
-
-  private push(e: SessionEvent): void {
-    this.chain = this.chain.then(() => {
-      const [next, actions] = stepSession(this.o.cfg, this.state, e);
-      this.state = next;
-      return this.execute(actions);
-    });
-  }
-
-  private async execute(actions: readonly SessionAction[]): Promise<void> {
-    for (const a of actions)
-      await this.perform(a).catch((err: Error) => this.o.report('warning', { detail: `${a.type}: ${err.message}` }));
-  }
-
-  /** A drain that cannot be requested is reported and ends the session now (see session.ts 'drain-failed'). */
-  private async drain(pid: number): Promise<void> {
-    const { via } = this.o.cfg;
-    try {
-      const r = await requestDrain(via, pid, this.o.basedir, this.baseline);
-      if (r.replaced) this.o.report('warning', { detail: r.replaced });
-      this.o.report('drain-requested', { via, detail: r.done });
-    } catch (err) {
-      this.o.report('drain-failed', { via, detail: `${(err as Error).message}; stopping the worker's session now` });
-      this.push({ type: 'drain-failed' });
-    }
-  }
-
-  private async perform(a: SessionAction): Promise<void> {
-    const pid = this.proc?.pid;
-    switch (a.type) {
-      case 'arm':
-        clearTimeout(this.timers.get(a.timer));
-        this.timers.set(
-          a.timer,
-          setTimeout(() => this.push({ type: 'timeout', timer: a.timer }), a.ms),
-        );
-        return;
-      case 'disarm':
-        clearTimeout(this.timers.get(a.timer));
-        this.timers.delete(a.timer);
-        return;
-      case 'report':
-        if (a.what === 'attached') this.at.attached = Date.now();
-        if (a.what === 'draining') this.at.drain = Date.now();
-        this.o.report(a.what, a.detail === undefined ? {} : { detail: a.detail });
-        return;
-      case 'drain':
-        if (pid !== undefined) await this.drain(pid);
-        return;
-      case 'stop':
-        if (pid !== undefined) this.background.push(stopSession(pid, this.o.stopGraceMs));
-        return;
-      case 'kill':
-        if (pid !== undefined) this.background.push(killSession(pid));
-        return;
-    }
-  }
 }
 
 function describeFailure(failure: SessionFailure, exit: WorkerExit, output: string): string {

@@ -1,7 +1,5 @@
-import { constants, promises as fs } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { RunnerError } from '../core/errors.js';
-import { fileKind } from '../host/file-type.js';
+import { inodeAt, openFollowed, type FollowedFile } from '../host/log-file.js';
 
 /** Read per poll: a huge log (the build user can write to it) is caught up with over several polls. */
 const CHUNK = 1 << 20;
@@ -14,11 +12,11 @@ const MAX_LINE = 64 * 1024;
  * Follows a log file by polling, like `tail -F`: from the end it had when the tail began, across
  * rotation (a new inode at the path: the rest of the old file is read first) and truncation
  * (the file shrank: read again from its start). Lines are delivered whole, in order.
- * The log lies in the build user's basedir: it is opened O_NOFOLLOW|O_NONBLOCK and must be a regular
- * file, so a FIFO or symlink planted there is reported (`onProblem`), never followed or waited on.
+ * The log lies in the build user's basedir: it is opened by host/log-file, so a FIFO or symlink planted
+ * there is reported (`onProblem`), never followed or waited on.
  */
 export class Tail {
-  private fd: fs.FileHandle | undefined;
+  private fd: FollowedFile | undefined;
   private ino = -1;
   private pos = 0;
   private partial = '';
@@ -74,21 +72,11 @@ export class Tail {
   }
 
   private async open(atEnd: boolean): Promise<void> {
-    const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
-    const handle = await fs.open(this.path, flags).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return undefined;
-      if (err.code === 'ELOOP') throw new RunnerError(`${this.path} is a symlink: not followed`);
-      throw new RunnerError(`cannot read ${this.path}: ${err.message}`);
-    });
-    if (!handle) return;
-    const st = await handle.stat();
-    if (!st.isFile()) {
-      await handle.close();
-      throw new RunnerError(`${this.path} is ${fileKind(st)}, not a regular file: not followed`);
-    }
-    this.fd = handle;
-    this.ino = st.ino;
-    this.pos = atEnd ? st.size : 0;
+    const file = await openFollowed(this.path);
+    if (!file) return;
+    this.fd = file;
+    this.ino = file.ino;
+    this.pos = atEnd ? file.size : 0;
     this.partial = '';
     this.decoder = new StringDecoder('utf8');
   }
@@ -98,9 +86,8 @@ export class Tail {
     if (!this.fd) await this.open(false);
     if (!this.fd) return false;
     if (await this.drain(this.fd)) return true;
-    // lstat never opens: whatever is planted at the path cannot block it
-    const now = await fs.lstat(this.path).catch(() => undefined);
-    if (now && now.ino !== this.ino) {
+    const ino = await inodeAt(this.path);
+    if (ino !== undefined && ino !== this.ino) {
       // rotated: the old file is complete (drained above); continue with the new one from its start
       this.flushPartial();
       await this.fd.close().catch(() => {});
@@ -112,18 +99,17 @@ export class Tail {
   }
 
   /** One bounded read from where we are; true when the file holds more. */
-  private async drain(fd: fs.FileHandle): Promise<boolean> {
-    const { size } = await fd.stat();
+  private async drain(fd: FollowedFile): Promise<boolean> {
+    const size = await fd.sizeNow();
     if (size < this.pos) {
       this.flushPartial();
       this.pos = 0;
     }
     if (this.pos >= size) return false;
-    const buf = Buffer.alloc(Math.min(size - this.pos, CHUNK));
-    const { bytesRead } = await fd.read(buf, 0, buf.length, this.pos);
-    if (bytesRead === 0) return false;
-    this.pos += bytesRead;
-    this.emit(this.decoder.write(buf.subarray(0, bytesRead)));
+    const buf = await fd.read(this.pos, Math.min(size - this.pos, CHUNK));
+    if (buf.length === 0) return false;
+    this.pos += buf.length;
+    this.emit(this.decoder.write(buf));
     return this.pos < size;
   }
 

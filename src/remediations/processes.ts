@@ -1,11 +1,11 @@
 import { dirname } from 'node:path/posix';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBaseline, isZombie } from '../checks/processes/parse.js';
 import { snapshotArgv, snapshotOf } from '../checks/processes/snapshot.js';
 import type { Proc, ProcessesOptions, ProcessesPlan, Stray } from '../checks/processes/schema.js';
 import { clip, protectedPids } from '../checks/processes/select.js';
 import { CommandError, RunnerError } from '../core/errors.js';
 import type { Host, Remediation } from '../core/types.js';
+import { untilGone } from '../host/kill.js';
 import { signalRound } from './processes-signal.js';
 
 /** How long SIGKILL may take to land before a survivor is reported (D state: stuck in the kernel). */
@@ -105,11 +105,9 @@ function leftAlone(moved: ReadonlySet<number>): string {
 
 /** Polls until every target is gone (or a zombie, or another process), or `ms` passed; returns those still running. */
 async function waitGone(host: Host, targets: readonly Stray[], ms: number): Promise<Stray[]> {
-  const deadline = Date.now() + ms;
-  for (;;) {
+  const left = async () => {
     const { alive } = await signalRound(host, '-', targets);
-    const left = targets.flatMap((t) => (alive.has(t.pid) ? [{ ...t, stat: alive.get(t.pid) as string }] : []));
-    if (left.length === 0 || Date.now() >= deadline) return left;
-    await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
-  }
+    return targets.flatMap((t) => (alive.has(t.pid) ? [{ ...t, stat: alive.get(t.pid) as string }] : []));
+  };
+  return untilGone(left, ms, POLL_MS);
 }

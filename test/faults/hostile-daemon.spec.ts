@@ -17,7 +17,7 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createWorker, delay } from '../../fixtures/buildbot/harness.js';
-import { sessionMembers } from '../../src/lifecycle/procfs.js';
+import { sessionMembers } from '../../src/host/procfs.js';
 import { daemonSuite, DaemonRun, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
 import { ensureUser } from '../helpers/users.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorker, waitForLine } from '../../fixtures/buildbot/harness.js';
-import { killSession } from '../../src/lifecycle/worker.js';
+import { killSession } from '../../src/host/kill.js';
 import { daemonSuite, DaemonRun, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
 import { runner } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';

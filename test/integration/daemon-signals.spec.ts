@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countLines, createWorker, delay, sendChange } from '../../fixtures/buildbot/harness.js';
 import type { Result } from '../../src/core/types.js';
-import { isAlive, sessionMembers } from '../../src/lifecycle/procfs.js';
+import { isAlive, sessionMembers } from '../../src/host/procfs.js';
 import { runner } from '../helpers/cli.js';
 import { daemonSuite, DaemonRun, waitForStep, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
 import { freePort } from '../helpers/ports.js';

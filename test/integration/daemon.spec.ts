@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { countLines, createWorker, sendChange } from '../../fixtures/buildbot/harness.js';
-import { isAlive } from '../../src/lifecycle/procfs.js';
+import { isAlive } from '../../src/host/procfs.js';
 import { daemonSuite, DaemonRun, waitForStep, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
 import { ensureUser } from '../helpers/users.js';
 

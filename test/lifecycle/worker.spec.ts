@@ -12,15 +12,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cmdlineOf, isAlive, parseStat, sessionMembers } from '../../src/lifecycle/procfs.js';
-import {
-  clearStalePid,
-  killSession,
-  requestDrain,
-  spawnWorker,
-  stampBaseline,
-  stopSession,
-} from '../../src/lifecycle/worker.js';
+import { killSession, stopSession } from '../../src/host/kill.js';
+import { cmdlineOf, isAlive, parseStat, sessionMembers } from '../../src/host/procfs.js';
+import { spawnWorker } from '../../src/host/spawn.js';
+import { clearStalePid, requestDrain, stampBaseline } from '../../src/lifecycle/worker.js';
 import { sandbox } from '../helpers/tmp.js';
 
 const dir = sandbox('runner-worker-');
@@ -52,7 +47,7 @@ async function until(cond: () => Promise<boolean>, what: string): Promise<void> 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('lifecycle/procfs', () => {
+describe('host/procfs', () => {
   it('parses /proc/PID/stat with spaces and parentheses in the command name', () => {
     expect(parseStat('4242 (my (odd) cmd) S 1 4242 4240 0 -1 4194560 …')).toEqual({
       pid: 4242,

@@ -62,17 +62,7 @@ export async function cmdlineOf(pid: number): Promise<string[] | undefined> {
   return raw === undefined ? undefined : raw.split('\0').filter(Boolean);
 }
 
-/** A buildbot worker (or twistd) process whose working directory is `basedir`, other than `except`. */
-export async function findWorkerIn(basedir: string, except: readonly number[] = []): Promise<number | undefined> {
-  for (const p of await listProcesses()) {
-    if (except.includes(p.pid)) continue;
-    const cwd = await fs.readlink(`/proc/${p.pid}/cwd`).catch(() => undefined);
-    if (cwd !== basedir) continue;
-    if (looksLikeWorker(await cmdlineOf(p.pid))) return p.pid;
-  }
-  return undefined;
-}
-
-export function looksLikeWorker(argv: readonly string[] | undefined): boolean {
-  return (argv ?? []).some((a) => /(^|\/)(twistd3?|buildbot-worker|buildslave)$/.test(a) || a.endsWith('buildbot.tac'));
+/** The working directory of a process, or undefined when it is gone or unreadable. */
+export async function cwdOf(pid: number): Promise<string | undefined> {
+  return fs.readlink(`/proc/${pid}/cwd`).catch(() => undefined);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderMetrics, type RunSnapshot } from '../../src/lifecycle/metrics.js';
+import { renderMetrics } from '../../src/report/prometheus.js';
+import type { RunSnapshot } from '../../src/report/snapshot.js';
 
 const SNAP: RunSnapshot = {
   version: 1,
@@ -24,7 +25,7 @@ const SNAP: RunSnapshot = {
   counters: { iterations: 2, retries: 1, halts: 0 },
 };
 
-describe('lifecycle/metrics', () => {
+describe('report/prometheus', () => {
   it('renders the Prometheus textfile: one-hot state, counters, phase durations, check outcomes', () => {
     const text = renderMetrics(SNAP);
     const samples = text.split('\n').filter((l) => l && !l.startsWith('#'));

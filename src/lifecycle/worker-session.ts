@@ -1,0 +1,92 @@
+import { lifecyclePaths, type Lifecycle } from '../config/lifecycle.js';
+import type { Host } from '../core/types.js';
+import type { DaemonState } from '../report/snapshot.js';
+import { launchSpec } from './launch.js';
+import type { Recorder } from './recorder.js';
+import { runSession, type SessionOutcome } from './run-session.js';
+
+/** The `starting` state's effect: one worker session, from launch to the last leftover stopped, and its record. */
+export async function workerSession(
+  host: Host,
+  rec: Recorder,
+  lc: Lifecycle,
+  signal: AbortSignal,
+  hard: AbortSignal,
+): Promise<SessionOutcome> {
+  rec.event('starting', { basedir: lc.worker.basedir }, `starting the worker in ${lc.worker.basedir}`, 'starting');
+  const spec = await launchSpec(host, lc.worker).catch((err: Error) => err);
+  const outcome: SessionOutcome =
+    spec instanceof Error
+      ? {
+          failure: 'start-failed',
+          why: spec.message,
+          interrupted: false,
+          attached: false,
+          builds: 0,
+          swept: [],
+          at: { start: Date.now() },
+        }
+      : await runSession({
+          host,
+          basedir: lc.worker.basedir,
+          spec,
+          format: lc.worker.log_format,
+          pidFile: lifecyclePaths(lc).pidFile,
+          cfg: {
+            via: lc.drain.via,
+            afterFirstJob: lc.drain.after_first_job,
+            attachMs: lc.attach_timeout,
+            deadlineMs: lc.drain.deadline,
+            ...(lc.drain.max_session === undefined ? {} : { maxSessionMs: lc.drain.max_session }),
+          },
+          stopGraceMs: lc.drain.stop_grace,
+          signal,
+          hard,
+          report: (what, fields) => sessionReport(rec, what, fields ?? {}),
+        });
+  recordSession(rec, outcome);
+  return outcome;
+}
+
+const STATE_OF: Partial<Record<string, DaemonState>> = {
+  attached: 'attached',
+  're-attached': 'attached',
+  draining: 'draining',
+};
+
+function sessionReport(rec: Recorder, what: string, fields: Record<string, unknown>): void {
+  const detail = fields.detail === undefined ? '' : `: ${String(fields.detail)}`;
+  rec.event(what, fields, `worker ${what}${detail}`, STATE_OF[what]);
+}
+
+function recordSession(rec: Recorder, o: SessionOutcome): void {
+  const spans: Array<[string, number | undefined, number | undefined]> = [
+    ['starting', o.at.start, o.at.attached],
+    ['attached', o.at.attached, o.at.drain ?? o.at.exit],
+    ['draining', o.at.drain, o.at.exit],
+  ];
+  for (const [name, from, to] of spans) {
+    if (from !== undefined && to !== undefined)
+      rec.snap.phases[name] = { startedAt: new Date(from).toISOString(), seconds: (to - from) / 1000 };
+  }
+  const worker = {
+    pid: o.pid,
+    attached: o.attached,
+    builds: o.builds,
+    drain: o.drain,
+    stopped: o.stopped,
+    exit: o.exit,
+    swept: o.swept,
+    failure: o.failure,
+    why: o.why,
+  };
+  rec.snap.worker = worker;
+  if (!o.failure) rec.snap.counters.iterations += 1;
+  const how = o.failure
+    ? `failed: ${o.why}`
+    : `exit ${o.exit?.signal ?? o.exit?.code}${o.stopped ? ` (stopped: ${o.stopped})` : ''}`;
+  const swept = o.swept.length ? `; stopped ${o.swept.length} leftover processes of its session` : '';
+  const line =
+    o.pid === undefined ? `worker not started: ${o.why}` : `worker stopped after ${o.builds} builds, ${how}${swept}`;
+  rec.event('stopped', worker, line, 'stopped');
+}
