@@ -2,7 +2,7 @@ import type { RunnerConfig } from '../config/load.js';
 import { entriesFor } from '../config/entries.js';
 import { HostUnreachableError, RunnerError, describeError } from '../core/errors.js';
 import { runChecks } from '../core/run-check.js';
-import type { Context, HostReport } from '../core/types.js';
+import type { Context, HostFailure, HostReport } from '../core/types.js';
 import { SshHost, type SshStats } from '../host/ssh.js';
 import { lockNote } from '../core/lock.js';
 import { lockPathOf } from '../config/lifecycle.js';
@@ -69,17 +69,14 @@ export async function auditHost(target: AuditTarget, settings: HostSettings, ctx
   }
 }
 
-/** A host that failed before its checks ran: unreachable (with the reason), or a per-host config failure. */
+/** A host that failed before its checks ran: unreachable (with the reason), past its deadline while connecting, or its config. */
 function failure(name: string, err: unknown, host: SshHost | undefined): HostOutcome {
   const stats = host ? { stats: host.stats } : {};
-  if (err instanceof HostUnreachableError) {
-    const results: HostReport['results'] = [
-      { check: 'connect', status: 'unreachable', summary: err.message, durationMs: 0 },
-    ];
-    return { report: { host: name, results, unreachable: err.message }, ...stats };
-  }
-  const summary = describeError(err);
-  return { report: { host: name, results: [{ check: 'config', status: 'failed', summary, durationMs: 0 }] }, ...stats };
+  const failure: HostFailure =
+    err instanceof HostUnreachableError
+      ? err.failure
+      : { stage: host ? 'config' : 'connect', detail: describeError(err) };
+  return { report: { host: name, results: [], failure }, ...stats };
 }
 
 async function configFor(host: SshHost, target: AuditTarget, settings: HostSettings): Promise<RunnerConfig> {

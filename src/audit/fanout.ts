@@ -21,11 +21,13 @@ export async function auditAll(
   const reports = await Promise.all(
     targets.map((t) =>
       slot(async (): Promise<HostReport> => {
-        if (ctx.signal.aborted)
+        if (ctx.signal.aborted) {
           return {
             host: t.ssh.name,
-            results: [{ check: 'connect', status: 'skipped', summary: 'interrupted', durationMs: 0 }],
+            results: [],
+            failure: { stage: 'interrupted', detail: 'not audited: the run was stopped first' },
           };
+        }
         const outcome = await auditHost(t, settings, ctx);
         if (outcome.stats) stats.set(t.ssh.name, outcome.stats);
         onDone(outcome.report);

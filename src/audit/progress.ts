@@ -1,3 +1,4 @@
+import { statusesOf } from '../core/outcome.js';
 import type { HostReport } from '../core/types.js';
 
 /** One status line, rewritten in place on a terminal: hosts done/total, drift and failures so far. */
@@ -17,9 +18,10 @@ export function progressLine(
   return {
     done(r) {
       done += 1;
-      if (r.results.some((x) => x.status === 'drift')) drift += 1;
-      if (r.results.some((x) => x.status === 'failed')) failed += 1;
-      if (r.unreachable !== undefined) unreachable += 1;
+      const statuses = statusesOf(r);
+      if (statuses.includes('drift')) drift += 1;
+      if (statuses.includes('failed')) failed += 1;
+      if (r.failure?.reason !== undefined) unreachable += 1;
       show();
     },
     end: () => write('\r\x1b[K'),

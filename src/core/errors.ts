@@ -1,3 +1,5 @@
+import type { HostFailure, UnreachableReason } from './types.js';
+
 /** Base of every error runner raises on purpose; `message` says what we were doing. */
 export class RunnerError extends Error {
   override name = 'RunnerError';
@@ -17,15 +19,12 @@ export class ConfigError extends RunnerError {
   }
 }
 
-export type UnreachableReason =
-  | 'dns'
-  | 'refused'
-  | 'timeout'
-  | 'auth'
-  | 'hostkey-unknown'
-  | 'hostkey-changed'
-  | 'dropped'
-  | 'error';
+export type { UnreachableReason };
+
+/** "bld-01 unreachable: timeout: …": how an unreachable host is told, in errors and reports alike. */
+export function unreachableMessage(host: string, reason: UnreachableReason, detail: string): string {
+  return `${host} unreachable: ${reason}: ${detail}`;
+}
 
 /** The host cannot be reached: its remaining checks are not run. */
 export class HostUnreachableError extends RunnerError {
@@ -33,10 +32,15 @@ export class HostUnreachableError extends RunnerError {
   constructor(
     readonly host: string,
     readonly reason: UnreachableReason,
-    detail: string,
+    readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${host} unreachable: ${reason}: ${detail}`, options);
+    super(unreachableMessage(host, reason, detail), options);
+  }
+
+  /** The host's failure as data, for its report. */
+  get failure(): HostFailure {
+    return { stage: 'connect', reason: this.reason, detail: this.detail };
   }
 }
 

@@ -10,18 +10,28 @@ export interface CheckEntry {
 
 /** The one place that turns throws into outcomes: probe → (apply → re-probe) → Result. */
 export async function runCheck(host: Host, entry: CheckEntry, ctx: Context): Promise<Result> {
+  return (await attempt(host, entry, ctx)).result;
+}
+
+/** A check's result, and the error that lost the host when it was lost. */
+interface Attempt {
+  result: Result;
+  lost?: HostUnreachableError;
+}
+
+async function attempt(host: Host, entry: CheckEntry, ctx: Context): Promise<Attempt> {
   const started = performance.now();
   const { check } = entry;
   let doing = `probing ${check.id} on ${host.name}`;
   try {
     const partial = await evaluate(host, entry, ctx, (step) => (doing = `${step} ${check.id} on ${host.name}`));
-    return { check: check.id, ...partial, durationMs: elapsed(started) };
+    return { result: { check: check.id, ...partial, durationMs: elapsed(started) } };
   } catch (err) {
     const durationMs = elapsed(started);
     if (err instanceof HostUnreachableError) {
-      return { check: check.id, status: 'unreachable', summary: err.message, durationMs };
+      return { result: { check: check.id, status: 'unreachable', summary: err.message, durationMs }, lost: err };
     }
-    return { check: check.id, status: 'failed', summary: `${doing}: ${describeError(err)}`, durationMs };
+    return { result: { check: check.id, status: 'failed', summary: `${doing}: ${describeError(err)}`, durationMs } };
   }
 }
 
@@ -63,28 +73,30 @@ function elapsed(started: number): number {
  * probes are read-only and independent, so they run at once (results keep config order); apply runs in order.
  */
 export async function runChecks(host: Host, entries: readonly CheckEntry[], ctx: Context): Promise<HostReport> {
-  const results =
+  const attempts =
     ctx.mode === 'check'
-      ? await Promise.all(entries.map((e) => runCheck(host, e, ctx)))
+      ? await Promise.all(entries.map((e) => attempt(host, e, ctx)))
       : await inOrder(host, entries, ctx);
-  const lost = results.find((r) => r.status === 'unreachable');
-  if (lost === undefined) return { host: host.name, results };
-  const first = results.indexOf(lost);
-  const after = results.map((r, i) => (i > first ? skipped(r.check, 'earlier-failure: host unreachable') : r));
-  return { host: host.name, results: after, unreachable: lost.summary };
+  const first = attempts.findIndex((a) => a.lost);
+  const lost = attempts[first]?.lost;
+  if (lost === undefined) return { host: host.name, results: attempts.map((a) => a.result) };
+  const results = attempts.map((a, i) =>
+    i > first ? skipped(a.result.check, 'earlier-failure: host unreachable') : a.result,
+  );
+  return { host: host.name, results, failure: lost.failure };
 }
 
-async function inOrder(host: Host, entries: readonly CheckEntry[], ctx: Context): Promise<Result[]> {
-  const results: Result[] = [];
+async function inOrder(host: Host, entries: readonly CheckEntry[], ctx: Context): Promise<Attempt[]> {
+  const attempts: Attempt[] = [];
   for (const entry of entries) {
-    const stop = results.some((r) => r.status === 'unreachable') || ctx.signal.aborted;
-    results.push(
+    const stop = attempts.some((a) => a.lost) || ctx.signal.aborted;
+    attempts.push(
       stop
-        ? skipped(entry.check.id, ctx.signal.aborted ? 'interrupted' : 'earlier-failure')
-        : await runCheck(host, entry, ctx),
+        ? { result: skipped(entry.check.id, ctx.signal.aborted ? 'interrupted' : 'earlier-failure') }
+        : await attempt(host, entry, ctx),
     );
   }
-  return results;
+  return attempts;
 }
 
 function skipped(check: string, why: string): Result {

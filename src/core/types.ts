@@ -20,11 +20,32 @@ export interface Result {
   durationMs: number;
 }
 
+export type UnreachableReason =
+  | 'dns'
+  | 'refused'
+  | 'timeout'
+  | 'auth'
+  | 'hostkey-unknown'
+  | 'hostkey-changed'
+  | 'dropped'
+  | 'error';
+
+/**
+ * Why a host has no results, or lost the rest of them. `stage`: 'connect' (reaching the host, or keeping the
+ * connection), 'config' (reading or validating its runner.yaml), 'interrupted' (not started: the run was stopped).
+ */
+export interface HostFailure {
+  stage: 'connect' | 'config' | 'interrupted';
+  /** set exactly when the host was unreachable */
+  reason?: UnreachableReason;
+  detail: string;
+}
+
 export interface HostReport {
   host: string;
   results: Result[];
-  /** why the host could not be reached, when it could not */
-  unreachable?: string;
+  /** set when the host failed as a whole: before its checks (then `results` is empty), or by losing its connection */
+  failure?: HostFailure;
   /** the daemon's disable lock (`runner disable`), when this host has one: reported, never acted on by check or audit */
   lock?: LockNote;
 }

@@ -1,5 +1,7 @@
-import type { HostReport, Result, Status } from '../core/types.js';
+import { failureStatus, statusesOf } from '../core/outcome.js';
+import type { HostFailure, Status } from '../core/types.js';
 import type { ReportDocument } from './document.js';
+import { failedBeforeChecks } from './failure.js';
 import { printable } from '../core/text.js';
 
 /** How a status word is painted (colour on a terminal). */
@@ -7,21 +9,18 @@ export type Paint = (status: Status, text: string) => string;
 
 /** The host × check table of an audit: one row per host, one column per check, the status in each cell. */
 export function auditTable(doc: ReportDocument, paint: Paint): string[] {
-  const ids = [...new Set(doc.hosts.filter((h) => !spanning(h)).flatMap((h) => h.results.map((r) => r.check)))];
+  const ids = [...new Set(doc.hosts.flatMap((h) => h.results.map((r) => r.check)))];
   const hostWidth = Math.max(4, ...doc.hosts.map((h) => h.host.length));
   const widths = ids.map((id) => Math.max(id.length, 11));
   const lines = [
     `${'HOST'.padEnd(hostWidth)}  ${ids.map((id, i) => id.padEnd(widths[i] as number)).join('  ')}`.trimEnd(),
   ];
   for (const h of doc.hosts) {
-    const only = spanning(h);
-    if (only) {
-      const text = printable(
-        only.status === 'unreachable'
-          ? `unreachable: ${reasonOf(h)}`
-          : `${only.status}: ${only.summary.split('\n')[0]}`,
-      );
-      lines.push(`${h.host.padEnd(hostWidth)}  ${paint(only.status, text)}`);
+    // a host that never got to its checks (could not connect, or no valid config) spans the whole row
+    const failure = failedBeforeChecks(h);
+    if (failure) {
+      const status = failureStatus(failure);
+      lines.push(`${h.host.padEnd(hostWidth)}  ${paint(status, printable(spanText(failure)))}`);
       continue;
     }
     const cells = ids.map((id, i) => {
@@ -34,10 +33,10 @@ export function auditTable(doc: ReportDocument, paint: Paint): string[] {
   return lines;
 }
 
-/** A host that never got to its checks (could not connect, or no valid config) spans the whole row. */
-function spanning(h: HostReport): Result | undefined {
-  const [only, more] = h.results;
-  return only && !more && (only.check === 'connect' || only.check === 'config') ? only : undefined;
+/** "unreachable: timeout: …", "failed: <first line>". */
+function spanText(f: HostFailure): string {
+  if (f.reason !== undefined) return `unreachable: ${f.reason}: ${f.detail}`;
+  return `${failureStatus(f)}: ${f.detail.split('\n')[0]}`;
 }
 
 /** Ansible's PLAY RECAP, with runner's words: one line of counts per host. */
@@ -45,17 +44,12 @@ export function recap(doc: ReportDocument, paint: Paint): string[] {
   const width = Math.max(...doc.hosts.map((h) => h.host.length));
   const lines = ['RECAP'];
   for (const h of doc.hosts) {
-    const n = (s: Status) => h.results.filter((r) => r.status === s).length;
+    const statuses = statusesOf(h);
+    const n = (s: Status) => statuses.filter((x) => x === s).length;
     const unreachable = n('unreachable');
     const worst: Status = unreachable ? 'unreachable' : n('failed') ? 'failed' : n('drift') ? 'drift' : 'ok';
     const counts = `ok=${n('ok')}  drift=${n('drift')}  failed=${n('failed')}  unreachable=${unreachable}  skipped=${n('skipped')}`;
     lines.push(`${paint(worst, h.host.padEnd(width))} : ${counts}`);
   }
   return lines;
-}
-
-/** "refused", "timeout", …: the word after "unreachable: " in the host's message. */
-export function reasonOf(h: HostReport): string {
-  const m = /unreachable: (.*)$/s.exec(h.unreachable ?? '');
-  return m ? (m[1] as string) : (h.unreachable ?? '');
 }

@@ -1,9 +1,9 @@
 import { exitCodeFor, tally, type Tally } from '../core/outcome.js';
 import type { HostReport, Mode } from '../core/types.js';
 
-/** The versioned report every format renders: hosts → results. */
+/** The versioned report every format renders: hosts → results (2: a host's failure is `failure`, not pseudo-checks). */
 export interface ReportDocument {
-  version: 1;
+  version: 2;
   command: Mode | 'audit';
   startedAt: string;
   durationMs: number;
@@ -14,7 +14,7 @@ export interface ReportDocument {
 
 export function makeDocument(command: ReportDocument['command'], started: Date, hosts: HostReport[]): ReportDocument {
   return {
-    version: 1,
+    version: 2,
     command,
     startedAt: started.toISOString(),
     durationMs: Date.now() - started.getTime(),

@@ -2,6 +2,7 @@ import { checks } from '../checks/api.js';
 import type { Result, Status } from '../core/types.js';
 import { auditTable, recap } from './audit.js';
 import type { ReportDocument } from './document.js';
+import { rowsOf } from './failure.js';
 import { printable } from '../core/text.js';
 
 const COLOURS: Record<Status, string> = {
@@ -22,17 +23,13 @@ export interface HumanOptions {
 /** One line per check (status, id, summary), the plan under drifted checks, then a recap per host. */
 export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   const paint = (status: Status, text: string) => (opts.colour ? `\x1b[${COLOURS[status]}m${text}\x1b[0m` : text);
-  const width = Math.max(8, ...doc.hosts.flatMap((h) => h.results.map((r) => r.check.length)));
+  const width = Math.max(8, ...doc.hosts.flatMap((h) => rowsOf(h).map((r) => r.check.length)));
   const audit = doc.command === 'audit';
   const lines: string[] = audit ? [...auditTable(doc, paint), ''] : [];
   for (const host of doc.hosts) {
-    const why =
-      host.unreachable !== undefined && !host.results.some((r) => r.status === 'unreachable')
-        ? `: ${host.unreachable}`
-        : '';
-    if (doc.hosts.length > 1 || why) lines.push(printable(`${host.host}${why}`));
+    if (doc.hosts.length > 1) lines.push(printable(host.host));
     if (host.lock) lines.push(`note: ${printable(host.lock.summary)}`);
-    for (const r of host.results) {
+    for (const r of rowsOf(host)) {
       // names, command lines and file contents in summaries are the build user's bytes: never raw on a terminal
       lines.push(`${paint(r.status, r.status.padEnd(11))} ${r.check.padEnd(width)}  ${printable(r.summary)}`);
       lines.push(...details(r, opts).map((l) => `${' '.repeat(14 + width)}${printable(l)}`));

@@ -1,16 +1,21 @@
 import type { Result } from '../core/types.js';
 import type { ReportDocument } from './document.js';
+import { rowsOf } from './failure.js';
 
-/** JUnit XML: a testsuite per host, a testcase per check; drift is a failure only with `failOnDrift`. */
+/**
+ * JUnit XML: a testsuite per host, a testcase per check (a host that failed before its checks: one testcase
+ * named after the stage, connect or config); drift is a failure only with `failOnDrift`.
+ */
 export function renderJunit(doc: ReportDocument, opts: { failOnDrift: boolean }): string {
   const suites = doc.hosts.map((host) => {
-    const cases = host.results.map((r) => testcase(host.host, r, opts.failOnDrift));
-    const count = (pred: (r: Result) => boolean) => host.results.filter(pred).length;
+    const rows = rowsOf(host);
+    const cases = rows.map((r) => testcase(host.host, r, opts.failOnDrift));
+    const count = (pred: (r: Result) => boolean) => rows.filter(pred).length;
     const failures = count((r) => r.status === 'failed' || (opts.failOnDrift && r.status === 'drift'));
     const errors = count((r) => r.status === 'unreachable');
     const skipped = count((r) => r.status === 'skipped');
-    const time = seconds(host.results.reduce((n, r) => n + r.durationMs, 0));
-    const attrs = `name="${esc(host.host)}" tests="${host.results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}"`;
+    const time = seconds(rows.reduce((n, r) => n + r.durationMs, 0));
+    const attrs = `name="${esc(host.host)}" tests="${rows.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}"`;
     return `  <testsuite ${attrs}>\n${cases.join('')}  </testsuite>\n`;
   });
   const t = doc.tally;

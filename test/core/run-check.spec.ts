@@ -104,7 +104,7 @@ describe('core/run-check', () => {
     const after: CheckEntry = { check: counterCheck({ value: 0, probes: 0 }, 0), options: {} };
     const report = await runChecks(host, [{ check: lost, options: {} }, after], testContext('check'));
     expect(report.results.map((r) => r.status)).toEqual(['unreachable', 'skipped']);
-    expect(report.unreachable).toBe('test unreachable: dropped: connection reset');
+    expect(report.failure).toEqual({ stage: 'connect', reason: 'dropped', detail: 'connection reset' });
     expect(exitCodeFor([report])).toBe(8);
   });
 

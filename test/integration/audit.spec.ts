@@ -184,7 +184,16 @@ describe('runner audit over a real sshd pool', () => {
     ['wrong-key', 'auth'],
     ['dropped', 'dropped'],
   ])('%s is unreachable: %s', (host, reason) => {
-    expect(byHost(host).unreachable).toContain(`${host} unreachable: ${reason}:`);
+    expect(byHost(host).failure).toMatchObject({ stage: 'connect', reason, detail: expect.any(String) });
+  });
+
+  it('a host that never connected has its failure and no results; no result is a pseudo-check', () => {
+    expect(byHost('tarpit').results).toEqual([]);
+    const checks = doc.hosts.flatMap((h) => h.results.map((r) => r.check));
+    expect(checks).not.toContain('connect');
+    expect(checks).not.toContain('config');
+    // each unreachable host counts once: six that never connected, and the running check of the one dropped
+    expect(doc.tally.unreachable).toBe(7);
   });
 
   it('a host lost mid-audit keeps the order: the running check unreachable, the rest skipped', () => {
@@ -195,16 +204,17 @@ describe('runner audit over a real sshd pool', () => {
   });
 
   it('a bad or missing per-host config is a clear per-host failure naming host, file and line', () => {
-    expect(byHost('bad-config').results).toMatchObject([{ check: 'config', status: 'failed' }]);
-    expect(byHost('bad-config').results[0]?.summary).toContain(`bad-config:${join(root, 'bad.yaml')}:2:`);
-    expect(byHost('no-config').results[0]?.summary).toContain(`no-config:${join(root, 'missing.yaml')} does not exist`);
+    expect(byHost('bad-config')).toMatchObject({ results: [], failure: { stage: 'config' } });
+    expect(byHost('bad-config').failure?.reason).toBeUndefined();
+    expect(byHost('bad-config').failure?.detail).toContain(`bad-config:${join(root, 'bad.yaml')}:2:`);
+    expect(byHost('no-config').failure?.detail).toContain(`no-config:${join(root, 'missing.yaml')} does not exist`);
   });
 
   it('each healthy host gets the same results as runner check run locally on its tree', async () => {
     for (const h of pool.hosts) {
       const local = await runner(['check', '--config', h.config, '--format', 'json']);
       const expected = (JSON.parse(local.stdout) as ReportDocument).hosts[0]?.results ?? [];
-      expect(byHost(h.name).unreachable).toBeUndefined();
+      expect(byHost(h.name).failure).toBeUndefined();
       expect(comparable(byHost(h.name).results)).toEqual(comparable(expected));
       expect(byHost(h.name).results.map((r) => r.status)).toEqual(['drift', 'drift']);
     }
@@ -238,9 +248,14 @@ describe('runner audit over a real sshd pool', () => {
     expect(text).toMatch(/^HOST +clobber +purge$/m);
     expect(text).toMatch(/^bld-01 +drift +drift$/m);
     expect(text).toMatch(/^tarpit +unreachable: timeout: /m);
+    expect(text).toMatch(/^unreachable +connect +tarpit unreachable: timeout: /m);
     expect(text).toMatch(/^bad-config +failed: invalid config bad-config:/m);
     expect(text).toMatch(/^bld-01 +: ok=0 {2}drift=2 {2}failed=0 {2}unreachable=0 {2}skipped=0$/m);
     expect(text).toMatch(/^dropped +: ok=0 {2}drift=0 {2}failed=0 {2}unreachable=1 {2}skipped=1$/m);
+    expect(text).toMatch(/^tarpit +: ok=0 {2}drift=0 {2}failed=0 {2}unreachable=1 {2}skipped=0$/m);
+    expect(renderJunit(doc, { failOnDrift: false })).toMatch(
+      /<testcase classname="tarpit" name="connect" time="0.000"><error type="unreachable" message="tarpit unreachable: timeout: /,
+    );
     expect(renderJunit(doc, { failOnDrift: false })).not.toContain('type="drift"');
     expect(renderJunit(doc, { failOnDrift: true })).toContain('<failure type="drift"');
   });

@@ -102,7 +102,7 @@ describe('runner binary, end to end', () => {
     ]);
     const cfg = config('formats', `checks:\n  - purge: { dirs: [${base}] }\n`);
     const json = JSON.parse((await runner(['check', '-c', cfg, '--format', 'json'])).stdout);
-    expect(json).toMatchObject({ version: 1, command: 'check', exitCode: 2, tally: { drift: 1 } });
+    expect(json).toMatchObject({ version: 2, command: 'check', exitCode: 2, tally: { drift: 1 } });
     const result = json.hosts[0].results[0];
     expect(result).toMatchObject({
       check: 'purge',

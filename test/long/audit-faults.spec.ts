@@ -135,11 +135,11 @@ describe('faults: an audit of 50 hosts, 10 of them faulty', () => {
     const doc = JSON.parse(r.stdout) as ReportDocument;
     const byHost = new Map(doc.hosts.map((h) => [h.host, h] as const));
     for (const [name, reason] of Object.entries(FAULTS)) {
-      expect(byHost.get(name)?.unreachable, name).toContain(`${name} unreachable: ${reason}:`);
+      expect(byHost.get(name)?.failure, name).toMatchObject({ stage: 'connect', reason });
     }
     const healthy = pool.hosts.map((h) => byHost.get(h.name) as HostReport);
     for (const h of healthy) {
-      expect(h.unreachable, h.host).toBeUndefined();
+      expect(h.failure, h.host).toBeUndefined();
       expect(
         h.results.map((x) => [x.check, x.status]),
         h.host,
