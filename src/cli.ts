@@ -5,6 +5,7 @@ import type { Io } from './core/io.js';
 import { runLocal } from './commands/run.js';
 import { parseDuration } from './core/units.js';
 import { RunnerError, describeError } from './core/errors.js';
+import { EXIT } from './core/outcome.js';
 import { FORMATS, type Format } from './report/index.js';
 import { printable } from './core/text.js';
 
@@ -141,7 +142,7 @@ function splitList(value: string): string[] {
     .filter(Boolean);
 }
 
-/** Parses argv and runs one command; every error becomes a message on stderr and exit code 1. */
+/** Parses argv and runs one command; every error becomes a message on stderr and exit code 1 (nothing ran). */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   let code = 0;
   const program = createProgram(io, (c) => (code = c));
@@ -149,9 +150,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.nothingRan;
     const message = err instanceof RunnerError ? err.message : describeError(err);
     io.stderr.write(`runner: ${message.split('\n').map(printable).join('\n')}\n`);
-    return 1;
+    return EXIT.nothingRan;
   }
 }

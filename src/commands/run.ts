@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { configPath, loadConfig } from '../config/load.js';
 import { entriesFor } from '../config/entries.js';
 import { makeContext } from '../core/context.js';
+import { EXIT } from '../core/outcome.js';
 import { runChecks } from '../core/run-check.js';
 import type { Mode } from '../core/types.js';
 import { LocalHost } from '../host/local.js';
@@ -24,7 +25,7 @@ export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<nu
   const entries = entriesFor(config, opts.only);
   if (entries.length === 0) {
     io.stderr.write(`runner: nothing to run: ${config.file} configures no checks\n`);
-    return 1;
+    return EXIT.nothingRan;
   }
   const started = new Date();
   const host = new LocalHost(hostname());
