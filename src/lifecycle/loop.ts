@@ -1,4 +1,4 @@
-import { EXIT } from '../core/outcome.js';
+import { EXIT, STATUS_BITS } from '../core/outcome.js';
 import type { Result } from '../core/types.js';
 import { backoffDelay, type Backoff } from './backoff.js';
 import { DAEMON_EXIT } from './exit.js';
@@ -83,14 +83,8 @@ export function transition(plan: LoopPlan, s: LoopState, e: LoopEvent): LoopStat
   throw new Error(`lifecycle: unexpected event '${e.type}' in state '${s.name}'`);
 }
 
-const BITS: Record<Result['status'], number> = {
-  ok: 0,
-  skipped: 0,
-  drift: EXIT.drift,
-  changed: EXIT.drift,
-  failed: EXIT.failed,
-  unreachable: EXIT.failed,
-};
+// the daemon's host is local: a check that finds it unreachable is a failure of that check (no bit 8)
+const BITS: Record<Result['status'], number> = { ...STATUS_BITS, unreachable: EXIT.failed };
 
 /** Results of entries[from…]: go on, retry exactly at the first failing check, or halt. */
 function afterChecks(
