@@ -1,9 +1,9 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { listChecks } from './commands/checks.js';
 import { printSchema, validateConfig } from './commands/config.js';
 import type { Io } from './core/io.js';
 import { runLocal } from './commands/run.js';
-import { parseDuration } from './core/units.js';
+import { duration, wholeNumber } from './commands/options.js';
 import { RunnerError, describeError } from './core/errors.js';
 import { EXIT } from './core/outcome.js';
 import { FORMATS, type Format } from './report/index.js';
@@ -80,10 +80,8 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       '-c, --config <file>',
       'config file with a lifecycle: section (default $RUNNER_CONFIG or /etc/runner/runner.yaml)',
     )
-    .option(
-      '-n, --iterations <n>',
-      'halt after this many worker sessions (overrides lifecycle.iterations)',
-      positiveInt,
+    .option('-n, --iterations <n>', 'halt after this many worker sessions (overrides lifecycle.iterations)', (v) =>
+      wholeNumber(v, '--iterations'),
     )
     .option('--once', 'run one iteration and exit with its exit code')
     .action(async (opts) => done(await (await import('./commands/daemon.js')).daemon(opts, io)));
@@ -92,7 +90,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .command('disable')
     .description('hold the worker back: the daemon starts no worker until runner enable (or --for has passed)')
     .requiredOption('-r, --reason <text>', 'why, for whoever finds the machine disabled')
-    .option('--for <duration>', 'lift the lock by itself after this long, e.g. 2h', duration)
+    .option('--for <duration>', 'lift the lock by itself after this long, e.g. 2h', (v) => duration(v, '--for'))
     .option(
       '-c, --config <file>',
       'config file naming lifecycle.lock (default $RUNNER_CONFIG or /etc/runner/runner.yaml)',
@@ -121,18 +119,6 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
 
 function formatOption(): Option {
   return new Option('-f, --format <format>', 'report format').choices(FORMATS as Format[]).default('human');
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return n;
-}
-
-function duration(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) throw new InvalidArgumentError('expected a duration like 30m or 2h');
-  return ms;
 }
 
 function splitList(value: string): string[] {

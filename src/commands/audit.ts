@@ -3,7 +3,6 @@ import { homedir } from 'node:os';
 import { auditAll } from '../audit/fanout.js';
 import { progressLine } from '../audit/progress.js';
 import { targetFor, type AuditTarget } from '../audit/targets.js';
-import { parseDuration } from '../core/units.js';
 import { ConfigError } from '../core/errors.js';
 import { readUserSshConfig } from '../host/ssh/config.js';
 import { loadKnownHosts } from '../host/ssh/known-hosts.js';
@@ -11,6 +10,7 @@ import { limitHosts, loadInventory } from '../inventory/index.js';
 import { makeDocument } from '../report/document.js';
 import type { Io } from '../core/io.js';
 import { emit, type OutputOptions } from './output.js';
+import { seconds, wholeNumber } from './options.js';
 import { makeContext } from '../core/context.js';
 import { cachedFetch } from '../host/http.js';
 
@@ -34,13 +34,13 @@ export interface AuditOptions extends OutputOptions {
 
 /** `runner audit`: the configured checks, read-only, on every selected host of an inventory, over SSH. */
 export async function runAudit(opts: AuditOptions, io: Io): Promise<number> {
+  const limits = { deadlineMs: seconds(opts.timeout, '--timeout'), forks: wholeNumber(opts.forks, '--forks') };
   const targets = selectTargets(opts, io);
   const settings = {
     ssh: await sshOptions(opts, io),
     ...(opts.config ? { shared: { text: await readConfig(opts.config), label: opts.config } } : {}),
     ...(opts.only ? { only: opts.only } : {}),
-    deadlineMs: seconds(opts.timeout, '--timeout'),
-    forks: positive(opts.forks, '--forks'),
+    ...limits,
   };
   const started = new Date();
   const progress = io.stderr.isTTY ? progressLine((s) => io.stderr.write(s), targets.length) : undefined;
@@ -96,19 +96,4 @@ async function readConfig(file: string): Promise<string> {
   return readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new ConfigError(`cannot read config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });
-}
-
-/** "120", "120s", "2m": milliseconds. */
-function seconds(text: string, flag: string): number {
-  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text);
-  if (ms === undefined || ms <= 0)
-    throw new ConfigError(`${flag}: expected seconds or a duration like 2m, got ${JSON.stringify(text)}`);
-  return ms;
-}
-
-function positive(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ConfigError(`${flag}: expected a whole number ≥ 1, got ${JSON.stringify(text)}`);
-  return n;
 }
