@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { DEFAULT_CONFIG } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
+import { exists } from '../host/local-files.js';
 import { expandHome, lookupSshConfig, type parseSshConfig } from '../host/ssh/config.js';
 import type { SshTarget } from '../host/ssh/connect.js';
 import type { Vars } from '../inventory/model.js';
@@ -72,7 +72,7 @@ export function targetFor(
     ? [expandHome(String(keyVar))]
     : cfg.identityFiles.length
       ? cfg.identityFiles
-      : DEFAULT_KEYS.filter((k) => existsSync(k));
+      : DEFAULT_KEYS.filter(exists);
   const timeout = first(vars, 'ansible_ssh_timeout', 'ansible_timeout');
   return {
     ssh: {

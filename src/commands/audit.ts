@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { auditAll } from '../audit/fanout.js';
 import { progressLine } from '../audit/progress.js';
@@ -13,6 +12,7 @@ import { emit, type OutputOptions } from './output.js';
 import { seconds, wholeNumber } from './options.js';
 import { makeContext } from '../core/context.js';
 import { cachedFetch } from '../host/http.js';
+import { readText, writeText } from '../host/local-files.js';
 
 export interface AuditOptions extends OutputOptions {
   inventory: string;
@@ -38,7 +38,9 @@ export async function runAudit(opts: AuditOptions, io: Io): Promise<number> {
   const targets = selectTargets(opts, io);
   const settings = {
     ssh: await sshOptions(opts, io),
-    ...(opts.config ? { shared: { text: await readConfig(opts.config), label: opts.config } } : {}),
+    ...(opts.config
+      ? { shared: { text: await readText(opts.config, `config ${opts.config}`), label: opts.config } }
+      : {}),
     ...(opts.only ? { only: opts.only } : {}),
     ...limits,
   };
@@ -48,7 +50,7 @@ export async function runAudit(opts: AuditOptions, io: Io): Promise<number> {
   progress?.end();
   const doc = makeDocument('audit', started, run.reports);
   await emit(doc, opts, io, { plans: true });
-  if (opts.stats) await writeFile(opts.stats, `${JSON.stringify(Object.fromEntries(run.stats), null, 2)}\n`);
+  if (opts.stats) await writeText(opts.stats, `${JSON.stringify(Object.fromEntries(run.stats), null, 2)}\n`);
   return doc.exitCode;
 }
 
@@ -90,10 +92,4 @@ async function sshOptions(opts: AuditOptions, io: Io) {
     ...(passphrase !== undefined ? { passphrase } : {}),
     ...(opts.kex ? { kex: opts.kex } : {}),
   };
-}
-
-async function readConfig(file: string): Promise<string> {
-  return readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new ConfigError(`cannot read config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  });
 }

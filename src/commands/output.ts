@@ -1,7 +1,7 @@
-import { writeFile, rename } from 'node:fs/promises';
 import type { ReportDocument } from '../report/document.js';
 import { render, type Format } from '../report/index.js';
 import { wantsColour, type Io } from '../core/io.js';
+import { writeText } from '../host/local-files.js';
 
 export interface OutputOptions {
   format: Format;
@@ -17,7 +17,5 @@ export async function emit(doc: ReportDocument, opts: OutputOptions, io: Io, ext
     io.stdout.write(text);
     return;
   }
-  const tmp = `${opts.output}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, opts.output);
+  await writeText(opts.output, text);
 }

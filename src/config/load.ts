@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { checks as registry } from '../checks/api.js';
 import { ConfigError } from '../core/errors.js';
 import { LifecycleOptions, type Lifecycle } from './lifecycle.js';
 import { SourceMap, formatPath } from './errors.js';
 import { ownFilesInBuildTrees } from './own-files.js';
+import { readText } from '../host/local-files.js';
 
 export const DEFAULT_CONFIG = '/etc/runner/runner.yaml';
 
@@ -34,10 +34,7 @@ export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 }
 
 export async function loadConfig(file: string): Promise<RunnerConfig> {
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new ConfigError(`cannot read config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  });
-  return parseConfig(text, file);
+  return parseConfig(await readText(file, `config ${file}`), file);
 }
 
 /** Validates a whole runner.yaml; throws one ConfigError listing every problem with file, line and path. */

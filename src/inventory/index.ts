@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { readTextSync, statPath } from '../host/local-files.js';
 import { parseIni } from './ini.js';
 import { Inventory, InventoryError, type Vars } from './model.js';
 import { selectHosts } from './patterns.js';
@@ -29,23 +29,15 @@ export function loadInventory(file: string): LoadedInventory {
 }
 
 function readInventory(file: string): string {
-  let mode: number;
-  try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw new ConfigError(`inventory ${file} is a directory: give one INI or YAML file`);
-    mode = st.mode;
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
+  const what = `inventory ${file}`;
+  const st = statPath(file, what);
+  if (st === null) throw new ConfigError(`cannot read ${what}: no such file`);
+  if (st.type === 'dir') throw new ConfigError(`${what} is a directory: give one INI or YAML file`);
+  if (st.mode & 0o111)
     throw new ConfigError(
-      `cannot read inventory ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      `${what} is executable: dynamic inventory scripts are not supported (clear the x bit if it is a plain file)`,
     );
-  }
-  if (mode & 0o111)
-    throw new ConfigError(
-      `inventory ${file} is executable: dynamic inventory scripts are not supported (clear the x bit if it is a plain file)`,
-    );
-  return readFileSync(file, 'utf8');
+  return readTextSync(file, what);
 }
 
 /** .yml/.yaml/.json are YAML; no extension tries YAML first, then INI (Ansible's plugin order); others are INI. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextSync } from '../host/local-files.js';
 import { globToRegExp } from '../core/glob.js';
 import { parseAddress } from './hosts.js';
 import { InventoryError, type Inventory } from './model.js';
@@ -39,15 +39,7 @@ export function selectHosts(inv: Inventory, pattern: string, warn: (msg: string)
 function expandFiles(terms: string[]): string[] {
   return terms.flatMap((t) => {
     if (!t.startsWith('@')) return [t];
-    let text: string;
-    try {
-      text = readFileSync(t.slice(1), 'utf8');
-    } catch (err) {
-      throw new InventoryError(
-        `--limit ${t}: cannot read ${t.slice(1)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      );
-    }
-    return text
+    return readTextSync(t.slice(1), `${t.slice(1)} (--limit ${t})`)
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { isMap, isScalar } from 'yaml';
+import { listDir, readTextSync, statPath } from '../host/local-files.js';
 import { InventoryError, type Vars } from './model.js';
 import { parseYaml } from './yaml.js';
 
@@ -10,26 +10,27 @@ const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 export function varsFor(dir: string, kind: 'group_vars' | 'host_vars', name: string): Vars {
   for (const ext of EXTENSIONS) {
     const path = join(dir, kind, `${name}${ext}`);
-    if (!existsSync(path)) continue;
-    const files = statSync(path).isDirectory() ? filesUnder(path) : [path];
+    const st = statPath(path, `${kind} ${path}`);
+    if (st === null) continue;
+    const files = st.type === 'dir' ? filesUnder(path) : [path];
     return Object.assign({}, ...files.map(readVarsFile));
   }
   return {};
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir)
+  return listDir(dir, `vars dir ${dir}`)
     .sort()
     .flatMap((name) => {
       if (name.startsWith('.') || name.endsWith('~')) return [];
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) return filesUnder(path);
+      if (statPath(path, `vars file ${path}`)?.type === 'dir') return filesUnder(path);
       return EXTENSIONS.includes(extname(name)) ? [path] : [];
     });
 }
 
 function readVarsFile(file: string): Vars {
-  const { doc, where } = parseYaml(readFileSync(file, 'utf8'), file);
+  const { doc, where } = parseYaml(readTextSync(file, `vars file ${file}`), file);
   const top = doc.contents;
   if (top === null || (isScalar(top) && top.value === null)) return {};
   if (!isMap(top)) throw new InventoryError(`${where(top)}: a vars file must hold a mapping of names to values`);

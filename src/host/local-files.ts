@@ -1,0 +1,123 @@
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { ConfigError } from '../core/errors.js';
+import type { FileType } from '../core/types.js';
+import { fileKind, fileTypeOf } from './file-type.js';
+
+/*
+ * The controller's own files, named by the operator: config, inventory, vars files, --limit @file, key files,
+ * reports. Not the build user's: symlinks and pipes (`-i <(…)`) are followed as the operator meant them; reads
+ * are still bounded, so a mistaken /dev/zero fails instead of filling memory.
+ */
+
+/** More than this in a config, inventory or vars file is a mistake, not data. */
+export const LOCAL_MAX_BYTES = 16 * 1024 * 1024;
+
+const READ = constants.O_RDONLY | constants.O_NOCTTY;
+
+/** Is anything there (a symlink's target counts)? Never throws, as existsSync. */
+export function exists(path: string): boolean {
+  return existsSync(path);
+}
+
+/** stat, following symlinks; null when nothing is there. */
+export function statPath(path: string, what: string): { type: FileType; mode: number } | null {
+  try {
+    const st = statSync(path);
+    return { type: fileTypeOf(st), mode: st.mode };
+  } catch (err) {
+    if (isMissing(err)) return null;
+    throw cannotRead(what, (err as Error).message);
+  }
+}
+
+/** The names in a directory (no . or ..), unsorted. */
+export function listDir(path: string, what: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch (err) {
+    throw cannotRead(what, isMissing(err) ? 'no such file' : (err as Error).message);
+  }
+}
+
+/** The utf-8 text of a file; `what` names it in errors ("config /etc/runner/runner.yaml"). */
+export function readTextSync(path: string, what: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, READ);
+  } catch (err) {
+    throw cannotRead(what, isMissing(err) ? 'no such file' : (err as Error).message);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw cannotRead(what, `it is ${fileKind(st)}`);
+    const b = new Bounded(what);
+    let buf = b.next();
+    while (b.took(buf, readSync(fd, buf, 0, buf.length, null)) > 0) buf = b.next();
+    return b.text();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The same, without blocking the event loop (the daemon's signals stay live on a slow file). */
+export async function readText(path: string, what: string): Promise<string> {
+  const handle = await open(path, READ).catch((err: unknown) => {
+    throw cannotRead(what, isMissing(err) ? 'no such file' : (err as Error).message);
+  });
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) throw cannotRead(what, `it is ${fileKind(st)}`);
+    const b = new Bounded(what);
+    let buf = b.next();
+    while (b.took(buf, (await handle.read(buf, 0, buf.length, null)).bytesRead) > 0) buf = b.next();
+    return b.text();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Atomic: a temp file beside `path`, then rename; the temp file is removed when either step fails. */
+export async function writeText(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Chunks read so far, never more than LOCAL_MAX_BYTES. */
+class Bounded {
+  private readonly chunks: Buffer[] = [];
+  private total = 0;
+  constructor(private readonly what: string) {}
+
+  /** a buffer for the next read: never room for more than one byte past the cap */
+  next(): Buffer {
+    return Buffer.alloc(Math.min(64 * 1024, LOCAL_MAX_BYTES + 1 - this.total));
+  }
+
+  /** keeps the `n` bytes read into `buf`; returns n (0 at the end) */
+  took(buf: Buffer, n: number): number {
+    this.chunks.push(buf.subarray(0, n));
+    this.total += n;
+    if (this.total > LOCAL_MAX_BYTES) throw cannotRead(this.what, `larger than ${LOCAL_MAX_BYTES} bytes`);
+    return n;
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks, this.total).toString('utf8');
+  }
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function cannotRead(what: string, why: string): ConfigError {
+  return new ConfigError(`cannot read ${what}: ${why}`);
+}
