@@ -14,7 +14,7 @@ export const STATUS_BITS: Readonly<Record<Status, number>> = {
 };
 
 /** What a host failure counts as: unreachable when it has a reason, skipped when the run stopped first, else failed. */
-export function failureStatus(f: HostFailure): Status {
+export function failureStatus(f: HostFailure): 'unreachable' | 'skipped' | 'failed' {
   if (f.reason !== undefined) return 'unreachable';
   return f.stage === 'interrupted' ? 'skipped' : 'failed';
 }

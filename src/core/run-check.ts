@@ -35,28 +35,23 @@ async function attempt(host: Host, entry: CheckEntry, ctx: Context): Promise<Att
   }
 }
 
-type Partial = Omit<Result, 'check' | 'durationMs'>;
+type Partial = Result extends infer R ? (R extends Result ? Omit<R, 'check' | 'durationMs'> : never) : never;
 
 async function evaluate(host: Host, entry: CheckEntry, ctx: Context, step: (s: string) => void): Promise<Partial> {
   const { check, remediation, options } = entry;
   const finding = await check.probe(host, options, ctx);
-  if (finding.state !== 'drift') return fromFinding(finding, finding.state);
-  if (check.recycle) return { ...fromFinding(finding, 'failed'), halt: true };
-  if (ctx.mode === 'check') return fromFinding(finding, 'drift');
-  if (!remediation) return fromFinding(finding, 'failed', 'drift with no automatic fix: ');
+  const said = (f: Finding<unknown>, prefix = '') => ({ summary: prefix + f.summary, ...warningsOf(f) });
+  if (finding.state !== 'drift') return { status: finding.state, ...said(finding) };
+  const { plan } = finding;
+  if (check.recycle) return { status: 'failed', ...said(finding), plan, halt: true };
+  if (ctx.mode === 'check') return { status: 'drift', ...said(finding), plan };
+  if (!remediation) return { status: 'failed', ...said(finding, 'drift with no automatic fix: '), plan };
   step('applying');
-  const done = await remediation.apply(host, finding.plan, options, ctx);
+  const done = await remediation.apply(host, plan, options, ctx);
   step('re-probing');
   const after = await check.probe(host, options, ctx);
-  if (after.state === 'drift') {
-    return { ...fromFinding(after, 'failed', `did not converge: ${done}; still: `), plan: finding.plan };
-  }
-  return { status: 'changed', summary: done, plan: finding.plan, ...warningsOf(finding, after) };
-}
-
-function fromFinding(f: Finding<unknown>, status: Result['status'], prefix = ''): Partial {
-  const base: Partial = { status, summary: prefix + f.summary, ...warningsOf(f) };
-  return f.state === 'drift' ? { ...base, plan: f.plan } : base;
+  if (after.state === 'drift') return { status: 'failed', ...said(after, `did not converge: ${done}; still: `), plan };
+  return { status: 'changed', summary: done, plan, ...warningsOf(finding, after) };
 }
 
 function warningsOf(...findings: Finding<unknown>[]): { warnings?: string[] } {

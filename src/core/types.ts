@@ -9,15 +9,32 @@ export type Finding<P> =
 /** Ansible's words plus `drift`, as one tagged union. */
 export type Status = 'ok' | 'drift' | 'changed' | 'failed' | 'skipped' | 'unreachable';
 
-export interface Result {
+interface ResultBase {
   check: string;
-  status: Status;
   summary: string;
-  plan?: unknown;
   warnings?: string[];
-  /** set when the only fix is to recycle the machine; the daemon acts on it */
-  halt?: boolean;
   durationMs: number;
+}
+
+/**
+ * One check's outcome, tagged by status: a drift carries the plan that apply would run; a change the plan it
+ * ran; a failure may carry the plan it tried, and `halt` when the only fix is to recycle the machine.
+ */
+export type Result = ResultBase &
+  (
+    | { status: 'ok' | 'skipped' | 'unreachable' }
+    | { status: 'drift'; plan: unknown }
+    | { status: 'changed'; plan: unknown }
+    | { status: 'failed'; plan?: unknown; /** the daemon acts on it */ halt?: boolean }
+  );
+
+/** The plan a result carries (drift: to run; changed: ran; failed: tried), if any. */
+export function planOf(r: Result): unknown {
+  return 'plan' in r ? r.plan : undefined;
+}
+
+export function halts(r: Result): boolean {
+  return r.status === 'failed' && r.halt === true;
 }
 
 export type UnreachableReason =

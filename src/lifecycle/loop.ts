@@ -1,5 +1,5 @@
 import { EXIT, STATUS_BITS } from '../core/outcome.js';
-import type { Result } from '../core/types.js';
+import { halts, type Result } from '../core/types.js';
 import { backoffDelay, type Backoff } from './backoff.js';
 import { DAEMON_EXIT } from './exit.js';
 import type { LockStatus } from '../core/lock.js';
@@ -92,13 +92,13 @@ function afterChecks(
   s: { name: Phase; it: Iteration; from: number },
   results: readonly Result[],
 ): LoopState {
-  const bad = results.findIndex((r) => r.halt || r.status === 'failed' || r.status === 'unreachable');
+  const bad = results.findIndex((r) => halts(r) || r.status === 'failed' || r.status === 'unreachable');
   const done = bad < 0 ? results : results.slice(0, bad + 1);
   const it = { ...s.it, code: done.reduce((c, r) => c | BITS[r.status], s.it.code) };
   if (bad < 0) return s.name === 'preflight' ? { name: 'gate', it, then: 'starting' } : endOfIteration(plan, it);
   const failed = results[bad] as Result;
   const why = `${s.name} ${failed.check}: ${failed.summary}`;
-  if (failed.halt) return { name: 'halt', it, reason: why };
+  if (halts(failed)) return { name: 'halt', it, reason: why };
   return retryOrHalt(plan, it, failed.check, why, { name: s.name, it, from: s.from + bad });
 }
 

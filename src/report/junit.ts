@@ -1,4 +1,4 @@
-import type { Result } from '../core/types.js';
+import { planOf, type Result } from '../core/types.js';
 import type { ReportDocument } from './document.js';
 import { rowsOf } from './failure.js';
 
@@ -26,7 +26,7 @@ export function renderJunit(doc: ReportDocument, opts: { failOnDrift: boolean })
 
 function testcase(host: string, r: Result, failOnDrift: boolean): string {
   const open = `    <testcase classname="${esc(host)}" name="${esc(r.check)}" time="${seconds(r.durationMs)}">`;
-  const plan = r.plan === undefined ? '' : `\n${JSON.stringify(r.plan, null, 2)}`;
+  const plan = planOf(r) === undefined ? '' : `\n${JSON.stringify(planOf(r), null, 2)}`;
   const body = (() => {
     switch (r.status) {
       case 'failed':

@@ -1,3 +1,4 @@
+import { planOf } from '../../src/core/types.js';
 import { lstatSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +68,7 @@ describe('checks/clobber', () => {
     const checked = await runCheck(host, entry({ dir, feed: feedFile }), testContext('check'));
     expect(checked.status).toBe('drift');
     const st = lstatSync(join(dir, 'm-central'));
-    expect((checked.plan as ClobberPlan).actions).toEqual([
+    expect((planOf(checked) as ClobberPlan).actions).toEqual([
       {
         builddir: 'm-central',
         path: join(dir, 'm-central'),

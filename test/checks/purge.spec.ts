@@ -1,3 +1,4 @@
+import { planOf } from '../../src/core/types.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ describe('checks/purge', () => {
     ]);
     const r = await runCheck(new RecordingHost(), entry({ dirs: [base], max_age: '14d' }), testContext('check'));
     expect(r.status).toBe('drift');
-    const plan = r.plan as PurgePlan;
+    const plan = planOf(r) as PurgePlan;
     expect(plan.delete.map((i) => [i.path, i.reason])).toEqual([
       [join(base, 'older'), 'age'],
       [join(base, 'old'), 'age'],
@@ -61,7 +62,7 @@ describe('checks/purge', () => {
       testContext('check'),
     );
     expect(r.status).toBe('drift');
-    const plan = r.plan as PurgePlan;
+    const plan = planOf(r) as PurgePlan;
     const oldestFirst = dirs.map(([n]) => n).reverse();
     expect(names(plan)).toEqual(oldestFirst.slice(0, plan.delete.length));
     expect(plan.delete.every((i) => i.reason === 'space')).toBe(true);
@@ -95,8 +96,8 @@ describe('checks/purge', () => {
       active_file: activeFile,
     };
     const r = await runCheck(new RecordingHost(), entry(opts), testContext('check'));
-    expect(names(r.plan).sort()).toEqual(['plain', 'rel-old']);
-    const kept = Object.fromEntries((r.plan as PurgePlan).protected.map((p) => [p.path.split('/').pop(), p.why]));
+    expect(names(planOf(r)).sort()).toEqual(['plain', 'rel-old']);
+    const kept = Object.fromEntries((planOf(r) as PurgePlan).protected.map((p) => [p.path.split('/').pop(), p.why]));
     expect(Object.keys(kept).sort()).toEqual(['fresh', 'info', 'job', 'job2', 'rel-new']);
     expect(r.summary).toMatch(/can free .* of .* needed/);
   });
@@ -203,7 +204,7 @@ describe('checks/purge', () => {
     makeDirs(b, [['b1', 6 * HOUR, MB]]);
     const target = Math.ceil((freeNow(a) + 0.5 * MB) / 1000);
     const r = await runCheck(new RecordingHost(), entry({ dirs: [a, b], free: `${target}KB` }), testContext('check'));
-    const plan = r.plan as PurgePlan;
+    const plan = planOf(r) as PurgePlan;
     expect(plan.volumes).toHaveLength(1);
     expect(plan.volumes[0]?.dirs).toEqual([a, b]);
     expect(names(plan)).toEqual(['b1']);

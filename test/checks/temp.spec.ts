@@ -1,3 +1,4 @@
+import { planOf } from '../../src/core/types.js';
 import {
   chmodSync,
   chownSync,
@@ -121,7 +122,7 @@ describe('checks/temp (real files owned by test users)', () => {
       testContext('check'),
     );
     expect(r.status, r.summary).toBe('drift');
-    const plan = r.plan as TempPlan;
+    const plan = planOf(r) as TempPlan;
     expect(plan.delete.map((i) => i.path.slice(tmp.length + 1))).toEqual([
       '.hidden-old',
       'build-old',

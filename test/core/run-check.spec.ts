@@ -1,3 +1,4 @@
+import type { Result } from '../../src/core/types.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HostUnreachableError } from '../../src/core/errors.js';
@@ -163,7 +164,7 @@ describe('core/run-check', () => {
     [['failed', 'drift'], 6],
     [['failed'], 4],
   ] as const)('maps statuses %j to exit code %i', (statuses, code) => {
-    const results = statuses.map((status) => ({ check: 'x', status, summary: '', durationMs: 0 }));
+    const results = statuses.map((status) => ({ check: 'x', status, summary: '', durationMs: 0, plan: {} }) as Result);
     expect(exitCodeFor([{ host: 'h', results }])).toBe(code);
   });
 });

@@ -1,3 +1,4 @@
+import { planOf } from '../../src/core/types.js';
 import { chmodSync, mkdirSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,7 +65,7 @@ describe('faults: hostile processes (pid namespace, real build user)', () => {
     const byPath = await start(['sleep', '1004'], 'sleep 1004');
     const check = await run('check', { allow });
     expect(check.status, check.summary).toBe('drift');
-    expect(strayPids(check.plan).sort((a, b) => a - b)).toEqual([perl, execA]);
+    expect(strayPids(planOf(check)).sort((a, b) => a - b)).toEqual([perl, execA]);
     const r = await run('apply', { allow });
     expect(r.summary).toMatch(/^killed 2 processes/);
     const procs = await ns.until((m) => alive(m, [perl, execA]).length === 0, 'spoofers to die');
@@ -78,7 +79,7 @@ describe('faults: hostile processes (pid namespace, real build user)', () => {
     const link = await start([join(home, 'sleep-link'), '2001'], `${home}/sleep-link 2001`);
     const copy = await start([join(home, 'sleep-copy'), '2002'], `${home}/sleep-copy 2002`);
     const check = await run('check', { allow });
-    expect(strayPids(check.plan)).toEqual([copy]);
+    expect(strayPids(planOf(check))).toEqual([copy]);
     expect((await readSnapshot(ns.host())).procs.find((p) => p.pid === link)?.exe).toBe('/usr/bin/sleep');
     await run('apply', {});
     expect(alive(await ns.until((m) => alive(m, [link, copy]).length === 0, 'both to die'), [link, copy])).toEqual([]);
@@ -92,7 +93,7 @@ describe('faults: hostile processes (pid namespace, real build user)', () => {
     expect(snap.procs.find((p) => p.pid === pid)?.exe).toBe(path);
     expect(snap.procs.filter((p) => p.exe === '/usr/bin/sleep')).toEqual([]);
     const check = await run('check', { allow: ['/usr/bin/sleep *'] });
-    expect(strayPids(check.plan)).toEqual([pid]);
+    expect(strayPids(planOf(check))).toEqual([pid]);
     await run('apply', {});
   });
 
@@ -105,7 +106,7 @@ describe('faults: hostile processes (pid namespace, real build user)', () => {
     );
     expect((await ns.processes()).get(long)?.args.length).toBeGreaterThan(100_000);
     const check = await run('check', { allow });
-    expect(strayPids(check.plan)).toEqual([long]);
+    expect(strayPids(planOf(check))).toEqual([long]);
     const keep = await run('check', { allow: [`/usr/bin/perl ${'*a'.repeat(20)}`] });
     expect(keep.status, keep.summary).toBe('ok');
     await run('apply', {});
@@ -115,7 +116,7 @@ describe('faults: hostile processes (pid namespace, real build user)', () => {
     // its own process group (setsid), so the group round has a real group to refuse
     const pid = await start(['setsid', 'sleep', '4001'], 'sleep 4001');
     const check = await run('check', {});
-    const plan = check.plan as Extract<ProcessesPlan, { action: 'kill' }>;
+    const plan = planOf(check) as Extract<ProcessesPlan, { action: 'kill' }>;
     const wrong = { ...plan, strays: plan.strays.map((s) => ({ ...s, start: s.start + 1 })) };
     const options = ProcessesOptions.parse({ users: [BUILD], baseline, min_age: '0s', grace: '1s' });
     expect(await fix.apply(ns.host(), wrong, options, testContext('apply'))).toBe(

@@ -1,3 +1,4 @@
+import { planOf } from '../../src/core/types.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -134,7 +135,7 @@ describe('tools against a hostile build user', () => {
     const co = { path, vcs: 'git', repo: src.git, user: USER };
     const checked = await run('check', [co]);
     expect(checked.status).toBe('drift');
-    expect(checked.plan).toMatchObject({ checkouts: [{ action: 'reclone', leftovers: [] }] });
+    expect(planOf(checked)).toMatchObject({ checkouts: [{ action: 'reclone', leftovers: [] }] });
     expect(JSON.stringify(checked)).not.toContain(D);
     expect((await run('apply', [co])).status).toBe('changed');
     expect(decoys()).toBe(before);

@@ -1,3 +1,4 @@
+import { planOf } from '../../src/core/types.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,7 +134,7 @@ function comparable(results: readonly Result[]) {
   return results.map((r) => ({
     check: r.check,
     status: r.status,
-    plan: r.check === 'purge' ? { delete: (r.plan as { delete: unknown }).delete } : r.plan,
+    plan: r.check === 'purge' ? { delete: (planOf(r) as { delete: unknown }).delete } : planOf(r),
     summary: r.summary.replace(/\d+(\.\d+)? [kMGT]?B/g, 'N'),
     warnings: r.warnings,
   }));

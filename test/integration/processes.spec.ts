@@ -1,3 +1,4 @@
+import { planOf } from '../../src/core/types.js';
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -113,12 +114,12 @@ describe('checks/processes (real processes in a pid namespace)', () => {
     writeFileSync(pidFile, `${Math.min(...(keep.worker as number[]))}\n`);
     const r = await run('check', opts);
     expect(r.status, r.summary).toBe('drift');
-    expect(strayPids(r.plan)).toEqual(
+    expect(strayPids(planOf(r))).toEqual(
       Object.values(stray)
         .flat()
         .sort((a, b) => a - b),
     );
-    const plan = r.plan as Extract<ProcessesPlan, { action: 'kill' }>;
+    const plan = planOf(r) as Extract<ProcessesPlan, { action: 'kill' }>;
     const grouped = plan.strays
       .filter((s) => s.wholeGroup)
       .map((s) => s.pid)
@@ -192,7 +193,7 @@ describe('checks/processes (real processes in a pid namespace)', () => {
     expect(alive(await ns.processes(), victim)).toEqual(victim);
     const missing = await run('check', { ...opts, protect: [join(root, 'missing.pid')] });
     expect(missing.status).toBe('drift');
-    expect(strayPids(missing.plan)).toEqual(expect.arrayContaining([...(keep.worker ?? []), ...victim]));
+    expect(strayPids(planOf(missing))).toEqual(expect.arrayContaining([...(keep.worker ?? []), ...victim]));
   });
 
   it('fails when the baseline does not cover a user now in scope', async () => {

@@ -1,3 +1,4 @@
+import { planOf } from '../../src/core/types.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,8 +59,8 @@ describe('puppet against real puppet apply', () => {
     const opts = options('main', { manifest: site });
     const checked = await run('check', opts);
     expect(checked.status).toBe('drift');
-    expect((checked.plan as PuppetPlan).reasons).toEqual([`no run recorded (${opts.summary} is missing)`]);
-    expect((checked.plan as PuppetPlan).argv).toEqual([
+    expect((planOf(checked) as PuppetPlan).reasons).toEqual([`no run recorded (${opts.summary} is missing)`]);
+    expect((planOf(checked) as PuppetPlan).argv).toEqual([
       'puppet',
       'apply',
       '--detailed-exitcodes',
@@ -82,7 +83,7 @@ describe('puppet against real puppet apply', () => {
     const before = hashTree(target);
     const checked = await run('check', options('main', { manifest: site, noop: true }));
     expect(checked.status).toBe('drift');
-    expect(checked.plan).toMatchObject({
+    expect(planOf(checked)).toMatchObject({
       reasons: ['1 resources out of sync (noop)'],
       pending: [`Main/File[${motd}]/content`],
     });
@@ -97,7 +98,7 @@ describe('puppet against real puppet apply', () => {
   it('an old summary is drift; a disabled agent is failed with its message and puppet does not run', async () => {
     const opts = options('main', { manifest: site });
     const later = await run('check', opts, () => new Date(Date.now() + 5 * 3600_000));
-    expect((later.plan as PuppetPlan).reasons).toEqual([
+    expect((planOf(later) as PuppetPlan).reasons).toEqual([
       expect.stringMatching(/^last run 5h\d*m? ago \(max_age 4h\)$/),
     ]);
 

@@ -1,3 +1,4 @@
+import { planOf } from '../../src/core/types.js';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
@@ -116,7 +117,7 @@ describe('tools: an hg remote over HTTP (hg serve on loopback)', () => {
 
     addTag(src, 'hg', 'v1.1.0', 2);
     const checked = await run('check', [co]);
-    expect((checked.plan as ToolsPlan).checkouts).toMatchObject([
+    expect((planOf(checked) as ToolsPlan).checkouts).toMatchObject([
       { action: 'update', pull: true, to: { tag: 'v1.1.0' } },
     ]);
     expect(sh(co.path, 'hg tags -q').split('\n')).not.toContain('v1.1.0');

@@ -1,3 +1,4 @@
+import { planOf } from '../../src/core/types.js';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,7 +78,7 @@ describe('tools over SSH', () => {
     // locally as root, running the vcs as the ssh user who owns the checkouts: the same plan
     const here = await run(new LocalHost(), 'check', { checkouts: raw.checkouts.map((c) => ({ ...c, user })) });
     expect(over.status).toBe('drift');
-    expect(over.plan).toEqual(here.plan);
+    expect(planOf(over)).toEqual(planOf(here));
     expect(over.summary).toMatch(
       /3 of 3 checkouts drifted: .*hg-1: update from .* 2 local changes.*git-1: update .*fresh-git: clone/,
     );

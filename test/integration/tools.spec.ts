@@ -31,7 +31,7 @@ async function run(mode: Mode, checkouts: unknown[], extra: object = {}): Promis
 }
 
 function planOf(r: Result): ToolsPlan['checkouts'] {
-  return (r.plan as ToolsPlan).checkouts;
+  return ('plan' in r ? (r.plan as ToolsPlan) : { checkouts: [] }).checkouts;
 }
 
 /** The whole checkout, .hg/.git included: every name, type, size, mode, mtime and file content. */

@@ -12,13 +12,14 @@ const PLAN: LoopPlan = {
 };
 const CHECKS = ['clobber', 'purge', 'tools'];
 
-const r = (check: string, status: Result['status'], extra: Partial<Result> = {}): Result => ({
-  check,
-  status,
-  summary: status,
-  durationMs: 1,
-  ...extra,
-});
+const r = (check: string, status: Result['status'], extra: Partial<Result> = {}): Result =>
+  ({
+    check,
+    status,
+    summary: status,
+    durationMs: 1,
+    ...extra,
+  }) as Result;
 const ok = (from = 0): LoopEvent => ({ type: 'checks', results: CHECKS.slice(from).map((c) => r(c, 'ok')) });
 const failAt = (from: number, at: string): LoopEvent => {
   const i = CHECKS.indexOf(at);

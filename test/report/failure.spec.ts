@@ -6,7 +6,7 @@ import { render } from '../../src/report/index.js';
 
 // one host of each kind of failure, as the audit makes them
 const hosts: HostReport[] = [
-  { host: 'ok-01', results: [{ check: 'purge', status: 'drift', summary: 'delete 1 dir', durationMs: 5 }] },
+  { host: 'ok-01', results: [{ check: 'purge', status: 'drift', summary: 'delete 1 dir', durationMs: 5, plan: {} }] },
   {
     host: 'tarpit',
     results: [],

@@ -16,7 +16,7 @@ const SNAP: RunSnapshot = {
   },
   outcomes: {
     preflight: [
-      { check: 'clobber', status: 'changed', summary: '', durationMs: 1 },
+      { check: 'clobber', status: 'changed', summary: '', durationMs: 1, plan: {} },
       { check: 'purge', status: 'ok', summary: '', durationMs: 1 },
     ],
     postflight: [{ check: 'purge', status: 'failed', summary: '', durationMs: 1 }],
