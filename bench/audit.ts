@@ -25,6 +25,8 @@ async function measure(fleet: Fleet, side: Side, client: CpuGroup | undefined): 
   await fleet.settle();
   const c0 = client?.usageMs() ?? 0;
   const h0 = fleet.hostsCpu?.usageMs() ?? 0;
+  const r0 = fleet.remotesCpu?.usageMs() ?? 0;
+  const served0 = fleet.shared.remotes.served();
   // the command joins the client cgroup, then becomes GNU time (peak RSS) running the side; not spawnSync:
   // the event loop must go on draining the sshds' log pipes, or a chatty side (Ansible) blocks them all
   const argv = ['-c', 'echo $$ > "$0" && exec /usr/bin/time -f %M "$@"', client?.procs ?? '/dev/null', ...side.argv];
@@ -35,10 +37,13 @@ async function measure(fleet: Fleet, side: Side, client: CpuGroup | undefined): 
   if (!side.ok.includes(r.status ?? -1)) throw new Error(`${side.name} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   await fleet.settle();
   const rssKb = Number(r.stderr.trim().split('\n').at(-1));
+  const served = fleet.shared.remotes.served();
   return {
     wallMs,
     clientCpuMs: (client?.usageMs() ?? 0) - c0,
     hostCpuMs: (fleet.hostsCpu?.usageMs() ?? 0) - h0,
+    remoteCpuMs: (fleet.remotesCpu?.usageMs() ?? 0) - r0,
+    lookups: { hg: served.hg - served0.hg, git: served.git - served0.git },
     rssKb,
   };
 }

@@ -8,6 +8,7 @@ import { parseSnapshot } from '../src/checks/processes/parse.js';
 import { readSnapshot } from '../src/checks/processes/read.js';
 import { SNAPSHOT_SCRIPT } from '../src/checks/processes/snapshot.js';
 import { ProcessesOptions } from '../src/checks/processes/schema.js';
+import { runMemo } from '../src/core/memo.js';
 import type { Context } from '../src/core/types.js';
 import { LocalHost } from '../src/host/local.js';
 import { processes as fix } from '../src/remediations/processes.js';
@@ -27,6 +28,7 @@ const ctx: Context = {
   signal: new AbortController().signal,
   log: () => {},
   fetchText: async () => '',
+  once: runMemo(),
 };
 const host = new LocalHost();
 const dir = mkdtempSync(join(tmpdir(), 'runner-bench-'));

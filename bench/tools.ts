@@ -7,6 +7,7 @@ import { puppet } from '../src/checks/puppet/index.js';
 import { PuppetOptions } from '../src/checks/puppet/schema.js';
 import { tools } from '../src/checks/tools/index.js';
 import { ToolsOptions } from '../src/checks/tools/schema.js';
+import { runMemo } from '../src/core/memo.js';
 import type { Check, Context } from '../src/core/types.js';
 import { LocalHost } from '../src/host/local.js';
 import { cpuMs, fmt, record, stat } from './lib.js';
@@ -22,6 +23,7 @@ const ctx: Context = {
   signal: new AbortController().signal,
   log: () => {},
   fetchText: async () => '',
+  once: runMemo(),
 };
 
 async function measure(

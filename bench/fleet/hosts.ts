@@ -6,6 +6,7 @@ import { makeToolsCheckouts, makeToolsSources } from '../../fixtures/tools.js';
 import { makeWorker, type Worker } from '../../fixtures/worker.js';
 import { formatBaseline } from '../../src/checks/processes/parse.js';
 import { sshClient, startSshd, type Sshd } from '../../test/helpers/sshd.js';
+import { startRemotes, type Remotes } from './remotes.js';
 
 /** The checks benched: all five, or all but tools (whose hg status and hg identify dominate a host's CPU). */
 export type Variant = 'all' | 'no-tools';
@@ -28,7 +29,9 @@ export interface FleetHost {
 export interface FleetShared {
   root: string;
   client: { user: string; key: string; authorizedKeys: string };
+  /** the URLs every host's checkouts pull from */
   tools: Record<'hg' | 'git', string>;
+  remotes: Remotes;
   /** one checkout of each, copied to every host */
   template: Record<'hg' | 'git', string>;
   job: { user: string; uid: number; baseline: string };
@@ -36,30 +39,39 @@ export interface FleetShared {
 
 const SUMMARY = fileURLToPath(new URL('../../../fixtures/puppet/summary-converged.yaml', import.meta.url));
 
-/** Sources and template checkouts of the tools repos, owned by the login user (hg and git run as it). */
-export function makeShared(
+/**
+ * Sources of the tools repos served by one `hg serve` and one `git daemon` on loopback, and template
+ * checkouts cloned from those URLs, owned by the login user (hg and git run as it). Stop `remotes` when done.
+ */
+export async function makeShared(
   root: string,
   job: { user: string; uid: number },
   baselineArgs: readonly string[],
-): FleetShared {
+): Promise<FleetShared> {
   chmodSync(root, 0o755);
   const client = sshClient(join(root, 'client'));
   const sources = makeToolsSources(root);
-  // git by file:// URL: Ansible's git module rewrites a plain path to one, then reports the remote as changed
-  const tools = { hg: sources.hg, git: `file://${sources.git}` };
-  const [hg, git] = makeToolsCheckouts(join(root, 'template'), tools);
-  const baseline = join(root, 'processes.baseline');
-  // what a fresh worker runs as the build user: the baseline every host starts from
-  const entries = [{ uid: job.uid, args: baselineArgs.join(' '), count: 1 }];
-  writeFileSync(baseline, formatBaseline({ uids: [job.uid], entries }, 'written by bench/audit'));
-  execFileSync('chown', ['-R', client.user, join(root, 'tools-src'), join(root, 'template')]);
-  return {
-    root,
-    client,
-    tools,
-    template: { hg: hg?.path as string, git: git?.path as string },
-    job: { ...job, baseline },
-  };
+  const remotes = await startRemotes(root, sources);
+  try {
+    const tools = remotes.urls;
+    const [hg, git] = makeToolsCheckouts(join(root, 'template'), tools);
+    const baseline = join(root, 'processes.baseline');
+    // what a fresh worker runs as the build user: the baseline every host starts from
+    const entries = [{ uid: job.uid, args: baselineArgs.join(' '), count: 1 }];
+    writeFileSync(baseline, formatBaseline({ uids: [job.uid], entries }, 'written by bench/audit'));
+    execFileSync('chown', ['-R', client.user, join(root, 'tools-src'), join(root, 'template')]);
+    return {
+      root,
+      client,
+      tools,
+      remotes,
+      template: { hg: hg?.path as string, git: git?.path as string },
+      job: { ...job, baseline },
+    };
+  } catch (err) {
+    await remotes.stop();
+    throw err;
+  }
 }
 
 /** Host `i`: a worker tree, an hg and a git checkout, a puppet summary, a processes baseline, a runner.yaml, an sshd. */
@@ -117,7 +129,8 @@ function runnerConfig(v: Record<string, string>, tools: boolean): string {
           `        - { path: ${v.git_path}, vcs: git, repo: ${v.git_repo} }`,
         ]
       : []),
-    `  - puppet: { summary: ${v.summary}, lock: ${v.lock}, max_age: 4h }`,
+    // as users write it: the summary alone (the lock and max_age left to their defaults)
+    `  - puppet: { summary: ${v.summary} }`,
     `  - processes: { users: [${v.job_user}], baseline: ${v.baseline}, min_age: 5s }`,
     '',
   ].join('\n');

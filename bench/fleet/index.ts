@@ -17,6 +17,8 @@ export interface Fleet {
   psshHosts: string;
   /** the CPU of every sshd and all its sessions: everything run on the hosts */
   hostsCpu: CpuGroup | undefined;
+  /** the CPU of the central hg and git servers and their forks */
+  remotesCpu: CpuGroup | undefined;
   /** waits until no sshd has a child left: every session of the last run has ended */
   settle: () => Promise<void>;
   stop: () => Promise<void>;
@@ -28,17 +30,20 @@ export async function startFleet(n: number, first: number): Promise<Fleet> {
   const jobs = startJobs();
   const hosts: FleetHost[] = [];
   const hostsCpu = cpuGroup(`hosts-${n}`);
+  const remotesCpu = cpuGroup(`remotes-${n}`);
+  let shared: FleetShared | undefined;
   const stop = async () => {
     jobs.stop();
-    await Promise.all(hosts.map((h) => h.sshd.stop()));
-    await removeGroup(hostsCpu);
+    await Promise.all([...hosts.map((h) => h.sshd.stop()), shared?.remotes.stop()]);
+    await Promise.all([removeGroup(hostsCpu), removeGroup(remotesCpu)]);
     rmSync(root, { recursive: true, force: true });
   };
   // an interrupted bench still stops what it started, by pid
   const onSignal = () => void stop().finally(() => process.exit(130));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    const shared = makeShared(root, { user: JOB_USER, uid: jobs.uid }, BASELINE_ARGS);
+    shared = await makeShared(root, { user: JOB_USER, uid: jobs.uid }, BASELINE_ARGS);
+    for (const pid of shared.remotes.pids) remotesCpu?.join(pid);
     for (let i = 0; i < n; i++) {
       const host = await makeHost(shared, i, `127.0.0.${first + i}`);
       hostsCpu?.join(host.sshd.proc.pid as number);
@@ -51,6 +56,7 @@ export async function startFleet(n: number, first: number): Promise<Fleet> {
       hosts,
       ...writeFiles(root, shared, hosts),
       hostsCpu,
+      remotesCpu,
       settle: settler(hosts),
       stop: async () => {
         process.off('SIGINT', onSignal).off('SIGTERM', onSignal);

@@ -13,6 +13,9 @@ export interface Run {
   clientCpuMs: number;
   /** CPU of the sshds and all their sessions (their cgroup): everything run on the hosts */
   hostCpuMs: number;
+  /** CPU of the central hg and git servers (their cgroup), and the look-ups they answered */
+  remoteCpuMs: number;
+  lookups: Record<'hg' | 'git', number>;
   rssKb: number;
 }
 
@@ -20,6 +23,9 @@ interface Figures {
   wallMs: Stat;
   clientCpuMs: Stat;
   hostCpuMs: Stat;
+  remoteCpuMs: Stat;
+  /** of the last run */
+  lookups: Record<'hg' | 'git', number>;
   peakRssMb: number;
 }
 
@@ -37,11 +43,13 @@ export function report(
       wallMs: stat(rs.map((x) => x.wallMs)),
       clientCpuMs: stat(rs.map((x) => x.clientCpuMs)),
       hostCpuMs: stat(rs.map((x) => x.hostCpuMs)),
+      remoteCpuMs: stat(rs.map((x) => x.remoteCpuMs)),
+      lookups: rs.at(-1)?.lookups ?? { hg: 0, git: 0 },
       peakRssMb: Math.round(Math.max(...rs.map((x) => x.rssKb)) / 1024),
     };
     figures[name] = f;
     console.log(
-      `  ${name.padEnd(8)} ${fmt(f.wallMs)}; CPU: controller ${f.clientCpuMs.median} ms, hosts ${f.hostCpuMs.median} ms (medians); peak RSS ${f.peakRssMb} MB`,
+      `  ${name.padEnd(8)} ${fmt(f.wallMs)}; CPU: controller ${f.clientCpuMs.median} ms, hosts ${f.hostCpuMs.median} ms, remotes ${f.remoteCpuMs.median} ms (medians); remote look-ups: hg ${f.lookups.hg}, git ${f.lookups.git}; peak RSS ${f.peakRssMb} MB`,
     );
   }
   const ratio = (a: string, b: string) =>

@@ -9,8 +9,11 @@ import type { FleetHost, Variant } from './hosts.js';
 
 const FIND = `-printf '%y %D %i %m %U %G %s %T@ %P\\0'`;
 
-/** The commands runner's five probes run on one host, as one shell script: no logic, just the same remote work. */
-function hostScript(h: FleetHost, tools: boolean): string {
+/**
+ * The commands runner's five probes run on one host, as one shell script: no logic, just the same remote work.
+ * The remote heads are asked on the first host only: runner asks each URL once per run, for every host.
+ */
+function hostScript(h: FleetHost, tools: boolean, asksRemotes: boolean): string {
   const v = h.vars as Record<string, string>;
   const b = v.base as string;
   const requests = requestsFor(
@@ -34,8 +37,12 @@ function hostScript(h: FleetHost, tools: boolean): string {
     ...(tools
       ? [
           `(cd / && env ${env} ${commandLine(['sh', ...factsArgv(v.hg_path as string, 'hg')])})`,
-          `(cd / && env ${env} hg identify -r default -T '{node}' -- ${v.hg_repo})`,
           `(cd / && env ${env} ${commandLine(['sh', ...factsArgv(v.git_path as string, 'git')])})`,
+        ]
+      : []),
+    ...(tools && asksRemotes
+      ? [
+          `(cd / && env ${env} hg identify -r default -T '{node}' -- ${v.hg_repo})`,
           `(cd / && env ${env} git ls-remote --symref -- ${v.git_repo} HEAD)`,
         ]
       : []),
@@ -52,8 +59,8 @@ function hostScript(h: FleetHost, tools: boolean): string {
  */
 export function writeProbeScript(root: string, hosts: readonly FleetHost[], variant: Variant): string {
   const cases = hosts.map(
-    (h) =>
-      `${h.sshd.address}) ${hostScript(h, variant === 'all')
+    (h, i) =>
+      `${h.sshd.address}) ${hostScript(h, variant === 'all', i === 0)
         .split('\n')
         .join('\n  ')} ;;`,
   );

@@ -1,3 +1,4 @@
+import { runMemo } from './memo.js';
 import { printable } from './text.js';
 import type { Context, Mode } from './types.js';
 
@@ -7,7 +8,10 @@ export interface RunEnv {
   stderr: { write(text: string): unknown };
 }
 
-/** The Context of one run: the clock, the interrupt signal, one-line logs on stderr, and one fetch per URL. */
+/**
+ * The Context of one run: the clock, the interrupt signal, one-line logs on stderr, one fetch per URL and a
+ * memo of its own (nothing is remembered from one run to the next).
+ */
 export function makeContext(
   mode: Mode,
   env: RunEnv,
@@ -21,5 +25,6 @@ export function makeContext(
     signal: env.signal,
     log: (line) => env.stderr.write(`runner: ${printable(line)}\n`),
     fetchText,
+    once: runMemo(),
   };
 }

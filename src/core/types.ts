@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RunMemo } from './memo.js';
 
 /** What a read-only probe found. `plan` is data: exactly what apply would do, with its predicted effect. */
 export type Finding<P> =
@@ -84,6 +85,8 @@ export interface Context {
   log: (line: string) => void;
   /** controller-side HTTP GET (feeds, image ids); results may be shared across hosts */
   fetchText(url: string, timeoutMs: number): Promise<string>;
+  /** run-wide memo shared by every host of the run (an audit's included): the tools check's remote look-ups */
+  once: RunMemo;
   /** checks that compare against a recorded baseline (processes) record it anew instead; `runner apply --rebaseline` */
   rebaseline?: boolean;
 }

@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { freePort } from './ports.js';
 
@@ -58,17 +59,45 @@ export function headOf(dir: string, vcs: 'hg' | 'git'): string {
   return vcs === 'hg' ? sh(dir, "hg log -r . -T '{node}'") : sh(dir, 'git rev-parse HEAD');
 }
 
-/** `hg serve` of `repo` on a free loopback port, for remote look-ups over HTTP; stop() ends it. */
-export async function hgServe(repo: string): Promise<{ url: string; stop: () => Promise<void> }> {
+/** `hg serve` of `repo` on a free loopback port, for remote look-ups over HTTP; `log` gets its access log. */
+export async function hgServe(repo: string, opts: { log?: string } = {}): Promise<Served> {
   const port = await freePort();
-  const child = spawn('hg', ['serve', '-R', repo, '-a', '127.0.0.1', '-p', String(port)], {
-    stdio: 'ignore',
-    env: { ...process.env, HGPLAIN: '1' },
-  });
+  const log = opts.log ? ['-A', opts.log] : [];
+  return serve(
+    'hg',
+    ['serve', '-R', repo, '-a', '127.0.0.1', '-p', String(port), ...log],
+    port,
+    `http://127.0.0.1:${port}/`,
+  );
+}
+
+/**
+ * `git daemon` exporting every repo under `base` on a free loopback port (git://127.0.0.1:PORT/NAME); its
+ * verbose log (one "Request upload-pack" line per ls-remote or fetch) goes to `log`.
+ */
+export async function gitDaemon(base: string, log: string): Promise<Served> {
+  const port = await freePort();
+  const args = ['-c', 'safe.directory=*', 'daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${port}`];
+  const argv = [...args, `--base-path=${base}`, '--export-all', '--verbose', '--log-destination=stderr', base];
+  return serve('git', argv, port, `git://127.0.0.1:${port}/`, log);
+}
+
+export interface Served {
+  /** ends with a slash: add a repo name for git */
+  url: string;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+async function serve(file: string, args: string[], port: number, url: string, stderrTo?: string): Promise<Served> {
+  const err = stderrTo ? openSync(stderrTo, 'a') : 'ignore';
+  const child = spawn(file, args, { stdio: ['ignore', 'ignore', err], env: { ...process.env, HGPLAIN: '1' } });
+  if (typeof err === 'number') closeSync(err);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitForPort(port, 30_000);
+  await waitForPort(port, 30_000, file);
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url,
+    pid: child.pid as number,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -76,7 +105,15 @@ export async function hgServe(repo: string): Promise<{ url: string; stop: () => 
   };
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/** How many lines of `file` contain `what` (0 when it does not exist yet). */
+export function countLines(file: string, what: string): number {
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(what)).length;
+}
+
+async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const up = await new Promise<boolean>((resolve) => {
@@ -86,5 +123,5 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
     if (up) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`hg serve did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+  throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }

@@ -1,14 +1,14 @@
-import type { VcsRun } from '../../host/vcs-run.js';
 import { gitTags, parseLsRemote } from './parse.js';
+import type { AskRemote } from './remote.js';
 import type { Checkout } from './schema.js';
 import { resolveRange, sameRemote } from './target.js';
 import type { Vcs } from './vcs.js';
 
 /** Git, read-only: the remote is asked with `git ls-remote`; a shared store is a bare repo used with `clone --reference`. */
 export const git: Vcs = {
-  async target(run, co, facts) {
+  async target(ask, _run, co, facts) {
     if (co.tag !== undefined) {
-      const tags = gitTags(await lsRemote(run, co, ['--tags']));
+      const tags = gitTags(await lsRemote(ask, co, ['--tags']));
       return { spec: `tag ${co.tag}`, ...resolved(resolveRange(tags, co.tag)) };
     }
     if (co.revision !== undefined) {
@@ -19,11 +19,11 @@ export const git: Vcs = {
       return { spec, rev: here !== '' && here.startsWith(rev) ? here : rev };
     }
     if (co.branch !== undefined) {
-      const sha = (await lsRemote(run, co, [], [`refs/heads/${co.branch}`])).get(`refs/heads/${co.branch}`);
+      const sha = (await lsRemote(ask, co, [], [`refs/heads/${co.branch}`])).get(`refs/heads/${co.branch}`);
       if (!sha) throw new Error(`${co.repo} has no branch ${co.branch}`);
       return { spec: `branch ${co.branch}`, rev: sha, branch: co.branch };
     }
-    return remoteHead(run, co);
+    return remoteHead(ask, co);
   },
 };
 
@@ -32,17 +32,17 @@ function resolved(r: { tag: string; node: string }) {
 }
 
 async function lsRemote(
-  run: VcsRun,
+  ask: AskRemote,
   co: Checkout,
   flags: readonly string[],
   refs: readonly string[] = [],
 ): Promise<Map<string, string>> {
-  return parseLsRemote(await run(['ls-remote', ...flags, '--', co.repo, ...refs], { doing: `looking up ${co.repo}` }));
+  return parseLsRemote(await ask(['ls-remote', ...flags, '--', co.repo, ...refs], `looking up ${co.repo}`));
 }
 
 /** No branch configured: the branch the remote's HEAD points at. */
-async function remoteHead(run: VcsRun, co: Checkout) {
-  const out = await run(['ls-remote', '--symref', '--', co.repo, 'HEAD'], { doing: `looking up ${co.repo}` });
+async function remoteHead(ask: AskRemote, co: Checkout) {
+  const out = await ask(['ls-remote', '--symref', '--', co.repo, 'HEAD'], `looking up ${co.repo}`);
   const branch = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out)?.[1];
   const sha = parseLsRemote(out).get('HEAD');
   if (!sha) throw new Error(`${co.repo} has no HEAD (an empty repository?)`);

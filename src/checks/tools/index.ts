@@ -1,10 +1,11 @@
 import { RunnerError } from '../../core/errors.js';
-import type { Check, Finding, Mode, ReadHost } from '../../core/types.js';
+import type { Check, Context, Finding, Mode, ReadHost } from '../../core/types.js';
 import { VCS_ENV, vcsMessage, vcsRunner } from '../../host/vcs-run.js';
 import { factsArgv, leftoverProblem } from './commands.js';
 import { parseFacts, type Facts } from './facts.js';
 import { git } from './git.js';
 import { hg } from './hg.js';
+import { remoteAsker } from './remote.js';
 import { decide, describeCheckout, explainCheckout } from './plan.js';
 import { ToolsOptions, type Checkout, type CheckoutPlan, type ToolsPlan } from './schema.js';
 import { describeTarget } from './target.js';
@@ -17,7 +18,7 @@ export const tools: Check<ToolsOptions, ToolsPlan> = {
   summary: 'keeps hg and git checkouts clean and at the wanted branch head, revision or semver tag',
   options: ToolsOptions,
   async probe(host, opts, ctx): Promise<Finding<ToolsPlan>> {
-    const found = await Promise.all(opts.checkouts.map((co) => inspect(host, co, opts.timeout, ctx.mode)));
+    const found = await Promise.all(opts.checkouts.map((co) => inspect(host, co, opts.timeout, ctx)));
     const checkouts = found.flatMap((f) => (f.plan ? [f.plan] : []));
     if (checkouts.length === 0) return { state: 'ok', summary: found.map((f) => f.ok).join('; ') };
     const of = `${checkouts.length} of ${found.length} checkouts drifted: `;
@@ -32,15 +33,17 @@ async function inspect(
   host: ReadHost,
   co: Checkout,
   timeoutMs: number,
-  mode: Mode,
+  ctx: Context,
 ): Promise<{ plan?: CheckoutPlan; ok: string }> {
   const vcs = DRIVERS[co.vcs];
   const run = vcsRunner(host, co, timeoutMs);
+  // a URL is asked once per run, whichever host asks first; the others wait for its answer
+  const ask = remoteAsker(run, host, co, ctx);
   // a branch head is looked up at the remote while the local facts are read; what is wrong locally is said first
   const follows = co.revision === undefined && co.tag === undefined;
   const [read, early] = await Promise.allSettled([
-    readFacts(host, co, timeoutMs, mode),
-    follows ? vcs.target(run, co, undefined) : undefined,
+    readFacts(host, co, timeoutMs, ctx.mode),
+    follows ? vcs.target(ask, run, co, undefined) : undefined,
   ]);
   const facts = valueOf(read);
   if (facts.state === 'symlink')
@@ -56,7 +59,7 @@ async function inspect(
       `${co.path} belongs to ${facts.owner} but ${co.vcs} would run as ${as}: set "user: ${facts.owner}" on this checkout`,
     );
   }
-  const to = valueOf(early) ?? (await vcs.target(run, co, facts));
+  const to = valueOf(early) ?? (await vcs.target(ask, run, co, facts));
   const plan = decide(co, facts, to);
   return { ...(plan ? { plan } : {}), ok: `${co.path} at ${describeTarget(to)}` };
 }
