@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tools } from '../../src/checks/tools/index.js';
 import { ToolsOptions, type ToolsPlan } from '../../src/checks/tools/schema.js';
 import { runCheck } from '../../src/core/run-check.js';
-import type { Context, Result } from '../../src/core/types.js';
+import { planOf, type Context, type Result } from '../../src/core/types.js';
 import { LocalHost } from '../../src/host/local.js';
 import type { ReportDocument } from '../../src/report/document.js';
 import { runner } from '../helpers/cli.js';
@@ -49,7 +49,7 @@ async function onEveryHost(checkout: (i: number) => object, ctx: Context = testC
 }
 
 const hgLookups = (log: string) => countLines(log, 'cmd=capabilities');
-const wanted = (r: Result) => (r.plan as ToolsPlan).checkouts[0]?.to.rev;
+const wanted = (r: Result) => (planOf(r) as ToolsPlan).checkouts[0]?.to.rev;
 
 describe('tools: one remote look-up per URL per run, shared by every host', () => {
   it('hosts following one hg branch ask once, a host naming another URL asks its own, and each run asks anew', async () => {
