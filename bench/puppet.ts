@@ -16,7 +16,10 @@ if (process.env.RUNNER_BENCH_PUPPET_NS !== '1') {
   if (spawnSync('sh', ['-c', 'command -v puppet'], { stdio: 'ignore' }).status !== 0)
     throw new Error('bench puppet needs Debian 12 puppet: apt-get install -y puppet');
   const env = { ...process.env, RUNNER_BENCH_PUPPET_NS: '1' };
-  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', process.execPath, self], { stdio: 'inherit', env });
+  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', process.execPath, self], {
+    stdio: 'inherit',
+    env,
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -36,7 +39,10 @@ try {
     return ['node', RUNNER, 'check', '-c', file];
   };
   const summaryOnly = config('summary', `summary: ${STATE}/public/last_run_summary.yaml`);
-  const both = config('both', `summary: ${STATE}/public/last_run_summary.yaml, lock: ${STATE}/state/agent_disabled.lock`);
+  const both = config(
+    'both',
+    `summary: ${STATE}/public/last_run_summary.yaml, lock: ${STATE}/state/agent_disabled.lock`,
+  );
   const elsewhere = config('elsewhere', `summary: ${join(root, 'elsewhere', 'last_run_summary.yaml')}`);
 
   /** Wall ms of one run, and its CPU ms (runner and every process it started) into `cpu`. */
@@ -59,7 +65,9 @@ try {
   console.log(`  summary: only           ${fmt(wall.summaryOnly)}; CPU ${fmt(cpuStat.summaryOnly)}`);
   console.log(`  summary: and lock:      ${fmt(wall.both)}; CPU ${fmt(cpuStat.both)}`);
   console.log(`  summary: only, ratio    ${ratio}× wall, ${cpuRatio}× CPU (goal ≤ 1.1×)`);
-  console.log(`  summary: outside puppet's layouts (asks puppet)  ${fmt(wall.elsewhere)}; CPU ${fmt(cpuStat.elsewhere)}`);
+  console.log(
+    `  summary: outside puppet's layouts (asks puppet)  ${fmt(wall.elsewhere)}; CPU ${fmt(cpuStat.elsewhere)}`,
+  );
   record('puppet.summaryOnly', { wallMs: wall, cpuMs: cpuStat, ratio, cpuRatio, goal: 1.1 });
 } finally {
   rmSync(root, { recursive: true, force: true });

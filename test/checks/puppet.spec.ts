@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixArgv } from '../../src/checks/puppet/index.js';
+import { candidates, LAYOUTS, moversSet } from '../../src/checks/puppet/layouts.js';
 import {
   errorLines,
   judge,
@@ -83,5 +84,27 @@ describe('checks/puppet parse', () => {
       '--x',
       '/m.pp',
     ]);
+  });
+});
+
+describe('checks/puppet layouts', () => {
+  it('a summary or lock at a package default names its layout; anywhere else, none (puppet is asked)', () => {
+    expect(candidates('/var/cache/puppet/public/last_run_summary.yaml').map((l) => l.lock)).toEqual([
+      '/var/cache/puppet/state/agent_disabled.lock',
+    ]);
+    expect(
+      candidates(undefined, '/opt/puppetlabs/puppet/cache/state/agent_disabled.lock').map((l) => l.summary),
+    ).toEqual(['/opt/puppetlabs/puppet/public/last_run_summary.yaml']);
+    expect(candidates().map((l) => l.name)).toEqual(['puppetlabs AIO', 'Debian']);
+    expect(candidates('/srv/puppet/public/last_run_summary.yaml')).toEqual([]);
+    // a summary of one package with the lock of the other is no layout
+    expect(candidates(LAYOUTS[0]?.summary, LAYOUTS[1]?.lock)).toEqual([]);
+  });
+
+  it('reads which settings a puppet.conf sets that move the summary or the lock, in any section', () => {
+    const conf =
+      '[main]\n# vardir = /commented\nserver = puppet.example\n[agent]\n  statedir=/srv/state\nlastrunfile = /x\n';
+    expect(moversSet(conf)).toEqual(['statedir', 'lastrunfile']);
+    expect(moversSet('[main]\nvardir_extra = 1\nlogdir = /l\n')).toEqual([]);
   });
 });

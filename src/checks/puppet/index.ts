@@ -1,18 +1,10 @@
 import { formatDuration } from '../../core/units.js';
-import { allInOrder } from '../../core/all.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Finding, ReadHost } from '../../core/types.js';
 import { runIsolated } from '../../host/isolated.js';
-import {
-  errorLines,
-  judge,
-  lockMessage,
-  parseConfigPrint,
-  parseSummary,
-  pendingResources,
-  type RunSummary,
-} from './parse.js';
-import { AIO, PuppetOptions, type PuppetPlan } from './schema.js';
+import { locate } from './locate.js';
+import { errorLines, judge, lockMessage, parseSummary, pendingResources, type RunSummary } from './parse.js';
+import { PuppetOptions, type PuppetPlan } from './schema.js';
 
 export const puppet: Check<PuppetOptions, PuppetPlan> = {
   id: 'puppet',
@@ -20,13 +12,15 @@ export const puppet: Check<PuppetOptions, PuppetPlan> = {
     "checks puppet's last run (age, failures, pending changes), optionally with a fresh --noop run; runs puppet to fix",
   options: PuppetOptions,
   async probe(host, opts, ctx): Promise<Finding<PuppetPlan>> {
+    // the lock and the last summary, read together; a --noop run only once the lock is known to be absent
     const where = await locate(host, opts);
     if (where === undefined) return { state: 'skipped', summary: `puppet is not installed here (no ${opts.command})` };
-    // the lock and the last summary together; a --noop run only once the lock is known to be absent
-    const [lock, text] = await allInOrder([host.readFile(where.lock), opts.noop ? null : host.readFile(where.summary)]);
-    if (lock !== null) throw new RunnerError(`puppet agent is disabled (${where.lock}): ${lockMessage(lock)}`);
-    const last = text === null ? undefined : parseSummary(text, where.summary);
-    const { summary, pending } = opts.noop ? await noopRun(host, opts, where.summary) : { summary: last, pending: [] };
+    if (where.lockText !== null)
+      throw new RunnerError(`puppet agent is disabled (${where.lock}): ${lockMessage(where.lockText)}`);
+    const last = where.summaryText === null ? undefined : parseSummary(where.summaryText, where.summary);
+    const { summary, pending } = opts.noop
+      ? await noopRun(host, opts, where.summary, last?.lastRun)
+      : { summary: last, pending: [] };
     const reasons = summary
       ? judge(summary, ctx.now().getTime(), opts.max_age)
       : [`no run recorded (${where.summary} is missing)`];
@@ -69,8 +63,8 @@ async function noopRun(
   host: ReadHost,
   opts: PuppetOptions,
   path: string,
+  before: number | undefined,
 ): Promise<{ summary: RunSummary; pending: string[] }> {
-  const before = (await readSummary(host, path))?.lastRun;
   const argv = noopArgv(opts);
   const run = await runIsolated(host, argv, opts.timeout);
   const after = await readSummary(host, path);
@@ -79,24 +73,4 @@ async function noopRun(
     throw new RunnerError(`'${argv.slice(0, 2).join(' ')} --noop' wrote no fresh ${path}: ${errors}`);
   }
   return { summary: after, pending: pendingResources(run.output) };
-}
-
-/** Where the summary and the agent lock are: configured, the AIO defaults, or asked of puppet; undefined: no puppet here. */
-async function locate(host: ReadHost, opts: PuppetOptions): Promise<{ summary: string; lock: string } | undefined> {
-  if (opts.summary && opts.lock) return { summary: opts.summary, lock: opts.lock };
-  if (opts.args.length === 0 && (await host.lstat(AIO.summary)))
-    return { summary: opts.summary ?? AIO.summary, lock: opts.lock ?? AIO.lock };
-  const r = await host.run(opts.command, ['config', 'print', 'lastrunfile', 'agent_disabled_lockfile', ...opts.args], {
-    timeoutMs: 120_000,
-  });
-  if (r.timedOut) throw new RunnerError(`'${opts.command} config print' gave no answer within 2m`);
-  if (r.exitCode === undefined || r.exitCode === 127) return undefined;
-  const printed = parseConfigPrint(r.stdout);
-  const summary = opts.summary ?? printed.get('lastrunfile');
-  const lock = opts.lock ?? printed.get('agent_disabled_lockfile');
-  if (!summary || !lock)
-    throw new RunnerError(
-      `'${opts.command} config print lastrunfile agent_disabled_lockfile' exited ${r.exitCode}: ${errorLines(r.stderr).join(' / ') || r.stderr.trim()}`,
-    );
-  return { summary, lock };
 }

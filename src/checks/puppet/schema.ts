@@ -2,18 +2,14 @@ import { z } from 'zod';
 import { AbsolutePath } from '../../core/path-rules.js';
 import { Duration } from '../../core/units.js';
 
-/** Where puppet 7 (the puppetlabs AIO packages) keeps its state; Debian's own package writes elsewhere. */
-export const AIO = {
-  summary: '/opt/puppetlabs/puppet/public/last_run_summary.yaml',
-  lock: '/opt/puppetlabs/puppet/cache/state/agent_disabled.lock',
-};
-
 export const PuppetOptions = z
   .object({
     summary: AbsolutePath.optional().describe(
-      'last_run_summary.yaml; default: the puppet 7 AIO path when it exists, else what `puppet config print lastrunfile` says',
+      'last_run_summary.yaml; default: the puppetlabs AIO or Debian path, whichever exists, else what `puppet config print lastrunfile` says',
     ),
-    lock: AbsolutePath.optional().describe('agent_disabled.lock; default: found the same way as summary'),
+    lock: AbsolutePath.optional().describe(
+      "agent_disabled.lock; default: where the summary's package (AIO or Debian) keeps it, else what `puppet config print agent_disabled_lockfile` says",
+    ),
     max_age: Duration.prefault('4h').describe('a last run older than this is drift'),
     noop: z
       .boolean()
