@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixArgv } from '../../src/checks/puppet/index.js';
-import { candidates, LAYOUTS, moversSet } from '../../src/checks/puppet/layouts.js';
+import { chooseLayout, LAYOUTS, moversSet, type Layout } from '../../src/checks/puppet/layouts.js';
 import {
   errorLines,
   judge,
@@ -88,17 +88,24 @@ describe('checks/puppet parse', () => {
 });
 
 describe('checks/puppet layouts', () => {
-  it('a summary or lock at a package default names its layout; anywhere else, none (puppet is asked)', () => {
-    expect(candidates('/var/cache/puppet/public/last_run_summary.yaml').map((l) => l.lock)).toEqual([
-      '/var/cache/puppet/state/agent_disabled.lock',
-    ]);
+  it("a summary at a package's path names its layout; elsewhere, the package installed; unset, the summary found", () => {
+    const [aio, debian] = LAYOUTS as [Layout, Layout];
+    const no = () => false;
+    expect(chooseLayout(debian.summary, no, no)).toBe(debian);
+    expect(debian.lock).toBe('/var/cache/puppet/state/agent_disabled.lock');
+    expect(aio.lock).toBe('/opt/puppetlabs/puppet/cache/state/agent_disabled.lock');
+    const only = (path: string) => (p: string) => p === path;
+    expect(chooseLayout('/srv/p/last_run_summary.yaml', only(aio.vardir), no)).toBe(aio);
+    expect(chooseLayout('/srv/p/last_run_summary.yaml', () => true, no)).toBeUndefined();
+    expect(chooseLayout('/srv/p/last_run_summary.yaml', no, () => true)).toBeUndefined();
+    expect(chooseLayout(undefined, () => true, only(debian.summary))).toBe(debian);
     expect(
-      candidates(undefined, '/opt/puppetlabs/puppet/cache/state/agent_disabled.lock').map((l) => l.summary),
-    ).toEqual(['/opt/puppetlabs/puppet/public/last_run_summary.yaml']);
-    expect(candidates().map((l) => l.name)).toEqual(['puppetlabs AIO', 'Debian']);
-    expect(candidates('/srv/puppet/public/last_run_summary.yaml')).toEqual([]);
-    // a summary of one package with the lock of the other is no layout
-    expect(candidates(LAYOUTS[0]?.summary, LAYOUTS[1]?.lock)).toEqual([]);
+      chooseLayout(
+        undefined,
+        () => true,
+        () => true,
+      ),
+    ).toBeUndefined();
   });
 
   it('reads which settings a puppet.conf sets that move the summary or the lock, in any section', () => {

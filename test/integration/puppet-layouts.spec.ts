@@ -94,18 +94,20 @@ describe('puppet: the summary and the lock, derived from the layout or asked of 
     expect(calls()).toEqual(['config print lastrunfile agent_disabled_lockfile']);
   });
 
-  it('a summary outside the layouts, or a derived one missing, costs one puppet start; no puppet at all: skipped', async () => {
+  it('a summary elsewhere: the lock of the one package installed; none installed, or the summary missing: puppet is asked', async () => {
     await fresh();
-    const elsewhere = join(T, 'public');
-    await puppet(['apply', '--publicdir', elsewhere, site]);
+    const elsewhere = join(T, 'public', 'last_run_summary.yaml');
+    await puppet(['apply', '--publicdir', join(T, 'public'), site]);
     await puppet(['agent', '--disable', 'elsewhere']);
-    expect(await check(`summary: ${join(elsewhere, 'last_run_summary.yaml')}`)).toMatchObject({
-      status: 'failed',
-      summary: expect.stringContaining(`puppet agent is disabled (${LOCK}): elsewhere`),
-    });
-    expect(calls()).toEqual(['config print lastrunfile agent_disabled_lockfile']);
+    const disabled = { status: 'failed', summary: expect.stringContaining(`disabled (${LOCK}): elsewhere`) };
+    expect(await check(`summary: ${elsewhere}`)).toMatchObject(disabled);
+    expect(calls()).toEqual([]);
     // Debian's summary is not there: only puppet can say whether it is installed
-    expect(await check(`summary: ${SUMMARY}`)).toMatchObject({ status: 'failed' });
+    expect(await check(`summary: ${SUMMARY}`)).toMatchObject(disabled);
+    expect(calls()).toEqual(['config print lastrunfile agent_disabled_lockfile']);
+    // no package's vardir (an empty /var/cache): which puppet is this?
+    await ns.mountTmpfs('/var/cache');
+    expect(await check(`summary: ${elsewhere}`)).toMatchObject({ status: 'ok' });
     expect(calls()).toHaveLength(2);
     const none = join(T, 'no-puppet-here');
     expect(await check(`summary: ${SUMMARY}, command: ${none}`)).toMatchObject({

@@ -6,6 +6,8 @@
  */
 export interface Layout {
   name: string;
+  /** the package makes it; newer upstream puppet itself takes the first of these that is a directory */
+  vardir: string;
   summary: string;
   lock: string;
   /** the puppet.conf that could move them */
@@ -15,12 +17,14 @@ export interface Layout {
 export const LAYOUTS: readonly Layout[] = [
   {
     name: 'puppetlabs AIO',
+    vardir: '/opt/puppetlabs/puppet/cache',
     summary: '/opt/puppetlabs/puppet/public/last_run_summary.yaml',
     lock: '/opt/puppetlabs/puppet/cache/state/agent_disabled.lock',
     conf: '/etc/puppetlabs/puppet/puppet.conf',
   },
   {
     name: 'Debian',
+    vardir: '/var/cache/puppet',
     summary: '/var/cache/puppet/public/last_run_summary.yaml',
     lock: '/var/cache/puppet/state/agent_disabled.lock',
     conf: '/etc/puppet/puppet.conf',
@@ -36,7 +40,18 @@ export function moversSet(conf: string): string[] {
   return MOVERS.filter((name) => set.includes(name));
 }
 
-/** The layouts a configured summary or lock can belong to (all of them when neither is configured). */
-export function candidates(summary?: string, lock?: string): readonly Layout[] {
-  return LAYOUTS.filter((l) => (summary ?? l.summary) === l.summary && (lock ?? l.lock) === l.lock);
+/**
+ * The layout that tells where this host's puppet keeps things: the one a configured summary's path names;
+ * for a summary elsewhere, the one package installed (its vardir a directory); with no summary configured,
+ * the one whose summary exists. Undefined when none or both do.
+ */
+export function chooseLayout(
+  summary: string | undefined,
+  isDir: (path: string) => boolean,
+  exists: (path: string) => boolean,
+): Layout | undefined {
+  const named = LAYOUTS.find((l) => l.summary === summary);
+  if (named) return named;
+  const found = LAYOUTS.filter((l) => (summary ? isDir(l.vardir) : exists(l.summary)));
+  return found.length === 1 ? found[0] : undefined;
 }

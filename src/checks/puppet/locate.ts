@@ -1,7 +1,7 @@
 import { allInOrder } from '../../core/all.js';
 import { RunnerError } from '../../core/errors.js';
 import type { ReadHost } from '../../core/types.js';
-import { candidates, LAYOUTS, moversSet } from './layouts.js';
+import { chooseLayout, LAYOUTS, moversSet } from './layouts.js';
 import { errorLines, parseConfigPrint } from './parse.js';
 import type { PuppetOptions } from './schema.js';
 
@@ -30,26 +30,35 @@ async function read(host: ReadHost, summary: string, lock: string): Promise<Loca
 }
 
 /**
- * The one layout whose summary exists, when no puppet.conf moves anything (an unreadable one might: ask
- * puppet); every file read together, so over SSH this is one round trip.
+ * The layout's paths (`chooseLayout`) when no puppet.conf moves them (an unreadable one might: ask puppet),
+ * and its summary exists (else only puppet can say whether it is installed). Every file is read at once,
+ * so over SSH this is one round trip.
  */
 async function derive(host: ReadHost, opts: PuppetOptions): Promise<Located | undefined> {
-  const layouts = candidates(opts.summary, opts.lock);
-  if (layouts.length === 0) return undefined;
-  const settle = (path: string, maxBytes?: number): Promise<Read> =>
-    host.readFile(path, { maxBytes }).then(
+  const settle = (p: Promise<string | null>): Promise<Read> =>
+    p.then(
       (text) => ({ text }),
-      (error: unknown) => ({ error }),
+      (error) => ({ error }),
     );
-  const [confs, files] = await Promise.all([
-    Promise.all(LAYOUTS.map((l) => settle(l.conf, 256 * 1024))),
-    Promise.all(layouts.map((l) => Promise.all([l, settle(l.lock), settle(l.summary)] as const))),
+  const paths = [...new Set(LAYOUTS.flatMap((l) => [opts.lock ?? l.lock, opts.summary ?? l.summary]))];
+  const [confs, dirs, files] = await Promise.all([
+    Promise.all(LAYOUTS.map((l) => settle(host.readFile(l.conf, { maxBytes: 256 * 1024 })))),
+    Promise.all(LAYOUTS.map((l) => (opts.summary ? host.lstat(l.vardir).catch(() => null) : null))),
+    Promise.all(paths.map((p) => settle(host.readFile(p)))),
   ]);
   if (confs.some((c) => !('text' in c) || (c.text !== null && moversSet(c.text).length > 0))) return undefined;
-  const found = files.filter(([, , summary]) => !('text' in summary) || summary.text !== null);
-  if (found.length !== 1) return undefined;
-  const [l, lock, summary] = found[0] as (typeof found)[number];
-  return { summary: l.summary, lock: l.lock, lockText: textOf(lock), summaryText: textOf(summary) };
+  const got = new Map(paths.map((p, i) => [p, files[i] as Read]));
+  const isDir = (dir: string) => dirs[LAYOUTS.findIndex((l) => l.vardir === dir)]?.type === 'dir';
+  const l = chooseLayout(opts.summary, isDir, (p) => there(got.get(p) as Read));
+  if (!l) return undefined;
+  const [summary, lock] = [opts.summary ?? l.summary, opts.lock ?? l.lock];
+  if (!there(got.get(summary) as Read)) return undefined;
+  return { summary, lock, lockText: textOf(got.get(lock) as Read), summaryText: textOf(got.get(summary) as Read) };
+}
+
+/** Something is at the path: a file, or what reading it refused (a symlink, a FIFO), which is then the error. */
+function there(r: Read): boolean {
+  return !('text' in r) || r.text !== null;
 }
 
 function textOf(r: Read): string | null {

@@ -8,7 +8,7 @@ export const PuppetOptions = z
       'last_run_summary.yaml; default: the puppetlabs AIO or Debian path, whichever exists, else what `puppet config print lastrunfile` says',
     ),
     lock: AbsolutePath.optional().describe(
-      "agent_disabled.lock; default: where the summary's package (AIO or Debian) keeps it, else what `puppet config print agent_disabled_lockfile` says",
+      "agent_disabled.lock; default: where the summary's or else the installed package (AIO, Debian) keeps it, else what `puppet config print agent_disabled_lockfile` says",
     ),
     max_age: Duration.prefault('4h').describe('a last run older than this is drift'),
     noop: z
