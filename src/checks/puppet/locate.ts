@@ -41,9 +41,10 @@ async function derive(host: ReadHost, opts: PuppetOptions): Promise<Located | un
       (error) => ({ error }),
     );
   const paths = [...new Set(LAYOUTS.flatMap((l) => [opts.lock ?? l.lock, opts.summary ?? l.summary]))];
+  const elsewhere = opts.summary !== undefined && !LAYOUTS.some((l) => l.summary === opts.summary);
   const [confs, dirs, files] = await Promise.all([
     Promise.all(LAYOUTS.map((l) => settle(host.readFile(l.conf, { maxBytes: 256 * 1024 })))),
-    Promise.all(LAYOUTS.map((l) => (opts.summary ? host.lstat(l.vardir).catch(() => null) : null))),
+    Promise.all(LAYOUTS.map((l) => (elsewhere ? host.lstat(l.vardir).catch(() => null) : null))),
     Promise.all(paths.map((p) => settle(host.readFile(p)))),
   ]);
   if (confs.some((c) => !('text' in c) || (c.text !== null && moversSet(c.text).length > 0))) return undefined;
