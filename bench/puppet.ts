@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTools } from './fleet/setup.js';
 import { RUNNER, cpuMs, fmt, loadAverage, record, stat, timeCommand, type Stat } from './lib.js';
 
 // `runner check` with the puppet check given `summary:` only (at Debian's path, and at a temp path as the
@@ -13,8 +14,7 @@ const STATE = '/var/cache/puppet';
 const self = fileURLToPath(import.meta.url);
 
 if (process.env.RUNNER_BENCH_PUPPET_NS !== '1') {
-  if (spawnSync('sh', ['-c', 'command -v puppet'], { stdio: 'ignore' }).status !== 0)
-    throw new Error('bench puppet needs Debian 12 puppet: apt-get install -y puppet');
+  ensureTools(['puppet']);
   const env = { ...process.env, RUNNER_BENCH_PUPPET_NS: '1' };
   const r = spawnSync('unshare', ['--mount', '--propagation', 'private', process.execPath, self], {
     stdio: 'inherit',

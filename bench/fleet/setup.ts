@@ -7,6 +7,7 @@ const PACKAGES: Record<string, string[]> = {
   ansible: ['ansible'],
   floor: ['pssh'],
   script: ['pssh'],
+  puppet: ['puppet'],
 };
 
 function installed(pkg: string): boolean {
