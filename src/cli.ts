@@ -9,7 +9,7 @@ import { EXIT } from './core/outcome.js';
 import { FORMATS, type Format } from './report/index.js';
 import { printable } from './core/text.js';
 
-// audit, daemon, inventory and lock load on first use: check and apply start without ssh2 and the daemon
+// audit, daemon, inventory, lock and status load on first use: check and apply start without ssh2 and the daemon
 
 /** A fresh commander program over library calls; `done` receives each command's exit code. */
 export function createProgram(io: Io, done: (code: number) => void): Command {
@@ -85,6 +85,18 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     )
     .option('--once', 'run one iteration and exit with its exit code')
     .action(async (opts) => done(await (await import('./commands/daemon.js')).daemon(opts, io)));
+
+  program
+    .command('status')
+    .description(
+      "the daemon's state: since when, its iteration, each check's last outcome, the lock, what it does next",
+    )
+    .option(
+      '-c, --config <file>',
+      'config file with a lifecycle: section (default $RUNNER_CONFIG or /etc/runner/runner.yaml)',
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .action(async (opts) => done(await (await import('./commands/status.js')).status(opts, io)));
 
   program
     .command('disable')

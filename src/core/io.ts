@@ -7,6 +7,8 @@ export interface Io {
   signal: AbortSignal;
   /** a command that handles a second SIGINT/SIGTERM itself registers here; otherwise the second one exits 130 */
   onSecondSignal?(handler: () => void): void;
+  /** told of every SIGINT/SIGTERM as it arrives (its name, and how many have come so far), before anything acts on it */
+  onSignal?(listener: (name: NodeJS.Signals, count: number) => void): void;
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */

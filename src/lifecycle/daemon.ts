@@ -11,6 +11,9 @@ import { firstState, transition, type LoopPlan, type LoopState } from './loop.js
 import { Recorder } from './recorder.js';
 import { ensureRootDir } from './root-dir.js';
 import { lifecyclePaths, type Lifecycle } from '../config/lifecycle.js';
+import { nextAction } from './next-action.js';
+import { checkWorker } from './worker-config.js';
+import { stampsLines } from './log-line.js';
 
 export interface DaemonOptions {
   config: string;
@@ -26,13 +29,21 @@ export async function runDaemon(o: DaemonOptions, io: Io): Promise<number> {
   let config = await loadDaemonConfig(host, o.config);
   const lc = () => config.lifecycle as Lifecycle;
   const paths = lifecyclePaths(lc());
-  const rec = new Recorder(host, {
+  let signalled = false;
+  const rec: Recorder = new Recorder(host, {
     paths,
     textfile: lc().textfile,
     stderr: io.stderr,
+    timestamps: stampsLines(io),
     ...(lc().events_stdout ? { stdout: io.stdout } : {}),
+    next: (event, st, fields) =>
+      nextAction({ event, state: st, fields, lc: lc(), now: new Date(), iteration: rec.snap.iteration, signalled }),
   });
   const effects = new Effects(host, rec, io, o.hard, () => config);
+  io.onSignal?.((name, count) => {
+    signalled = true;
+    effects.signalled(name, count);
+  });
   let state: LoopState = firstState();
   rec.newIteration(1);
   while (state.name !== 'exit') {
@@ -47,7 +58,9 @@ export async function runDaemon(o: DaemonOptions, io: Io): Promise<number> {
     state = next;
   }
   const code = o.hard.aborted ? DAEMON_EXIT.hardStop : state.code;
-  rec.event('exit', { code, reason: state.reason }, `exit ${code}: ${state.reason}`, 'exit');
+  // the final line says what really happened to the worker, and which signals asked for it
+  const reason = state.signalled ? `stopped by ${effects.signals.join(', then ')}: ${state.reason}` : state.reason;
+  rec.event('exit', { code, reason, signals: effects.signals }, `exit ${code}: ${reason}`, 'exit');
   await rec.flush();
   await host.close();
   return code;
@@ -75,6 +88,7 @@ async function loadDaemonConfig(host: Host, file: string): Promise<RunnerConfig>
   await ensureRootDir(host, lc.state_dir, `${file}: lifecycle.state_dir`);
   const lockDir = dirname(lifecyclePaths(lc).lock);
   if (lockDir !== lc.state_dir) await ensureRootDir(host, lockDir, `${file}: the dir of lifecycle.lock`);
+  await checkWorker(host, lc, file);
   return config;
 }
 

@@ -12,6 +12,8 @@ import { lifecyclePaths, type Lifecycle } from '../config/lifecycle.js';
 import { sleep } from '../core/sleep.js';
 import { workerSession } from './worker-session.js';
 import { cachedFetch } from '../host/http.js';
+import type { SessionView } from './session-driver.js';
+import { laterSignalPlan } from './signal-plan.js';
 
 const HALT_TIMEOUT_MS = 10 * 60_000;
 
@@ -19,6 +21,11 @@ const HALT_TIMEOUT_MS = 10 * 60_000;
 export class Effects {
   private lastLock = '';
   private endPhase: (() => number) | undefined;
+  private current: LoopState['name'] = 'gate';
+  /** the worker session running now, read when a signal arrives */
+  private readonly view: SessionView = {};
+  /** every SIGINT/SIGTERM so far, in order */
+  readonly signals: string[] = [];
 
   constructor(
     private readonly host: Host,
@@ -32,7 +39,20 @@ export class Effects {
     return this.config().lifecycle as Lifecycle;
   }
 
+  /** Logs a signal the moment it arrives, with what it will do: the session's plan, or the loop's. */
+  signalled(name: string, count: number): void {
+    this.signals.push(name);
+    const session = this.view.current;
+    const then =
+      count > 1
+        ? laterSignalPlan(count, session !== undefined)
+        : (session?.signalPlan() ?? loopSignalPlan(this.current));
+    const nth = count > 1 ? ` (signal ${count})` : '';
+    this.rec.event('signal', { signal: name, count, then }, `got ${name}${nth}: ${then}`);
+  }
+
   enter(s: LoopState): void {
+    this.current = s.name;
     if (s.name === 'preflight' || s.name === 'postflight') {
       if (s.from === 0) this.endPhase = this.rec.phase(s.name);
       const ids = this.entries(s.name).map((e) => e.check.id);
@@ -73,7 +93,10 @@ export class Effects {
       case 'postflight':
         return this.checks(s.name, s.from);
       case 'starting':
-        return { type: 'session', outcome: await workerSession(this.host, this.rec, this.lc, signal, this.hard) };
+        return {
+          type: 'session',
+          outcome: await workerSession(this.host, this.rec, this.lc, signal, this.hard, this.view),
+        };
       case 'halt':
         return this.halt();
       case 'exit':
@@ -121,6 +144,11 @@ export class Effects {
     const results = report.results;
     const previous = from === 0 ? [] : (this.rec.snap.outcomes[phase] ?? []).slice(0, from);
     this.rec.snap.outcomes[phase] = [...previous, ...results];
+    const at = new Date().toISOString();
+    const iteration = this.rec.snap.iteration;
+    // a check a signal kept from running keeps its last real outcome
+    for (const r of results.filter((x) => !(x.status === 'skipped' && x.summary === 'interrupted')))
+      (this.rec.snap.checks ??= {})[r.check] = { phase, iteration, status: r.status, summary: r.summary, at };
     this.rec.event('checks', { phase, from, results }, `${phase}: ${results.map(brief).join(', ') || 'no checks'}`);
     return this.io.signal.aborted ? { type: 'interrupted' } : { type: 'checks', results };
   }
@@ -143,6 +171,15 @@ export class Effects {
       detail: `'${argv.join(' ')}' ${how}${said ? `: ${said}` : ''}`,
     };
   }
+}
+
+/** What a first signal does outside a worker session. */
+function loopSignalPlan(state: LoopState['name']): string {
+  if (state === 'preflight' || state === 'postflight')
+    return `no worker is running: finish the running ${state} check, then exit`;
+  if (state === 'halt') return 'the halt command has been decided on: it runs, then the daemon exits';
+  if (state === 'starting') return 'the worker is being started: stop it, then exit';
+  return 'no worker is running: exit now';
 }
 
 function brief(r: Result): string {

@@ -5,6 +5,7 @@ import { DAEMON_EXIT } from './exit.js';
 import type { LockStatus } from '../core/lock.js';
 import { holdsBack } from '../core/lock.js';
 import type { SessionOutcome } from './run-session.js';
+import { sessionEnding, signalledExit } from './ending.js';
 
 /** What the current iteration carries from state to state. */
 export interface Iteration {
@@ -24,7 +25,8 @@ export type LoopState =
   | { name: 'starting'; it: Iteration }
   | { name: 'failed'; it: Iteration; step: string; why: string; delayMs: number; resume: LoopState }
   | { name: 'halt'; it: Iteration; reason: string }
-  | { name: 'exit'; code: number; reason: string };
+  /** `signalled`: the loop ended because of a signal (the daemon's final line names it) */
+  | { name: 'exit'; code: number; reason: string; signalled?: boolean };
 
 export type LoopEvent =
   | { type: 'lock'; status: LockStatus }
@@ -52,7 +54,7 @@ export function firstState(n = 1): LoopState {
 export function transition(plan: LoopPlan, s: LoopState, e: LoopEvent): LoopState {
   if (s.name === 'exit') return s;
   if (e.type === 'interrupted' && s.name !== 'halt')
-    return { name: 'exit', code: EXIT.ok, reason: 'stopped by a signal' };
+    return { name: 'exit', code: EXIT.ok, reason: `no worker was running (${s.name})`, signalled: true };
   switch (s.name) {
     case 'gate':
       if (e.type !== 'lock') break;
@@ -103,7 +105,13 @@ function afterChecks(
 }
 
 function afterSession(plan: LoopPlan, it: Iteration, o: SessionOutcome): LoopState {
-  if (o.interrupted) return { name: 'exit', code: EXIT.ok, reason: 'stopped by a signal; the worker was drained' };
+  if (o.interrupted) {
+    const { end, text } = sessionEnding(o);
+    return { name: 'exit', code: signalledExit(end), reason: text, signalled: true };
+  }
+  // a halt (a reboot, say) cannot fix a config error: it would only come back to it, again and again
+  if (o.failure === 'config')
+    return { name: 'exit', code: EXIT.nothingRan, reason: `config error: ${o.why}; not halting` };
   if (o.failure) {
     const next = { ...it, code: it.code | EXIT.failed };
     return retryOrHalt(plan, next, 'worker', `worker: ${o.why ?? o.failure}`, {

@@ -3,7 +3,7 @@ import { appendNoFollow } from '../host/append.js';
 import type { LifecyclePaths } from '../config/lifecycle.js';
 import { eventLine } from '../report/jsonl.js';
 import { renderMetrics } from '../report/prometheus.js';
-import type { DaemonState, RunSnapshot } from '../report/snapshot.js';
+import type { DaemonState, NextAction, RunSnapshot } from '../report/snapshot.js';
 
 export interface RecorderOptions {
   paths: LifecyclePaths;
@@ -11,6 +11,10 @@ export interface RecorderOptions {
   /** JSONL events also go here when set */
   stdout?: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** prefix stderr lines with an ISO time (not under journald, which stamps them itself) */
+  timestamps: boolean;
+  /** what the daemon does next after this event; undefined keeps the last one */
+  next?: (event: string, state: DaemonState | undefined, fields: Record<string, unknown>) => NextAction | undefined;
 }
 
 /** events.jsonl is moved to events.jsonl.1 past this size, at an iteration boundary */
@@ -54,9 +58,11 @@ export class Recorder {
     if (state && state !== this.snap.state) Object.assign(this.snap, { state, since: time });
     this.snap.updatedAt = time;
     this.snap.last = line;
+    const next = this.o.next?.(event, state, fields);
+    if (next) this.snap.next = next;
     const json = eventLine({ time, event, iteration: this.snap.iteration, ...(state ? { state } : {}) }, fields);
     this.o.stdout?.write(json);
-    this.o.stderr.write(`runner daemon: ${this.snap.iteration ? `iteration ${this.snap.iteration}: ` : ''}${line}\n`);
+    this.log(`${this.snap.iteration ? `iteration ${this.snap.iteration}: ` : ''}${line}`, time);
     const snapshot = `${JSON.stringify(this.snap, null, 2)}\n`;
     const metrics = this.o.textfile ? renderMetrics(this.snap) : undefined;
     this.chain = this.chain.then(() => this.write(json, snapshot, metrics));
@@ -97,8 +103,12 @@ export class Recorder {
       // once per distinct problem, not once per event
       if (this.warned.has(err.message)) return;
       this.warned.add(err.message);
-      this.o.stderr.write(`runner daemon: warning: cannot record state: ${err.message}\n`);
+      this.log(`warning: cannot record state: ${err.message}`);
     });
+  }
+
+  private log(text: string, time = new Date().toISOString()): void {
+    this.o.stderr.write(`${this.o.timestamps ? `${time} ` : ''}runner daemon: ${text}\n`);
   }
 
   private async rotate(): Promise<void> {

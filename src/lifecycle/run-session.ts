@@ -5,7 +5,7 @@ import { spawnWorker, type SpawnSpec, type WorkerExit, type WorkerProcess } from
 import { unlinkEntry } from '../host/unlink.js';
 import type { LogFormat } from './log-patterns.js';
 import type { DrainReason, SessionConfig, SessionFailure, SessionState } from './session.js';
-import { Driver } from './session-driver.js';
+import { Driver, type SessionView } from './session-driver.js';
 import { Tail } from './tail.js';
 import { clearStalePid, stampBaseline } from './worker.js';
 
@@ -22,16 +22,21 @@ export interface SessionOptions {
   /** first SIGTERM/SIGINT: drain; `hard` (the second): stop the session at once */
   signal: AbortSignal;
   hard: AbortSignal;
+  /** the daemon reads the running session's state through this when a signal arrives */
+  view: SessionView;
   report(what: string, fields?: Record<string, unknown>): void;
 }
 
 export interface SessionOutcome {
-  failure?: SessionFailure | 'already-running' | 'start-failed';
+  /** `config`: the worker cannot start as configured (say, no such user): never retried into a halt */
+  failure?: SessionFailure | 'already-running' | 'start-failed' | 'config';
   why?: string;
   interrupted: boolean;
   attached: boolean;
   builds: number;
   drain?: DrainReason;
+  /** the worker logged that it was shutting down gracefully */
+  acknowledged?: boolean;
   stopped?: SessionState['stopped'];
   pid?: number;
   exit?: WorkerExit;
@@ -99,6 +104,7 @@ export async function runSession(o: SessionOptions): Promise<SessionOutcome> {
     attached: state.everAttached,
     builds: state.builds,
     ...((state.drain ?? state.pending) ? { drain: state.drain ?? state.pending } : {}),
+    ...(state.acknowledged ? { acknowledged: true } : {}),
     ...(state.stopped ? { stopped: state.stopped } : {}),
     pid: proc.pid,
     exit,

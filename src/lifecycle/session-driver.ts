@@ -12,6 +12,12 @@ import {
 } from './session.js';
 import type { Tail } from './tail.js';
 import { requestDrain } from './worker.js';
+import { sessionSignalPlan } from './signal-plan.js';
+
+/** Where the daemon looks when a signal arrives: the session running now, if any (set and cleared by Driver.run). */
+export interface SessionView {
+  current?: { signalPlan(): string };
+}
 
 /** Feeds events to the pure session machine one at a time and carries out its actions. */
 export class Driver {
@@ -21,6 +27,7 @@ export class Driver {
   private readonly background: Promise<unknown>[] = [];
   private proc: WorkerProcess | undefined;
   private begin: () => void = () => {};
+  private deadlineAt: number | undefined;
 
   constructor(
     private readonly o: SessionOptions,
@@ -38,9 +45,15 @@ export class Driver {
     if (event) this.push({ type: 'log', event, line: line.replace(/^\S+ \S+ (\[[^\]]*\] )?/, '') });
   }
 
+  /** What a first signal does now (the state as of the last event handled). */
+  signalPlan(): string {
+    return sessionSignalPlan(this.o.cfg, this.state, this.deadlineAt);
+  }
+
   /** Resolves with the final state once the worker has exited. */
   async run(proc: WorkerProcess, tail: Tail): Promise<SessionState> {
     this.proc = proc;
+    this.o.view.current = this;
     this.begin();
     const onSignal = () => this.push({ type: 'interrupt' });
     const onHard = () => this.push({ type: 'interrupt-hard' });
@@ -55,6 +68,7 @@ export class Driver {
     await this.chain;
     this.o.signal.removeEventListener('abort', onSignal);
     this.o.hard.removeEventListener('abort', onHard);
+    this.o.view.current = undefined;
     return this.state;
   }
 
@@ -93,6 +107,7 @@ export class Driver {
     const pid = this.proc?.pid;
     switch (a.type) {
       case 'arm':
+        if (a.timer === 'deadline') this.deadlineAt = Date.now() + a.ms;
         clearTimeout(this.timers.get(a.timer));
         this.timers.set(
           a.timer,

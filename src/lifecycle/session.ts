@@ -1,3 +1,4 @@
+import { IDLE_STOP, isIdle } from './idle.js';
 import type { WorkerLogEvent } from './log-patterns.js';
 
 /** One worker session as a pure state machine: log lines, timers, exit and signals in; actions out. */
@@ -27,9 +28,19 @@ export interface SessionState {
   /** a drain we want but cannot request yet: the worker is not armed, or not attached */
   pending?: DrainReason;
   drain?: DrainReason;
+  /** the worker logged that it is shutting down gracefully (our request, or the master's) */
+  acknowledged?: boolean;
   failure?: SessionFailure;
-  /** why we stopped the session ourselves */
-  stopped?: 'refused' | 'attach-timeout' | 'lost' | 'deadline' | 'drain-failed' | 'interrupt' | 'interrupt-hard';
+  /** why we stopped the session ourselves; `idle`: a stamp drain of a worker that had run no build */
+  stopped?:
+    | 'refused'
+    | 'attach-timeout'
+    | 'lost'
+    | 'deadline'
+    | 'drain-failed'
+    | 'idle'
+    | 'interrupt'
+    | 'interrupt-hard';
   interrupted: boolean;
 }
 
@@ -110,7 +121,7 @@ function onLog(cfg: SessionConfig, s: SessionState, event: WorkerLogEvent, line:
     case 'armed-stamp':
     case 'armed-signal':
       if (event !== (cfg.via === 'stamp' ? 'armed-stamp' : 'armed-signal')) return [s, []];
-      return flush({ ...s, armed: true }, []);
+      return flush(cfg, { ...s, armed: true }, []);
     case 'attaching':
       return [s.phase === 'starting' ? { ...s, handshake: true } : s, []];
     case 'attached':
@@ -132,7 +143,7 @@ function onLog(cfg: SessionConfig, s: SessionState, event: WorkerLogEvent, line:
     case 'command-started':
       return s.builds === 0 ? onBuild(cfg, s) : [s, []];
     case 'draining':
-      return [s, [{ type: 'report', what: 'drain-acknowledged', detail: line }]];
+      return [{ ...s, acknowledged: true }, [{ type: 'report', what: 'drain-acknowledged', detail: line }]];
     case 'stopping':
       return [s, []];
   }
@@ -149,7 +160,7 @@ function onAttached(cfg: SessionConfig, s: SessionState): Step {
   if (first && !s.armed) actions.push({ type: 'report', what: 'warning', detail: notArmed(cfg) });
   const phase = s.drain || s.pending ? 'draining' : 'attached';
   if (s.pending) actions.push({ type: 'arm', timer: 'deadline', ms: cfg.deadlineMs });
-  return flush({ ...s, phase, everAttached: true, handshake: false }, actions);
+  return flush(cfg, { ...s, phase, everAttached: true, handshake: false }, actions);
 }
 
 function onBuild(cfg: SessionConfig, s: SessionState): Step {
@@ -168,13 +179,22 @@ function requestDrain(cfg: SessionConfig, s: SessionState, reason: DrainReason):
   const report: SessionAction = { type: 'report', what: 'draining', detail: reason };
   if (s.phase === 'starting') return [{ ...s, pending: reason }, [report]];
   const deadline: SessionAction = { type: 'arm', timer: 'deadline', ms: cfg.deadlineMs };
-  return flush({ ...s, phase: 'draining', pending: reason }, [report, deadline]);
+  return flush(cfg, { ...s, phase: 'draining', pending: reason }, [report, deadline]);
 }
 
-/** Sends the pending drain once the worker can take it (the deadline was armed when the drain was wanted). */
-function flush(s: SessionState, actions: SessionAction[]): Step {
+/**
+ * Sends the pending drain once the worker can take it (the deadline was armed when the drain was wanted).
+ * An idle worker draining by stamp is stopped instead: it notices the stamp only within 10 s, and could take a
+ * build meanwhile; SIGTERM stops it at once and loses nothing, since it runs no build.
+ */
+function flush(cfg: SessionConfig, s: SessionState, actions: SessionAction[]): Step {
   const { pending, ...rest } = s;
-  if (!pending || !s.armed || s.phase === 'starting' || s.phase === 'stopping') return [s, actions];
+  if (!pending || s.phase === 'starting' || s.phase === 'stopping') return [s, actions];
+  if (isIdle(cfg, s)) {
+    const [next, stopping] = stop({ ...rest, drain: pending }, 'idle', IDLE_STOP);
+    return [next, [...actions, ...stopping]];
+  }
+  if (!s.armed) return [s, actions];
   return [{ ...rest, phase: 'draining', drain: pending }, [...actions, { type: 'drain', reason: pending }]];
 }
 

@@ -4,6 +4,9 @@ import type { DaemonState } from '../report/snapshot.js';
 import { launchSpec } from './launch.js';
 import type { Recorder } from './recorder.js';
 import { runSession, type SessionOutcome } from './run-session.js';
+import type { SessionView } from './session-driver.js';
+import { sessionEnding } from './ending.js';
+import { ConfigError } from '../core/errors.js';
 
 /** The `starting` state's effect: one worker session, from launch to the last leftover stopped, and its record. */
 export async function workerSession(
@@ -12,13 +15,14 @@ export async function workerSession(
   lc: Lifecycle,
   signal: AbortSignal,
   hard: AbortSignal,
+  view: SessionView,
 ): Promise<SessionOutcome> {
   rec.event('starting', { basedir: lc.worker.basedir }, `starting the worker in ${lc.worker.basedir}`, 'starting');
   const spec = await launchSpec(host, lc.worker).catch((err: Error) => err);
   const outcome: SessionOutcome =
     spec instanceof Error
       ? {
-          failure: 'start-failed',
+          failure: spec instanceof ConfigError ? 'config' : 'start-failed',
           why: spec.message,
           interrupted: false,
           attached: false,
@@ -42,6 +46,7 @@ export async function workerSession(
           stopGraceMs: lc.drain.stop_grace,
           signal,
           hard,
+          view,
           report: (what, fields) => sessionReport(rec, what, fields ?? {}),
         });
   recordSession(rec, outcome);
@@ -55,6 +60,9 @@ const STATE_OF: Partial<Record<string, DaemonState>> = {
 };
 
 function sessionReport(rec: Recorder, what: string, fields: Record<string, unknown>): void {
+  // while it runs, last_run.json names the worker and counts its builds (runner status shows them)
+  if (what === 'started') rec.snap.worker = { pid: fields.pid, builds: 0 };
+  if (what === 'build-started' && rec.snap.worker) rec.snap.worker.builds = Number(rec.snap.worker.builds) + 1;
   const detail = fields.detail === undefined ? '' : `: ${String(fields.detail)}`;
   rec.event(what, fields, `worker ${what}${detail}`, STATE_OF[what]);
 }
@@ -69,11 +77,14 @@ function recordSession(rec: Recorder, o: SessionOutcome): void {
     if (from !== undefined && to !== undefined)
       rec.snap.phases[name] = { startedAt: new Date(from).toISOString(), seconds: (to - from) / 1000 };
   }
+  const ending = sessionEnding(o);
   const worker = {
     pid: o.pid,
     attached: o.attached,
     builds: o.builds,
+    how: ending.end,
     drain: o.drain,
+    acknowledged: o.acknowledged ?? false,
     stopped: o.stopped,
     exit: o.exit,
     swept: o.swept,
@@ -82,9 +93,7 @@ function recordSession(rec: Recorder, o: SessionOutcome): void {
   };
   rec.snap.worker = worker;
   if (!o.failure) rec.snap.counters.iterations += 1;
-  const how = o.failure
-    ? `failed: ${o.why}`
-    : `exit ${o.exit?.signal ?? o.exit?.code}${o.stopped ? ` (stopped: ${o.stopped})` : ''}`;
+  const how = o.failure ? `failed: ${o.why}` : `exit ${o.exit?.signal ?? o.exit?.code}: ${ending.text}`;
   const swept = o.swept.length ? `; stopped ${o.swept.length} leftover processes of its session` : '';
   const line =
     o.pid === undefined ? `worker not started: ${o.why}` : `worker stopped after ${o.builds} builds, ${how}${swept}`;

@@ -30,5 +30,23 @@ export interface RunSnapshot {
   worker?: Record<string, unknown>;
   disabled: boolean;
   counters: { iterations: number; retries: number; halts: number };
+  /** the last outcome of each check, kept across iterations (`outcomes` holds only the current one's) */
+  checks?: Record<string, CheckOutcome>;
+  /** what the daemon does next, and by when when it knows */
+  next?: NextAction;
   last?: string;
+}
+
+export interface CheckOutcome {
+  phase: 'preflight' | 'postflight';
+  iteration: number;
+  status: Result['status'];
+  summary: string;
+  at: string;
+}
+
+export interface NextAction {
+  action: string;
+  /** ISO time it happens by (a retry, the drain deadline, the attach timeout, the lock's end) */
+  at?: string;
 }
