@@ -18,6 +18,7 @@ export function nextAction(c: NextContext): NextAction | undefined {
   const at = (ms: number) => new Date(c.now.getTime() + ms).toISOString();
   const { lc } = c;
   if (c.state === 'exit') return { action: 'none: the daemon has exited' };
+  if (c.event === 'signal') return { action: String(c.fields.then) };
   if (c.event === 'stopping')
     return {
       action: `wait for the worker's session to end (SIGTERM, then SIGKILL after ${formatDuration(lc.drain.stop_grace)})`,

@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createWorker, delay } from '../../fixtures/buildbot/harness.js';
+import { createWorker, delay, sendChange } from '../../fixtures/buildbot/harness.js';
 import { sessionMembers } from '../../src/host/procfs.js';
 import { daemonSuite, DaemonRun, writeDaemonConfig, type DaemonEvent } from '../helpers/daemon.js';
 import { ensureUser } from '../helpers/users.js';
@@ -94,7 +94,10 @@ describe('runner daemon against a hostile build user', () => {
       asBuild(['ln', '-s', d.paths['stamp-target'] as string, stamp]);
       const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
       await run.waitFor(is('attached'));
-      run.proc.kill('SIGTERM'); // an idle worker: the drain is requested at once, through the stamp
+      // a busy worker drains through the stamp (an idle one would be stopped by SIGTERM, stamp untouched)
+      await sendChange(suite.master.port, { sleep: 1 });
+      await run.waitFor(is('build-started'));
+      run.proc.kill('SIGTERM');
       expect(await run.exit()).toEqual({ code: 0, signal: null });
       expect(d.fingerprint()).toEqual(before);
       const warning = run.events().find((e) => is('warning')(e) && String(e.detail).includes('shutdown.stamp'));
@@ -178,7 +181,8 @@ describe('runner daemon against a hostile build user', () => {
       const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
       expect(await run.exit(60_000)).toEqual({ code: 1, signal: null });
       const said = run.stderr.trim();
-      expect(said).toMatch(new RegExp(`^runner: ${t.config}: lifecycle\\.state_dir ${t.stateDir}: /\\S+ `));
+      // stamped with its ISO time, like every line of the daemon's log off journald
+      expect(said).toMatch(new RegExp(`^\\S+Z runner: ${t.config}: lifecycle\\.state_dir ${t.stateDir}: /\\S+ `));
       expect(said).toMatch(problem);
       expect(said).toMatch(/runner keeps its state only where root alone can write$/);
       expect(existsSync(join(t.stateDir, 'events.jsonl'))).toBe(false);

@@ -30,9 +30,13 @@ export class DaemonRun {
     readonly stateDir: string,
     readonly basedir: string,
     args: string[] = [],
+    env: Record<string, string> = {},
   ) {
+    // never journald's JOURNAL_STREAM of whoever runs the tests: a test that wants it says so
+    const { JOURNAL_STREAM: _, ...inherited } = process.env;
     this.proc = spawn(process.execPath, [RUNNER_BIN, 'daemon', '--config', config, ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...inherited, ...env },
     });
     this.proc.stderr?.on('data', (d: Buffer) => (this.err += d.toString()));
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));

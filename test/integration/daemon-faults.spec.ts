@@ -17,13 +17,18 @@ afterEach(async () => {
 });
 
 const SLOW = 240_000;
+const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/;
 const is = (name: string) => (e: DaemonEvent) => e.event === name;
 
 async function setup(name: string, lifecycle: string[]) {
   const dir = join(root, name);
   mkdirSync(dir);
   const basedir = await createWorker(join(dir, 'worker'), await freePort(), { allowShutdown: 'signal' });
-  const { config, stateDir } = writeDaemonConfig(dir, [], [`  worker: { basedir: ${basedir} }`, ...lifecycle]);
+  const { config, stateDir } = writeDaemonConfig(
+    dir,
+    [],
+    [`  worker: { basedir: ${basedir} }`, '  drain: { via: signal }', ...lifecycle],
+  );
   return { dir, basedir, config, stateDir };
 }
 
@@ -31,12 +36,47 @@ describe('runner daemon: faults without a master', () => {
   it('a config without lifecycle: runs nothing and says why (exit 1)', async () => {
     const config = join(root, 'plain.yaml');
     writeFileSync(config, `checks:\n  - purge: { dirs: [${root}/builds] }\n`);
-    const r = await runner(['daemon', '--config', config, '--once']);
+    const r = await runner(['daemon', '--config', config, '--once'], { env: { JOURNAL_STREAM: '' } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(
-      `runner: ${config}: runner daemon needs a lifecycle: section (the worker to run; see runner config schema)`,
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^${ISO.source} runner: ${config}: runner daemon needs a lifecycle: section \\(the worker to run; see runner config schema\\)$`,
+      ),
     );
   });
+
+  it.each([
+    ['--allow-shutdown=signal', 'stamp', "allow_shutdown = 'signal'", "needs allow_shutdown = 'file'"],
+    ['no --allow-shutdown', 'signal', 'allow_shutdown = None', "needs allow_shutdown = 'signal'"],
+  ] as const)(
+    'buildbot.tac made with %s, drain.via %s: a config error naming the file and the value (exit 1); nothing starts, no halt',
+    async (made, via, value, needs) => {
+      const dir = join(root, `tac-${via}`);
+      mkdirSync(dir);
+      const allow = made === '--allow-shutdown=signal' ? { allowShutdown: 'signal' as const } : {};
+      const basedir = await createWorker(join(dir, 'worker'), await freePort(), allow);
+      const halted = join(dir, 'halted');
+      const { config, stateDir } = writeDaemonConfig(
+        dir,
+        [],
+        [
+          `  worker: { basedir: ${basedir} }`,
+          `  drain: { via: ${via} }`,
+          `  halt: [sh, -c, "echo halted > ${halted}"]`,
+        ],
+      );
+      const run = (suite.run = new DaemonRun(config, stateDir, basedir));
+      expect(await run.exit(60_000)).toEqual({ code: 1, signal: null });
+      expect(run.stderr.trim()).toBe(
+        `${run.stderr.slice(0, 24)} runner: ${basedir}/buildbot.tac: ${value}, but lifecycle.drain.via is ${via} in ${config}, which ${needs} (make them match)`,
+      );
+      expect(run.stderr).toMatch(new RegExp(`^${ISO.source} `));
+      expect(existsSync(join(basedir, 'twistd.log'))).toBe(false);
+      expect(existsSync(halted)).toBe(false);
+      expect(run.events()).toEqual([]);
+    },
+    SLOW,
+  );
 
   it(
     'master down: no attach within attach_timeout, the worker is stopped, retried, then halt (exit 16 with no halt command)',
@@ -85,23 +125,26 @@ describe('runner daemon: faults without a master', () => {
   );
 
   it(
-    'a worker that cannot start (no such user) is a failed try, never a crash',
+    'a typo in the worker user or command with halt: [reboot]: a config error (exit 1), never a halt, never a reboot loop',
     async () => {
-      const t = await setup('nouser', ['  retry: { tries: 1 }']);
+      const halted = join(root, 'typo-halted');
+      const t = await setup('typo', ['  retry: { tries: 1 }', `  halt: [sh, -c, "echo halted > ${halted}"]`]);
       writeFileSync(
         t.config,
         readFileSync(t.config, 'utf8').replace(
           `basedir: ${t.basedir} }`,
-          `basedir: ${t.basedir}, user: rtest-nosuchuser }`,
+          `basedir: ${t.basedir}, user: rtest-nosuchuser, command: [buildbot-workr, start, --nodaemon, ${t.basedir}] }`,
         ),
       );
       const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
-      expect(await run.exit()).toEqual({ code: 16, signal: null });
-      expect(run.events().find(is('stopped'))).toMatchObject({
-        failure: 'start-failed',
-        why: "worker user 'rtest-nosuchuser' does not exist (getent passwd rtest-nosuchuser)",
-      });
-      expect(run.stderr).toMatch(/worker not started: worker user 'rtest-nosuchuser' does not exist/);
+      expect(await run.exit()).toEqual({ code: 1, signal: null });
+      const lines = run.stderr.trim().split('\n');
+      expect(lines.map((l) => l.slice(25))).toEqual([
+        `runner: ${t.config}: lifecycle.worker.user: 'rtest-nosuchuser' does not exist (getent passwd rtest-nosuchuser)`,
+        `runner: ${t.config}: lifecycle.worker.command: 'buildbot-workr' is not on PATH (${process.env.PATH})`,
+      ]);
+      expect(existsSync(halted)).toBe(false);
+      expect(run.events()).toEqual([]);
     },
     SLOW,
   );

@@ -176,6 +176,7 @@ describe('runner daemon with a real buildbot master and worker', () => {
         [
           `  worker: { basedir: ${basedir} }`,
           '  attach_timeout: 60s',
+          '  drain: { via: signal }',
           '  retry: { tries: 2, base: 0.1s, jitter: 0s }',
           `  halt: [sh, -c, "echo halting; echo 'no reboot here' >&2; exit 3"]`,
         ],

@@ -194,6 +194,35 @@ describe('lifecycle/loop', () => {
     ).toMatchObject({ name: 'exit', code: 0 });
   });
 
+  it('after a signal the exit says how the worker really ended: drained 0, killed at the deadline 18, crashed 19', () => {
+    const starting = run([noLock, ok(), noLock]).at(-1) as LoopState;
+    const ended = (o: Partial<SessionOutcome>) =>
+      transition(PLAN, starting, session({ interrupted: true, pid: 7, exit: { code: 0, signal: null }, ...o }));
+    expect(ended({ acknowledged: true })).toMatchObject({
+      code: 0,
+      signalled: true,
+      reason: expect.stringMatching(/drained/),
+    });
+    expect(ended({ stopped: 'deadline' })).toMatchObject({ code: 18, reason: expect.stringMatching(/drain deadline/) });
+    expect(ended({ exit: { code: null, signal: 'SIGSEGV' } })).toMatchObject({
+      code: 19,
+      reason: expect.stringMatching(/crashed/),
+    });
+  });
+
+  it('a config error in the worker session never halts (a reboot would only meet it again): exit 1', () => {
+    const plan = { ...PLAN, tries: 1 };
+    const starting = run([noLock, ok(), noLock], plan).at(-1) as LoopState;
+    const next = transition(plan, starting, session({ failure: 'config', why: "worker user 'x' does not exist" }));
+    expect(next).toEqual({
+      name: 'exit',
+      code: 1,
+      reason: "config error: worker user 'x' does not exist; not halting",
+    });
+    // any other failure on its last try halts
+    expect(transition(plan, starting, session({ failure: 'start-failed', why: 'x' }))).toMatchObject({ name: 'halt' });
+  });
+
   it('backoff: exponential, capped, plus jitter', () => {
     const b = { base: 1000, factor: 2, cap: 3000, jitter: 500 };
     expect([1, 2, 3, 4].map((n) => backoffDelay(b, n, () => 0))).toEqual([1000, 2000, 3000, 3000]);

@@ -177,6 +177,34 @@ describe('lifecycle/session', () => {
     ]);
   });
 
+  it('via stamp, an idle worker is stopped by SIGTERM, never left 10 s to take a build; a busy one drains by stamp', () => {
+    const cfg: SessionConfig = { ...CFG, via: 'stamp' };
+    const idle = play(['armed-stamp', 'attached', { type: 'interrupt' }, exit], cfg);
+    expect(idle.actions.filter((a) => a.type === 'drain' || a.type === 'stop')).toEqual([
+      { type: 'stop', why: 'idle' },
+    ]);
+    expect(idle.state).toMatchObject({ stopped: 'idle', drain: 'interrupt', interrupted: true });
+    // a signal while the master attaches it: stopped (not drained) once attached
+    const attaching = play(['armed-stamp', 'attaching', { type: 'interrupt' }, 'attached'], cfg);
+    expect(attaching.actions.filter((a) => a.type === 'stop')).toEqual([{ type: 'stop', why: 'idle' }]);
+    const maxSession = play(['armed-stamp', 'attached', timeout('session')], { ...cfg, maxSessionMs: 1 });
+    expect(maxSession.actions).toContainEqual({ type: 'stop', why: 'idle' });
+    const busy = play(['armed-stamp', 'attached', 'build-started', { type: 'interrupt' }], cfg);
+    expect(busy.actions.filter((a) => a.type === 'drain' || a.type === 'stop')).toEqual([
+      { type: 'drain', reason: 'after-first-job' },
+    ]);
+    // by signal an idle worker drains at once anyway: SIGHUP
+    const bySignal = play(['armed-signal', 'attached', { type: 'interrupt' }]);
+    expect(bySignal.actions.filter((a) => a.type === 'drain' || a.type === 'stop')).toEqual([
+      { type: 'drain', reason: 'interrupt' },
+    ]);
+  });
+
+  it('records whether the worker acknowledged the drain (the final line tells drained from crashed by it)', () => {
+    expect(play(['armed-signal', 'attached', 'build-started', 'draining', exit]).state.acknowledged).toBe(true);
+    expect(play(['armed-signal', 'attached', 'build-started', exit]).state.acknowledged).toBeUndefined();
+  });
+
   it('ignores everything once stopped', () => {
     const { state } = play(['armed-signal', 'attached', exit]);
     expect(stepSession(CFG, state, { type: 'log', event: 'refused', line: '' })).toEqual([state, []]);
