@@ -30,11 +30,17 @@ async function tacProblems(host: ReadHost, lc: Lifecycle, file: string): Promise
   const { via } = lc.drain;
   const want = allowShutdownFor(via);
   const text = await host.readFile(tac, { maxBytes: TAC_MAX_BYTES }).catch((err: Error) => err);
-  if (text instanceof Error) return [`${tac}: ${describeError(text).replace(`${tac}: `, '')}`];
+  if (text instanceof Error) {
+    const said = describeError(text);
+    return [said.startsWith(tac) ? said : `${tac}: ${said}`];
+  }
   if (text === null)
     return [
       `${tac}: no such file: lifecycle.worker.basedir of ${file} must be a buildbot worker dir (buildbot-worker create-worker --allow-shutdown=${want} …)`,
     ];
+  // what buildbot-worker itself checks first (else: `invalid worker directory`, a start that fails every try)
+  const app = lc.worker.log_format === 'buildbot-0.8' ? "Application('buildslave')" : "Application('buildbot-worker')";
+  if (!text.includes(app)) return [`${tac}: has no ${app} line: not a buildbot worker dir, the worker would refuse it`];
   const read = parseAllowShutdown(text);
   if ('error' in read) return [`${tac}: ${read.error}`];
   if (read.value === want) return [];

@@ -87,8 +87,11 @@ export function renderStatus(v: StatusView, now: Date): string {
       `iteration: ${v.iteration} (${c.iterations} done, ${c.retries} retries, ${c.halts} halts since the daemon started)`,
     );
   }
-  if (v.worker?.pid !== undefined)
-    lines.push(`worker: pid ${String(v.worker.pid)}, ${String(v.worker.builds ?? 0)} builds started`);
+  if (v.worker?.pid !== undefined) {
+    // `how` is set once the session has ended: that worker is gone
+    const ended = v.worker.how === undefined ? '' : ` (its session ended: ${String(v.worker.how)})`;
+    lines.push(`worker: pid ${String(v.worker.pid)}${ended}, ${String(v.worker.builds ?? 0)} builds started`);
+  }
   lines.push(`lock: ${printable(v.lock.summary)}`);
   if (v.checks.length) {
     lines.push('checks (last outcome):');

@@ -192,6 +192,36 @@ describe('runner daemon against a hostile build user', () => {
   );
 
   it.each([
+    ['a FIFO', (p: string) => asBuild(['mkfifo', p]), /buildbot\.tac is a FIFO, not a regular file: not read/],
+    [
+      'a symlink to a root file that allows the drain',
+      (p: string, decoy: string) => asBuild(['ln', '-sf', decoy, p]),
+      /buildbot\.tac is a symlink: runner never follows one here/,
+    ],
+    [
+      'a 100 kB file',
+      (p: string) => asBuild(['sh', '-c', `yes "# padding" | head -c 100000 >> ${p}`]),
+      /buildbot\.tac is larger than 65536 bytes: not read/,
+    ],
+  ])(
+    'buildbot.tac replaced by the build user with %s: a config error naming it (exit 1), never followed or waited on',
+    async (name, plant, said) => {
+      const t = await setup(`tac-${name.split(' ')[1]}`, { via: 'signal' });
+      const decoy = join(t.dir, 'root-tac');
+      writeFileSync(decoy, "allow_shutdown = 'signal'\n", { mode: 0o644 });
+      const tac = join(t.basedir, 'buildbot.tac');
+      if (!name.includes('100 kB')) asBuild(['rm', tac]);
+      plant(tac, decoy);
+      const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
+      expect(await run.exit(60_000)).toEqual({ code: 1, signal: null });
+      expect(run.stderr.trim()).toMatch(new RegExp(`^\\S+Z runner: ${tac}: `));
+      expect(run.stderr).toMatch(said);
+      expect(existsSync(join(t.basedir, 'twistd.log'))).toBe(false);
+    },
+    SLOW,
+  );
+
+  it.each([
     ['a FIFO', (p: string) => asBuild(['mkfifo', p]), /twistd\.pid is a FIFO, not a regular file/],
     ['a symlink to /dev/zero', (p: string) => asBuild(['ln', '-s', '/dev/zero', p]), /twistd\.pid is a symlink/],
   ])(

@@ -78,6 +78,17 @@ describe('runner daemon: faults without a master', () => {
     SLOW,
   );
 
+  it('a buildbot.tac the worker itself would refuse (no Application line): exit 1 naming it, never failed tries into a halt', async () => {
+    const t = await setup('no-app', [`  halt: [sh, -c, "echo halted > ${root}/no-app-halted"]`]);
+    writeFileSync(join(t.basedir, 'buildbot.tac'), "allow_shutdown = 'signal'\n");
+    const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
+    expect(await run.exit(60_000)).toEqual({ code: 1, signal: null });
+    expect(run.stderr.trim().slice(25)).toBe(
+      `runner: ${t.basedir}/buildbot.tac: has no Application('buildbot-worker') line: not a buildbot worker dir, the worker would refuse it`,
+    );
+    expect(existsSync(join(root, 'no-app-halted'))).toBe(false);
+  });
+
   it(
     'master down: no attach within attach_timeout, the worker is stopped, retried, then halt (exit 16 with no halt command)',
     async () => {
