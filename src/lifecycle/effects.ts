@@ -13,7 +13,8 @@ import { sleep } from '../core/sleep.js';
 import { workerSession } from './worker-session.js';
 import { cachedFetch } from '../host/http.js';
 import type { SessionView } from './session-driver.js';
-import { laterSignalPlan } from './signal-plan.js';
+import { laterSignalPlan, loopSignalPlan } from './signal-plan.js';
+import { logLine } from './log-line.js';
 
 const HALT_TIMEOUT_MS = 10 * 60_000;
 
@@ -140,7 +141,7 @@ export class Effects {
   private async checks(phase: Phase, from: number): Promise<LoopEvent> {
     const entries = this.entries(phase).slice(from);
     // a fresh context per try: nothing fetched by a failed try is reused
-    const report = await runChecks(this.host, entries, makeContext('apply', this.io, cachedFetch()));
+    const report = await runChecks(this.host, entries, makeContext('apply', this.checkEnv(), cachedFetch()));
     const results = report.results;
     const previous = from === 0 ? [] : (this.rec.snap.outcomes[phase] ?? []).slice(0, from);
     this.rec.snap.outcomes[phase] = [...previous, ...results];
@@ -151,6 +152,12 @@ export class Effects {
       (this.rec.snap.checks ??= {})[r.check] = { phase, iteration, status: r.status, summary: r.summary, at };
     this.rec.event('checks', { phase, from, results }, `${phase}: ${results.map(brief).join(', ') || 'no checks'}`);
     return this.io.signal.aborted ? { type: 'interrupted' } : { type: 'checks', results };
+  }
+
+  /** A check's log lines go to stderr stamped like the daemon's own. */
+  private checkEnv() {
+    const { io } = this;
+    return { signal: io.signal, stderr: { write: (text: string) => io.stderr.write(logLine(io, text.trimEnd())) } };
   }
 
   private async halt(): Promise<LoopEvent> {
@@ -171,15 +178,6 @@ export class Effects {
       detail: `'${argv.join(' ')}' ${how}${said ? `: ${said}` : ''}`,
     };
   }
-}
-
-/** What a first signal does outside a worker session. */
-function loopSignalPlan(state: LoopState['name']): string {
-  if (state === 'preflight' || state === 'postflight')
-    return `no worker is running: finish the running ${state} check, then exit`;
-  if (state === 'halt') return 'the halt command has been decided on: it runs, then the daemon exits';
-  if (state === 'starting') return 'the worker is being started: stop it, then exit';
-  return 'no worker is running: exit now';
 }
 
 function brief(r: Result): string {

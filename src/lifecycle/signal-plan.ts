@@ -1,4 +1,5 @@
 import { isIdle } from './idle.js';
+import type { LoopState } from './loop.js';
 import type { SessionConfig, SessionState } from './session.js';
 
 /** What the first signal does to a running worker session, for the `signal` event's line. Pure. */
@@ -26,4 +27,13 @@ export function laterSignalPlan(count: number, inSession: boolean): string {
   return inSession
     ? "kill the worker's session at once (SIGKILL), then exit 130"
     : 'no worker is running: exit 130 once the running step ends';
+}
+
+/** What a first signal does outside a worker session. */
+export function loopSignalPlan(state: LoopState['name']): string {
+  if (state === 'preflight' || state === 'postflight')
+    return `no worker is running: finish the running ${state} check, then exit`;
+  if (state === 'halt') return 'the halt command has been decided on: it runs, then the daemon exits';
+  if (state === 'starting') return 'the worker is being started: stop it, then exit';
+  return 'no worker is running: exit now';
 }
