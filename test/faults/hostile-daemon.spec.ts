@@ -214,7 +214,7 @@ describe('runner daemon against a hostile build user', () => {
       plant(tac, decoy);
       const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
       expect(await run.exit(60_000)).toEqual({ code: 1, signal: null });
-      expect(run.stderr.trim()).toMatch(new RegExp(`^\\S+Z runner: ${tac}: `));
+      expect(run.stderr.trim()).toMatch(new RegExp(`^\\S+Z runner: ${tac} is `));
       expect(run.stderr).toMatch(said);
       expect(existsSync(join(t.basedir, 'twistd.log'))).toBe(false);
     },
