@@ -54,7 +54,7 @@ export function firstState(n = 1): LoopState {
 export function transition(plan: LoopPlan, s: LoopState, e: LoopEvent): LoopState {
   if (s.name === 'exit') return s;
   if (e.type === 'interrupted' && s.name !== 'halt')
-    return { name: 'exit', code: EXIT.ok, reason: `no worker was running (${s.name})`, signalled: true };
+    return { name: 'exit', code: EXIT.ok, reason: `no worker was running (${STEP[s.name]})`, signalled: true };
   switch (s.name) {
     case 'gate':
       if (e.type !== 'lock') break;
@@ -86,6 +86,16 @@ export function transition(plan: LoopPlan, s: LoopState, e: LoopEvent): LoopStat
 }
 
 // the daemon's host is local: a check that finds it unreachable is a failure of that check (no bit 8)
+/** Where the loop was when a signal ended it, for the final line. */
+const STEP: Record<Exclude<LoopState['name'], 'exit' | 'halt'>, string> = {
+  gate: 'between steps',
+  disabled: 'disabled by the lock',
+  preflight: 'in pre-flight',
+  postflight: 'in post-flight',
+  starting: 'starting it',
+  failed: 'waiting to retry',
+};
+
 const BITS: Record<Result['status'], number> = { ...STATUS_BITS, unreachable: EXIT.failed };
 
 /** Results of entries[from…]: go on, retry exactly at the first failing check, or halt. */
