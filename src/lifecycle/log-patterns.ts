@@ -54,3 +54,15 @@ export function classifyLine(line: string, format: LogFormat): WorkerLogEvent | 
   for (const [event, re] of LOG_PATTERNS[format]) if (re.test(line)) return event;
   return undefined;
 }
+
+/**
+ * The builder a line names, where the format has it: 0.8 names it in its ping line; 3.x and 4.x name no
+ * builder, but a command's `in dir BASEDIR/BUILDER/...` line gives the builder's dir. No format logs a build number.
+ */
+export function builderIn(line: string, format: LogFormat, basedir: string): string | undefined {
+  if (format === 'buildbot-0.8') return /remote_print\(([^)\s]+)\): message from master: ping/.exec(line)?.[1];
+  const dir = /^\s*in dir (\S+)/.exec(line)?.[1];
+  const base = `${basedir.replace(/\/+$/, '')}/`;
+  if (dir === undefined || !dir.startsWith(base)) return undefined;
+  return dir.slice(base.length).split('/')[0] || undefined;
+}

@@ -1,6 +1,7 @@
 import { killSession, stopSession } from '../host/kill.js';
 import type { WorkerProcess } from '../host/spawn.js';
-import { classifyLine } from './log-patterns.js';
+import { printable } from '../core/text.js';
+import { builderIn, classifyLine } from './log-patterns.js';
 import type { SessionOptions, SessionOutcome } from './run-session.js';
 import {
   initialSession,
@@ -28,6 +29,8 @@ export class Driver {
   private proc: WorkerProcess | undefined;
   private begin: () => void = () => {};
   private deadlineAt: number | undefined;
+  /** the last build whose builder was reported */
+  private named = 0;
 
   constructor(
     private readonly o: SessionOptions,
@@ -42,7 +45,22 @@ export class Driver {
 
   line(line: string): void {
     const event = classifyLine(line, this.o.format);
-    if (event) this.push({ type: 'log', event, line: line.replace(/^\S+ \S+ (\[[^\]]*\] )?/, '') });
+    const text = line.replace(/^\S+ \S+ (\[[^\]]*\] )?/, '');
+    if (event) this.push({ type: 'log', event, line: text });
+    const builder = builderIn(text, this.o.format, this.o.basedir);
+    if (builder !== undefined) this.chain = this.chain.then(() => this.nameBuilder(builder));
+  }
+
+  /** Once per build: the builder's name (a master's word, printed escaped), beside the session's own count. */
+  private nameBuilder(builder: string): void {
+    if (this.state.builds === 0 || this.named === this.state.builds) return;
+    this.named = this.state.builds;
+    const name = printable(builder.slice(0, 100));
+    this.o.report('build-builder', {
+      builder: name,
+      build: this.named,
+      detail: `build ${this.named} of this session: builder ${name}`,
+    });
   }
 
   /** What a first signal does now (the state as of the last event handled). */

@@ -80,6 +80,11 @@ describe('runner daemon with a real buildbot master and worker', () => {
             .filter((e) => MAIN.includes(e)),
         ).toEqual([...MAIN, 'checks']);
       expect(events.filter(is('drain-requested')).map((e) => e.via)).toEqual(['stamp', 'stamp']);
+      // buildbot 3.x logs no builder name nor build number: the builder comes from the command's `in dir` line
+      expect(events.filter(is('build-builder')).map((e) => [e.iteration, e.build, e.builder])).toEqual([
+        [1, 1, 'sleepy'],
+        [2, 1, 'sleepy'],
+      ]);
       expect(events.slice(-3).map((e) => e.event)).toEqual(['halt', 'halted', 'exit']);
       expect(events.find(is('halted'))).toMatchObject({
         ran: true,

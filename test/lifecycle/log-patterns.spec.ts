@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyLine, type LogFormat } from '../../src/lifecycle/log-patterns.js';
+import { builderIn, classifyLine, type LogFormat } from '../../src/lifecycle/log-patterns.js';
 
 function events(fixture: string, format: LogFormat = 'buildbot-3'): string[] {
   const text = readFileSync(new URL(`../../fixtures/lifecycle/${fixture}`, import.meta.url), 'utf8');
@@ -81,5 +81,20 @@ describe('lifecycle/log-patterns', () => {
         'buildbot-0.8',
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('builderIn: the builder a line names, where the format has one', () => {
+  const base = '/home/w/worker';
+  it.each([
+    ['buildbot-3', '  in dir /home/w/worker/sleepy/build (timeout 1200 secs)', 'sleepy'],
+    ['buildbot-4', '  in dir /home/w/worker/linux64-opt/src (timeout 60 secs)', 'linux64-opt'],
+    ['buildbot-3', '  in dir /elsewhere/sleepy/build (timeout 1200 secs)', undefined],
+    ['buildbot-3', '  in dir /home/w/worker (timeout 1200 secs)', undefined],
+    ['buildbot-3', 'message from master: ping', undefined],
+    ['buildbot-0.8', 'SlaveBuilder.remote_print(linux-try): message from master: ping', 'linux-try'],
+    ['buildbot-0.8', 'message from master: ping', undefined],
+  ] as const)('%s %j → %s', (format, line, want) => {
+    expect(builderIn(line, format as LogFormat, base)).toBe(want);
   });
 });
