@@ -32,7 +32,7 @@ async function measure(
   runs: number,
   goalMs?: number,
 ): Promise<void> {
-  await check.probe(host, opts, ctx); // warm-up: hg records the files it found clean on its first read of a fresh clone
+  await check.probe(host, opts, ctx); // warm-up (page cache); the fixture has hg record its files clean already
   const wall: number[] = [];
   const cpu0 = cpuMs();
   for (let i = 0; i < runs; i++) {

@@ -33,7 +33,8 @@ async function native(path: string) {
 
 /** What the tools check plans for the checkout (check mode, pinned to its own revision: no remote look-up). */
 async function planned(path: string): Promise<{ dirty: number; clean: string[] }> {
-  const opts = ToolsOptions.parse({ checkouts: [{ path, vcs: 'hg', repo: src, revision: node }] });
+  // a short timeout: a state that made hg block (a FIFO it opens) must fail this trial, not stall the suite
+  const opts = ToolsOptions.parse({ checkouts: [{ path, vcs: 'hg', repo: src, revision: node }], timeout: '30s' });
   const found = await tools.probe(host, opts, testContext('check'));
   const plan = found.state === 'drift' ? found.plan.checkouts[0] : undefined;
   return { dirty: plan?.dirty ?? 0, clean: plan?.clean ?? [] };
@@ -41,7 +42,13 @@ async function planned(path: string): Promise<{ dirty: number; clean: string[] }
 
 /** The truth: real `hg status -mardu -0`, as the check used to ask it. */
 function hgStatus(path: string): string[] {
-  const out = execFileSync('hg', ['status', '-mardu', '-0'], { cwd: path, env: { ...process.env, ...VCS_ENV } });
+  const env = { ...process.env, ...VCS_ENV };
+  const out = execFileSync('hg', ['status', '-mardu', '-0'], {
+    cwd: path,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 30_000,
+  });
   return parseHgStatus(decodeBytes(out));
 }
 
