@@ -85,9 +85,10 @@ describe('checks/tools native hg status (whyAskHg)', () => {
     expect(whyAskHg(ds, REQUIRES, files)).toBe(why);
   });
 
-  it('asks hg for a dirstate-v2 requirement, no readable .hg/requires, or a dirstate over the cap', () => {
+  it('asks hg for a dirstate-v2 or largefiles requirement, no readable .hg/requires, or a dirstate over the cap', () => {
     const ok = [dirstate(entry('a')), listing(rec('a'))] as const;
     expect(whyAskHg(ok[0], `${REQUIRES}dirstate-v2\n`, ok[1])).toBe('dirstate-v2');
+    expect(whyAskHg(ok[0], `${REQUIRES}largefiles\n`, ok[1])).toBe('largefiles');
     expect(whyAskHg(ok[0], '', ok[1])).toBe('no readable .hg/requires');
     expect(whyAskHg(Buffer.alloc(DIRSTATE_CAP + 1), REQUIRES, ok[1])).toBe('.hg/dirstate is larger than 2 MiB');
   });

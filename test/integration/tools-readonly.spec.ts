@@ -56,7 +56,7 @@ describe('tools: check mode leaves .hg as it was, although hg status would rewri
       expect(checked.status, checked.summary).toBe('ok');
       expect([hgState(mine.path), hgState(theirs.path)]).toEqual(before);
     }
-  });
+  }, 180_000); // each round starts hg six times: over a minute on a loaded 2-core machine
 });
 
 describe('tools: `runner check` of a clean, settled hg checkout starts no hg at all', () => {

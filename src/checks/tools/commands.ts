@@ -34,8 +34,9 @@ export function storeName(repo: string): string {
 /** At most this much of `.hg/hgrc` (and of git's remote URL) is read; more is an error. */
 export const CONFIG_CAP = 65536;
 
-/** At most this much of `.hg/dirstate` and of the working-dir listing is read for the native check; more asks hg. */
+/** At most this much of `.hg/dirstate`, `.hg/requires` and the working-dir listing is read for the native check; more asks hg. */
 export const DIRSTATE_CAP = 2 * 1024 * 1024;
+export const REQUIRES_CAP = 4096;
 export const LISTING_CAP = 4 * 1024 * 1024;
 
 /** What the facts script reads of an hg checkout (see FACTS). */
@@ -81,7 +82,7 @@ if [ "$3" = hg ]; then
   grab hgrc .hg/hgrc ${CONFIG_CAP + 1}
   if [ "$4" = files ]; then
     grab dirstate .hg/dirstate ${DIRSTATE_CAP + 1}
-    grab requires .hg/requires 4097
+    grab requires .hg/requires ${REQUIRES_CAP + 1}
     l='%y %s %T@ %m %P\\0'
     echo files
     { find . -path ./.hg -prune -o -name .hg -prune -printf "$l" -o ! -type d -printf "$l" 2>/dev/null
