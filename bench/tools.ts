@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ async function measure(
   runs: number,
   goalMs?: number,
 ): Promise<void> {
-  await check.probe(host, opts, ctx); // warm-up: hg records the files it found clean on its first read of a fresh clone
+  await check.probe(host, opts, ctx); // warm-up (page cache); the fixture has hg record its files clean already
   const wall: number[] = [];
   const cpu0 = cpuMs();
   for (let i = 0; i < runs; i++) {
@@ -64,6 +65,20 @@ try {
     const only = ToolsOptions.parse({ checkouts: checkouts.filter((c) => c.vcs === vcs) });
     await measure(`tools.probe.${vcs}`, `  the 2 ${vcs} checkouts alone`, tools, only, RUNS);
   }
+  // pinned to the revision they are at: no remote look-up, so only the local facts (and, for hg, no hg at all)
+  const pinned = checkouts
+    .filter((c) => c.vcs === 'hg')
+    .map((c) => ({
+      ...c,
+      revision: execFileSync('hg', ['log', '-r', '.', '-T', '{node}'], { cwd: c.path }).toString(),
+    }));
+  await measure(
+    'tools.probe.hg.pinned',
+    '  the 2 hg checkouts pinned (local facts only)',
+    tools,
+    ToolsOptions.parse({ checkouts: pinned }),
+    RUNS,
+  );
 
   const state = join(root, 'puppet');
   mkdirSync(state);

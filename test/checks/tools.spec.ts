@@ -90,6 +90,31 @@ describe('checks/tools parse', () => {
     });
   });
 
+  it("reads hg's native facts: clean from the dirstate and the listing alone, else it asks hg", () => {
+    const entry = Buffer.alloc(17);
+    entry.write('n');
+    [0o100644, 3, 1796400000, 1].forEach((v, i) => entry.writeInt32BE(v, 1 + 4 * i));
+    const dirstate = Buffer.concat([Buffer.from(A, 'hex'), Buffer.alloc(20), entry, Buffer.from('a')]);
+    const head =
+      records(['state', 'repository'], ['hgrc', '[paths]\ndefault = /src\n']) +
+      `dirstate ${dirstate.toString('hex')}\n${records(['requires', 'store\n'])}files\n`;
+    const a = 'f 3 1796400000.5 644 a\0';
+    expect(parseFacts(`${head}${a}end 0\0`, 'hg')).toEqual({
+      state: 'repository',
+      leftovers: [],
+      node: A,
+      remote: '/src',
+      dirty: [],
+    });
+    expect(parseFacts(`${head}${a}f 1 1796400000.5 644 new\0end 0\0`, 'hg')).toEqual({
+      state: 'ask-hg',
+      why: 'a file the dirstate does not track',
+    });
+    expect(() =>
+      parseFacts(`${records(['state', 'repository'], ['hgrc', ''], ['dirstate', ''])}files\n`, 'hg'),
+    ).toThrow('missing [requires]');
+  });
+
   it("takes as leftovers only runner's own names directly beside the checkout", () => {
     for (const ok of ['/w/.tools.runner-clone-1a2b3c4d', '/w/tools.deleteme'])
       expect(leftoverProblem('/w/tools', ok)).toBeUndefined();

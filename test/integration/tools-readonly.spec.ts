@@ -1,38 +1,24 @@
-import { chmodSync, lstatSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { settleHg } from '../../fixtures/tools.js';
 import { tools } from '../../src/checks/tools/index.js';
 import { ToolsOptions } from '../../src/checks/tools/schema.js';
 import { runCheck } from '../../src/core/run-check.js';
 import type { Mode } from '../../src/core/types.js';
 import { LocalHost } from '../../src/host/local.js';
 import { tools as fix } from '../../src/remediations/tools/index.js';
+import { runner } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
 import { sandbox } from '../helpers/tmp.js';
-import { hashTree } from '../helpers/tree.js';
-import { makeRepo, sh } from '../helpers/vcs.js';
+import { hgState, makeAmbiguous } from '../helpers/hg-states.js';
+import { headOf, makeRepo, sh } from '../helpers/vcs.js';
 import { ensureUser } from '../helpers/users.js';
 
 const host = new LocalHost();
 const T = sandbox('runner-tools-ro-');
 const USER = 'rtest-tools';
 const ROUNDS = 10;
-
-/**
- * Puts every dirstate entry in the state a fresh clone or update leaves a file written in the same second
- * as the dirstate: "mtime unknown, look at the content". The next `hg status` that finds the file clean
- * (its mtime now safely in the past) records that by rewriting .hg/dirstate, and recreates .hg/wcache.
- */
-function makeAmbiguous(path: string, user?: string): void {
-  const script = 'hg debugrebuilddirstate && rm -rf .hg/wcache && touch -d "1 hour ago" VERSION';
-  sh(path, user ? `runuser -u ${user} -- sh -ec '${script}'` : script);
-}
-
-/** Everything hg could write: .hg's own mtime, the dirstate's bytes, and every name, size and mtime under .hg. */
-function hgState(path: string): string {
-  const hg = join(path, '.hg');
-  return `${lstatSync(hg).mtimeMs} ${readFileSync(join(hg, 'dirstate')).toString('hex')} ${hashTree(hg)}`;
-}
 
 async function run(mode: Mode, checkouts: unknown[]) {
   return runCheck(
@@ -70,5 +56,38 @@ describe('tools: check mode leaves .hg as it was, although hg status would rewri
       expect(checked.status, checked.summary).toBe('ok');
       expect([hgState(mine.path), hgState(theirs.path)]).toEqual(before);
     }
+  }, 180_000); // each round starts hg six times: over a minute on a loaded 2-core machine
+});
+
+describe('tools: `runner check` of a clean, settled hg checkout starts no hg at all', () => {
+  const src = join(T, 'count-src');
+  const path = join(T, 'count-co');
+  const log = join(T, 'hg-calls.log');
+  // an `hg` first on PATH that records every call, then runs the real one
+  const wrapper = join(T, 'bin');
+  const checkHg = async () => {
+    writeFileSync(log, '');
+    const yaml = `checks:\n  - tools: { checkouts: [ { path: ${path}, vcs: hg, repo: ${src}, revision: ${headOf(path, 'hg')} } ] }\n`;
+    writeFileSync(join(T, 'count.yaml'), yaml);
+    const r = await runner(['check', '--config', join(T, 'count.yaml')], {
+      env: { PATH: `${wrapper}:${process.env.PATH}` },
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  };
+  beforeAll(() => {
+    makeRepo(src, 'hg');
+    sh(T, `hg clone -q count-src count-co`);
+    mkdirSync(wrapper);
+    writeFileSync(join(wrapper, 'hg'), `#!/bin/sh\necho "$*" >> ${log}\nexec ${sh('/', 'command -v hg')} "$@"\n`, {
+      mode: 0o755,
+    });
+  });
+
+  it('none once the dirstate records the files clean; one `hg status` while it cannot tell (the counter works)', async () => {
+    makeAmbiguous(path);
+    expect(await checkHg()).toEqual(['status -mardu -0']);
+    settleHg(path);
+    expect(await checkHg()).toEqual([]);
   });
 });

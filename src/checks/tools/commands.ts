@@ -34,15 +34,28 @@ export function storeName(repo: string): string {
 /** At most this much of `.hg/hgrc` (and of git's remote URL) is read; more is an error. */
 export const CONFIG_CAP = 65536;
 
+/** At most this much of `.hg/dirstate`, `.hg/requires` and the working-dir listing is read for the native check; more asks hg. */
+export const DIRSTATE_CAP = 2 * 1024 * 1024;
+export const REQUIRES_CAP = 4096;
+export const LISTING_CAP = 4 * 1024 * 1024;
+
+/** What the facts script reads of an hg checkout (see FACTS). */
+export type HgRead = 'files' | 'status' | 'status-ro';
+
 /**
  * Every local fact about one checkout in one round trip: leftovers, what `path` is, its owner, and
  * (for a repository owned by the user we run as) its remote, parent revision and local changes.
  * Output: one line `key HEX` per fact, the value hex-encoded so that no byte of a file or name the build
- * user controls can read as structure; then a line `status` and the raw status listing to the end.
+ * user controls can read as structure; then a line `status` and the raw status listing to the end (or, for
+ * hg's `files`, a line `files` and the raw working-dir listing).
  * Files are read with dd iflag=nofollow,nonblock and a byte cap: a symlink, FIFO or device there stops
  * the script with `state unsafe` (reading it could follow a link to a root-only file or block).
  * hg's parent comes from the head of .hg/dirstate (a documented format), which saves one hg start-up.
- * Args: path, temp prefix, vcs.
+ * Args: path, temp prefix, vcs, and for hg what to read (`HgRead`): `files` starts no hg at all: the whole
+ * dirstate, .hg/requires and a listing of the working dir (`find`, never following a link, NUL-ended records
+ * closed by find's exit status, cut at a cap) for dirstate.ts to judge; `status` and `status-ro` run
+ * `hg status`, `status-ro` (check mode) inside an unprivileged user and mount namespace with the checkout
+ * read-only when `.hg` is still writable (no root namespace around it), so that hg can record nothing.
  */
 const FACTS = `p=$1
 hex() { od -An -v -tx1 | tr -d ' \\n'; }
@@ -67,8 +80,22 @@ if [ "$3" = hg ]; then
   plain .hg/hgrc; plain .hg/dirstate
   put state repository
   grab hgrc .hg/hgrc ${CONFIG_CAP + 1}
+  if [ "$4" = files ]; then
+    grab dirstate .hg/dirstate ${DIRSTATE_CAP + 1}
+    grab requires .hg/requires ${REQUIRES_CAP + 1}
+    l='%y %s %T@ %m %P\\0'
+    echo files
+    { find . -path ./.hg -prune -o -name .hg -prune -printf "$l" -o ! -type d -printf "$l" 2>/dev/null
+      printf 'end %s\\0' "$?"; } | head -c ${LISTING_CAP}
+    exit 0
+  fi
   grab dirstate .hg/dirstate 32
-  echo status; exec hg status -mardu -0
+  echo status
+  if [ "$4" = status-ro ] && [ -w .hg ] && unshare --user --map-root-user --mount true 2>/dev/null; then
+    exec unshare --user --map-root-user --mount sh -c \
+      'mount --bind -o ro -- "$1" "$1" 2>/dev/null; cd -- "$1" && exec hg status -mardu -0' sh "$p"
+  fi
+  exec hg status -mardu -0
 fi
 plain .git/config
 put state repository
@@ -76,6 +103,6 @@ printf 'origin '; git config --get remote.origin.url | head -c ${CONFIG_CAP + 1}
 echo status; exec git --no-optional-locks status --porcelain=v2 --branch -z --untracked-files=all
 `;
 
-export function factsArgv(path: string, vcs: 'hg' | 'git'): string[] {
-  return ['-c', FACTS, 'runner-tools-facts', path, tempPrefix(path), vcs];
+export function factsArgv(path: string, vcs: 'hg' | 'git', read: HgRead = 'files'): string[] {
+  return ['-c', FACTS, 'runner-tools-facts', path, tempPrefix(path), vcs, read];
 }

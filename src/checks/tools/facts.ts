@@ -1,5 +1,6 @@
 import { decodeBytes } from '../../core/bytes.js';
 import { CONFIG_CAP } from './commands.js';
+import { whyAskHg } from './dirstate.js';
 import { dirstateParent, hgrcDefault, parseGitStatus, parseHgStatus } from './parse.js';
 
 export type Facts =
@@ -9,6 +10,12 @@ export type Facts =
   | { state: 'unsafe'; leftovers: string[]; file: string; kind: string }
   | { state: 'repository'; leftovers: string[]; node: string; remote: string | undefined; dirty: string[] };
 
+/** The native check (hg's `files` read) could not tell whether the working copy is clean: `hg status` must. */
+export interface AskHg {
+  state: 'ask-hg';
+  why: string;
+}
+
 /** The keys each state has, besides `state` and any number of `leftover`; anything else is an error. */
 const KEYS: Record<string, readonly string[]> = {
   missing: [],
@@ -16,13 +23,14 @@ const KEYS: Record<string, readonly string[]> = {
   symlink: [],
   foreign: ['owner', 'me'],
   unsafe: ['file', 'kind'],
-  'repository hg': ['hgrc', 'dirstate'],
-  'repository git': ['origin'],
+  'repository hg status': ['hgrc', 'dirstate'],
+  'repository hg files': ['hgrc', 'dirstate', 'requires'],
+  'repository git status': ['origin'],
 };
 
-/** The facts script's output (lines `key HEX`, then `status` and the raw listing), parsed strictly. */
-export function parseFacts(out: string, vcs: 'hg' | 'git'): Facts {
-  const { records, status } = splitRecords(out);
+/** The facts script's output (lines `key HEX`, then `status` or `files` and the raw listing), parsed strictly. */
+export function parseFacts(out: string, vcs: 'hg' | 'git'): Facts | AskHg {
+  const { records, tail, status } = splitRecords(out);
   const leftovers = records.filter(([k]) => k === 'leftover').map(([, v]) => decodeBytes(v));
   const fields = new Map<string, Buffer>();
   for (const [k, v] of records.filter(([k]) => k !== 'leftover')) {
@@ -30,7 +38,7 @@ export function parseFacts(out: string, vcs: 'hg' | 'git'): Facts {
     fields.set(k, v);
   }
   const state = fields.get('state')?.toString('latin1') ?? '';
-  const keys = KEYS[state === 'repository' ? `${state} ${vcs}` : state];
+  const keys = KEYS[state === 'repository' ? `${state} ${vcs} ${tail ?? 'status'}` : state];
   if (keys === undefined) throw new Error('facts output: no known state');
   const extra = [...fields.keys()].filter((k) => k !== 'state' && !keys.includes(k));
   const missing = keys.filter((k) => !fields.has(k));
@@ -46,22 +54,21 @@ export function parseFacts(out: string, vcs: 'hg' | 'git'): Facts {
   if (state === 'unsafe') return { state, leftovers, file: text('file'), kind: text('kind') };
   if (vcs === 'hg') {
     const hgrc = capped(fields.get('hgrc') as Buffer, '.hg/hgrc');
-    const node = dirstateParent((fields.get('dirstate') as Buffer).toString('hex'));
-    return {
-      state: 'repository',
-      leftovers,
-      node,
-      remote: hgrcDefault(decodeBytes(hgrc)),
-      dirty: parseHgStatus(status as string),
-    };
+    const dirstate = fields.get('dirstate') as Buffer;
+    const node = dirstateParent(dirstate.subarray(0, 32).toString('hex'));
+    const requires = tail === 'files' ? (fields.get('requires') as Buffer).toString('latin1') : '';
+    const why = tail === 'files' ? whyAskHg(dirstate, requires, status as string) : undefined;
+    if (why) return { state: 'ask-hg', why };
+    const dirty = tail === 'files' ? [] : parseHgStatus(status as string);
+    return { state: 'repository', leftovers, node, remote: hgrcDefault(decodeBytes(hgrc)), dirty };
   }
   const git = parseGitStatus(status as string);
   const origin = decodeBytes(capped(fields.get('origin') as Buffer, 'remote.origin.url')).replace(/\n$/, '');
   return { state: 'repository', leftovers, node: git.node, remote: origin || undefined, dirty: git.dirty };
 }
 
-/** Records up to the `status` line, located by the framing alone: every line before it must be `key HEX`. */
-function splitRecords(out: string): { records: [string, Buffer][]; status: string | undefined } {
+/** Records up to the `status` or `files` line, located by the framing alone: every line before it must be `key HEX`. */
+function splitRecords(out: string): { records: [string, Buffer][]; tail?: string; status: string | undefined } {
   const records: [string, Buffer][] = [];
   let at = 0;
   while (at < out.length) {
@@ -69,7 +76,7 @@ function splitRecords(out: string): { records: [string, Buffer][]; status: strin
     if (end === -1) throw new Error(`facts output: record ${records.length + 1} is not ended by a newline`);
     const line = out.slice(at, end);
     at = end + 1;
-    if (line === 'status') return { records, status: out.slice(at) };
+    if (line === 'status' || line === 'files') return { records, tail: line, status: out.slice(at) };
     // the line itself is not quoted: whatever broke the framing may be bytes of a file runner must not show
     const m = /^([a-z]+) ((?:[0-9a-f]{2})*)$/.exec(line);
     if (!m) throw new Error(`facts output: record ${records.length + 1} is not "key HEX"`);

@@ -1,8 +1,8 @@
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Context, Finding, Mode, ReadHost } from '../../core/types.js';
 import { VCS_ENV, vcsMessage, vcsRunner } from '../../host/vcs-run.js';
-import { factsArgv, leftoverProblem } from './commands.js';
-import { parseFacts, type Facts } from './facts.js';
+import { factsArgv, leftoverProblem, type HgRead } from './commands.js';
+import { parseFacts, type AskHg, type Facts } from './facts.js';
 import { git } from './git.js';
 import { hg } from './hg.js';
 import { remoteAsker } from './remote.js';
@@ -70,10 +70,20 @@ function valueOf<T>(r: PromiseSettledResult<T>): T {
 }
 
 async function readFacts(host: ReadHost, co: Checkout, timeoutMs: number, mode: Mode): Promise<Facts> {
-  // timeout(1) kills the script's whole process group: a killed runuser alone would leave it holding stdout open
-  const argv = ['-s', 'KILL', `${Math.ceil(timeoutMs / 1000)}s`, 'sh', ...factsArgv(co.path, co.vcs)];
+  // hg: the dirstate and a listing first, no hg at all; `hg status` (a second round trip) only when they cannot tell
+  const quick = co.vcs === 'hg' ? await runFacts(host, co, timeoutMs, 'files') : undefined;
+  if (quick && quick.state !== 'ask-hg') return quick;
   // hg status rewrites .hg/dirstate when it can lock it: check mode must write nothing, so the checkout is read-only
-  const ro = mode === 'check' ? { readOnly: co.path } : {};
+  // (root's mount namespace where runner is root, else the script's own user namespace: commands.ts)
+  const facts = await runFacts(host, co, timeoutMs, mode === 'check' ? 'status-ro' : 'status');
+  if (facts.state === 'ask-hg') throw new RunnerError(`reading ${co.vcs} checkout ${co.path}: no status listing`);
+  return facts;
+}
+
+async function runFacts(host: ReadHost, co: Checkout, timeoutMs: number, read: HgRead): Promise<Facts | AskHg> {
+  // timeout(1) kills the script's whole process group: a killed runuser alone would leave it holding stdout open
+  const argv = ['-s', 'KILL', `${Math.ceil(timeoutMs / 1000)}s`, 'sh', ...factsArgv(co.path, co.vcs, read)];
+  const ro = read === 'status-ro' ? { readOnly: co.path } : {};
   const r = await host.run('timeout', argv, {
     cwd: '/',
     env: VCS_ENV,
@@ -85,12 +95,13 @@ async function readFacts(host: ReadHost, co: Checkout, timeoutMs: number, mode: 
     const why = r.timedOut || r.exitCode === 137 ? 'timed out' : vcsMessage(r.stderr) || `exit ${r.exitCode}`;
     throw new RunnerError(`reading ${co.vcs} checkout ${co.path}${as(co)}: ${why}`);
   }
-  let facts: Facts;
+  let facts: Facts | AskHg;
   try {
     facts = parseFacts(r.stdout, co.vcs);
   } catch (err) {
     throw new RunnerError(`reading ${co.vcs} checkout ${co.path}${as(co)}: ${(err as Error).message}`);
   }
+  if (facts.state === 'ask-hg') return facts;
   // names come from the checkout's owner: only runner's own leftover names may be planned for removal
   const alien = facts.leftovers.map((l) => leftoverProblem(co.path, l)).filter((why) => why !== undefined);
   if (alien.length) throw new RunnerError(`reading ${co.vcs} checkout ${co.path}: ${alien.join('; ')}`);
