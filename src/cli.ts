@@ -1,14 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { listChecks } from './commands/checks.js';
-import { printSchema, validateConfig } from './commands/config.js';
 import type { Io } from './core/io.js';
-import { runLocal } from './commands/run.js';
-import { parseDuration } from './core/units.js';
+import { parseDuration } from './core/quantity.js';
 import { RunnerError, describeError } from './core/errors.js';
-import { FORMATS, type Format } from './report/index.js';
+import { FORMATS, type Format } from './report/format.js';
 import { printable } from './core/text.js';
 
-// audit, daemon, inventory and lock load on first use: check and apply start without ssh2 and the daemon
+// every command loads on first use: --help starts without zod, yaml or the checks, check without ssh2 or the daemon
 
 /** A fresh commander program over library calls; `done` receives each command's exit code. */
 export function createProgram(io: Io, done: (code: number) => void): Command {
@@ -31,7 +28,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       .addOption(formatOption())
       .option('-o, --output <file>', 'write the report to this file instead of stdout')
       .option('--fail-on-drift', 'junit: report drift as a failure')
-      .action(async (opts) => done(await runLocal(mode, opts, io)));
+      .action(async (opts) => done(await (await import('./commands/run.js')).runLocal(mode, opts, io)));
     if (mode === 'apply')
       cmd.option('--rebaseline', 'record baselines anew (processes) instead of comparing against them');
   }
@@ -70,7 +67,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
   program
     .command('checks [id]')
     .description("list the checks, or describe one check's options")
-    .action((id?: string) => done(listChecks(id, io)));
+    .action(async (id?: string) => done((await import('./commands/checks.js')).listChecks(id, io)));
 
   program
     .command('daemon')
@@ -113,8 +110,10 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
   config
     .command('validate')
     .option('-c, --config <file>', 'config file (default $RUNNER_CONFIG or /etc/runner/runner.yaml)')
-    .action(async (opts: { config?: string }) => done(await validateConfig(opts.config, io)));
-  config.command('schema').action(() => done(printSchema(io)));
+    .action(async (opts: { config?: string }) =>
+      done(await (await import('./commands/config.js')).validateConfig(opts.config, io)),
+    );
+  config.command('schema').action(async () => done((await import('./commands/config.js')).printSchema(io)));
   return program;
 }
 

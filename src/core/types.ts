@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** What a read-only probe found. `plan` is data: exactly what apply would do, with its predicted effect. */
 export type Finding<P> =
