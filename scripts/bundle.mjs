@@ -29,8 +29,11 @@ const { outputFiles } = await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
-// the entry's #! line cannot stand inside the function wrapper; blanked, so line numbers stay
-writeFileSync('dist/bundle.cjs', outputFiles[0].text.replace(/^#!.*/, ''));
+// the entry's #! line cannot stand inside the function wrapper; blanked, so line numbers stay. esbuild escapes
+// non-ASCII in code but not in the comments it keeps: escaped too, so V8 holds the source as one byte per char
+// (2 MB, not 4) and reads it faster
+const ascii = (text) => text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+writeFileSync('dist/bundle.cjs', ascii(outputFiles[0].text.replace(/^#!.*/, '')));
 
 // CommonJS, not an ES module: Node starts a .cjs entry ~9 ms sooner (no ESM loader)
 const launcher = `#!/usr/bin/env node
