@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { setFlagsFromString } from 'node:v8';
 import type { Io } from './core/io.js';
 import { parseDuration } from './core/quantity.js';
 import { RunnerError, describeError } from './core/errors.js';
@@ -54,7 +55,10 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .addOption(formatOption())
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
     .option('--fail-on-drift', 'junit: report drift as a failure')
-    .action(async (opts) => done(await (await import('./commands/audit.js')).runAudit(opts, io)));
+    .action(async (opts) => {
+      lowYoungGeneration();
+      done(await (await import('./commands/audit.js')).runAudit(opts, io));
+    });
 
   program
     .command('inventory')
@@ -115,6 +119,15 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     );
   config.command('schema').action(async () => done((await import('./commands/config.js')).printSchema(io)));
   return program;
+}
+
+/**
+ * V8 reads this whenever it would grow the young generation: it stays at its first 2 MB instead of growing to
+ * 32 MB. Set before the audit loads: its garbage (each host's outputs, parsed and dropped) is short-lived, and
+ * at 50 hosts its peak RSS falls by a third for no measurable CPU (bench/audit.ts). Local runs keep the default.
+ */
+function lowYoungGeneration(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 function formatOption(): Option {

@@ -1,4 +1,5 @@
 import { RunnerError } from '../../core/errors.js';
+import { detach } from '../../core/text.js';
 import { parseExeRecords, parseStatRecords } from './procfs.js';
 import type { Baseline, BaselineEntry, Proc } from './schema.js';
 
@@ -26,7 +27,7 @@ export function parsePs(stdout: string): Proc[] {
       uid: Number(m[5]),
       etimes: Number(m[6]),
       stat: m[7] as string,
-      args: (m[8] ?? '').trimEnd(),
+      args: detach((m[8] ?? '').trimEnd()),
     });
   }
   return procs;
@@ -57,13 +58,15 @@ export function parseSnapshot(stdout: string): { self: number; passwd: string; p
   const exes = parseExeRecords(records.slice(0, realAt));
   const procs = parsePs(stdout.slice(b + 2, c));
   for (const p of procs) withProcFs(p, starts.get(p.pid), exes.get(p.pid));
-  return { self: Number(first), passwd: stdout.slice(nl + 1, a), procs, real: records.slice(realAt + 1, -1) };
+  // what outlives the parse is detached from the output: reports keep names and command lines till the end
+  const passwd = detach(stdout.slice(nl + 1, a));
+  return { self: Number(first), passwd, procs, real: records.slice(realAt + 1, -1).map(detach) };
 }
 
 /** Set on the fresh record itself: a spread copy allocated ~900 bytes per process, every snapshot. */
 function withProcFs(p: Proc, start: number | undefined, exe: string | undefined): void {
   if (start !== undefined) p.start = start;
-  if (exe !== undefined) p.exe = exe;
+  if (exe !== undefined) p.exe = detach(exe);
 }
 
 export function isZombie(p: Proc): boolean {
