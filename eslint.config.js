@@ -38,6 +38,19 @@ export default [
   },
   { files: ['src/**/*.ts'], ignores: ['src/host/**'], rules: restrict([]) },
   {
+    // the named z is zod's namespace as a value: the bundle would keep all of zod, every locale (600 kB) included
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "import * as z from 'zod': the named z bundles all of zod",
+        },
+      ],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: restrict(
       above(['host', 'config', 'checks', 'remediations', 'inventory', 'lifecycle', 'audit', 'report', 'commands']),

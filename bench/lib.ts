@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const RUNNER = fileURLToPath(new URL('../runner.mjs', import.meta.url));
+export const RUNNER = fileURLToPath(new URL('../runner.cjs', import.meta.url));
 export const RESULTS = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 
 export interface Stat {

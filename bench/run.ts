@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 // `npm run bench`: every bench script in turn, each printing its figures and merging them into bench/results.json.
 const only = process.argv.slice(2);
-const all = ['local', 'tools', 'puppet', 'processes', 'audit', 'daemon'];
+const all = ['startup', 'local', 'tools', 'puppet', 'processes', 'audit', 'daemon'];
 let failed = false;
 for (const name of only.length ? only : all) {
   const file = fileURLToPath(new URL(`./${name}.js`, import.meta.url));

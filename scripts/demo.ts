@@ -7,7 +7,7 @@ import { makeToolsCheckouts, makeToolsSources, toolsConfig } from '../fixtures/t
 import { makeWorker, workerConfig } from '../fixtures/worker.js';
 
 // The README's first command: a realistic drifted worker, checked, fixed, and checked again.
-const bin = fileURLToPath(new URL('../runner.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../runner.cjs', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'runner-demo-'));
 const worker = makeWorker(root, { dirs: 60 });
 // an hg and a git tools checkout, each a release behind and with a job's leftovers in it

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checks } from '../checks/api.js';
 import { ConfigError } from '../core/errors.js';
 import { remediations } from '../remediations/api.js';

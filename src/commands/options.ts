@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.js';
-import { parseDuration } from '../core/units.js';
+import { parseDuration } from '../core/quantity.js';
 
 // The numbers of CLI options, parsed in one place: a bad value is an error naming the option and the value.
 

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export type Path = readonly PropertyKey[];
 

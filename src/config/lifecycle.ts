@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AbsolutePath, BaseDir } from '../core/path-rules.js';
 import { Duration } from '../core/units.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { notA } from '../core/expected.js';
 
 const NAME_FORM = 'expected a glob on a name like scripts or *.log';

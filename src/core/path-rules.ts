@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { notA } from '../core/expected.js';
 
 /** Trees of the OS itself: runner never deletes, checks out or keeps state at or anywhere under them. */

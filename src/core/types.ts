@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RunMemo } from './memo.js';
 
 /** What a read-only probe found. `plan` is data: exactly what apply would do, with its predicted effect. */

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs, type Stats } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { execa } from 'execa';
 import { decodeBytes, encodeBytes } from '../core/bytes.js';
 import { RunnerError } from '../core/errors.js';
 import type { CommandResult, DirEntry, FileStat, Host, RemoveResult, RunOptions } from '../core/types.js';
@@ -11,14 +10,15 @@ import { fileTypeOf } from './file-type.js';
 import { mountPoints, mountUnder } from './mounts.js';
 import { chunkGroups, rawArgsArgv } from './raw-args.js';
 import { readRegularFile } from './read-bounded.js';
+import { spawnCollected } from './collect.js';
 
 /** Output a command may print before runner stops reading it: a flood is an error, never a full memory. */
 export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
-/** execa's own kill, should timeout(1) itself hang. */
+/** runner's own kill, should timeout(1) itself hang. */
 const TIMEOUT_BACKSTOP_MS = 5000;
 
-/** The machine runner itself runs on: execa for commands, node:fs for files. */
+/** The machine runner itself runs on: child_process for commands (./spawn.ts), node:fs for files. */
 export class LocalHost implements Host {
   readonly transport = 'local';
   constructor(readonly name = 'localhost') {}
@@ -30,20 +30,15 @@ export class LocalHost implements Host {
     // coreutils timeout leads a process group of its own and kills all of it: a child of runuser holding stdout open goes too
     const [cmd, ...argv] = opts.timeoutMs ? ['timeout', '-s', 'KILL', `${opts.timeoutMs / 1000}s`, ...asked] : asked;
     const started = performance.now();
-    const r = await execa(cmd as string, argv, {
-      reject: false,
+    const r = await spawnCollected(cmd as string, argv, {
       cwd: opts.cwd,
-      timeout: opts.timeoutMs === undefined ? undefined : opts.timeoutMs + TIMEOUT_BACKSTOP_MS,
+      timeoutMs: opts.timeoutMs === undefined ? undefined : opts.timeoutMs + TIMEOUT_BACKSTOP_MS,
       input: opts.input,
       env: opts.env,
-      stdin: opts.input === undefined ? 'ignore' : 'pipe',
-      stripFinalNewline: false,
-      killSignal: 'SIGKILL',
-      encoding: 'buffer',
       maxBuffer: MAX_OUTPUT_BYTES,
     });
-    const stdout = decodeBytes(r.stdout ?? new Uint8Array());
-    const said = decodeBytes(r.stderr ?? new Uint8Array());
+    const stdout = decodeBytes(r.stdout);
+    const said = decodeBytes(r.stderr);
     if (r.isMaxBuffer)
       return {
         exitCode: undefined,
@@ -51,7 +46,7 @@ export class LocalHost implements Host {
         stderr: `${file}: output larger than ${MAX_OUTPUT_BYTES} bytes: dropped`,
         timedOut: false,
       };
-    const stderr = said || (r.exitCode === undefined && !r.signal ? (r.originalMessage ?? r.message ?? '') : '');
+    const stderr = said || (r.exitCode === undefined && !r.signal ? (r.error ?? '') : '');
     // timeout(1) sends SIGKILL to its whole group, itself included
     const killedByTimeout = r.signal === 'SIGKILL' || r.exitCode === 124 || r.exitCode === 137;
     if (opts.timeoutMs && (r.timedOut || (killedByTimeout && performance.now() - started >= opts.timeoutMs))) {

@@ -1,9 +1,9 @@
 import type { ReportDocument } from './document.js';
 import { renderHuman } from './human.js';
 import { renderJunit } from './junit.js';
+import type { Format } from './format.js';
 
-export type Format = 'human' | 'json' | 'junit';
-export const FORMATS: readonly Format[] = ['human', 'json', 'junit'];
+export { FORMATS, type Format } from './format.js';
 
 export interface RenderOptions {
   colour: boolean;

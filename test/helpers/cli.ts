@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 
-export const RUNNER_BIN = fileURLToPath(new URL('../../dist/runner.mjs', import.meta.url));
+export const RUNNER_BIN = fileURLToPath(new URL('../../dist/runner.cjs', import.meta.url));
 
 /** Spawns the built `runner` binary (npm test builds it first), like an operator would. */
 export async function runner(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { unsafeName } from '../../core/paths.js';
 
 /** One row of clobberer's `GET /clobberer/lastclobber/all`; extra fields are ignored. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NameGlob } from '../../core/glob-rules.js';
 import { BaseDir, pathProblem } from '../../core/path-rules.js';
 import { Duration } from '../../core/units.js';

@@ -18,7 +18,9 @@ export function parseStatRecords(out: string): Map<number, number> {
     const nl = out.indexOf('\n', nul);
     const end = nl === -1 ? out.length : nl;
     const m = STAT_NAME.exec(out.slice(pos, nul));
-    if (m) lines.set(Number(m[1]), [...(lines.get(Number(m[1])) ?? []), out.slice(nul + 1, end)]);
+    const parts = m ? lines.get(Number(m[1])) : undefined;
+    if (parts) parts.push(out.slice(nul + 1, end));
+    else if (m) lines.set(Number(m[1]), [out.slice(nul + 1, end)]);
     pos = end + 1;
   }
   const starts = new Map<number, number>();
@@ -33,11 +35,17 @@ export function parseStatRecords(out: string): Map<number, number> {
 export function startTimeOf(stat: string): number | undefined {
   const close = stat.lastIndexOf(')');
   if (close === -1) return undefined;
-  const word = stat
-    .slice(close + 1)
-    .trim()
-    .split(' ')[19];
-  return word !== undefined && /^\d+$/.test(word) ? Number(word) : undefined;
+  // the 20th space-separated word after it, found without splitting all ~50 (a snapshot has one per process)
+  const rest = stat.slice(close + 1).trim();
+  let from = 0;
+  for (let i = 0; i < 19; i++) {
+    const space = rest.indexOf(' ', from);
+    if (space === -1) return undefined;
+    from = space + 1;
+  }
+  const end = rest.indexOf(' ', from);
+  const word = rest.slice(from, end === -1 ? undefined : end);
+  return /^\d+$/.test(word) ? Number(word) : undefined;
 }
 
 /**

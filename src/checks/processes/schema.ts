@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Duration } from '../../core/units.js';
 import { UserList } from '../../core/users.js';
 import { AbsolutePath } from '../../core/path-rules.js';

@@ -30,7 +30,12 @@ export function protectedPids(procs: readonly Proc[], self: number, roots: reado
 /** `roots` (those that exist) and every process below them. */
 export function descendants(procs: readonly Proc[], roots: readonly number[]): Set<number> {
   const children = new Map<number, number[]>();
-  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  for (const p of procs) {
+    // appended in place: copying the list per child was quadratic in a parent's children (300 strays under one sh)
+    const siblings = children.get(p.ppid);
+    if (siblings) siblings.push(p.pid);
+    else children.set(p.ppid, [p.pid]);
+  }
   const known = new Set(procs.map((p) => p.pid));
   const found = new Set<number>();
   const todo = roots.filter((pid) => known.has(pid));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AbsolutePath } from '../../core/path-rules.js';
 import { Duration } from '../../core/units.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { notA } from '../../core/expected.js';
 import { nameGlobProblem } from '../../core/glob-rules.js';
 import { AbsolutePath, BaseDir, overlaps } from '../../core/path-rules.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { notA } from '../../core/expected.js';
 import { unclosedClass } from '../../core/glob-rules.js';
 import { componentProblem } from '../../core/path-rules.js';

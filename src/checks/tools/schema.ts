@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BaseDir, isWithin, overlaps, pathProblem, systemDirProblem } from '../../core/path-rules.js';
 import { Duration } from '../../core/units.js';
 
