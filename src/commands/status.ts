@@ -58,5 +58,5 @@ async function readSnapshot(host: LocalHost, path: string): Promise<RunSnapshot 
 async function isDaemon(pid: number): Promise<boolean> {
   if (!Number.isInteger(pid) || pid <= 0 || !(await isAlive(pid))) return false;
   const argv = (await cmdlineOf(pid)) ?? [];
-  return argv.includes('daemon') && argv.some((a) => /(^|\/)runner(\.m?js)?$/.test(a));
+  return argv.includes('daemon') && argv.some((a) => /(^|\/)runner(\.[cm]?js)?$/.test(a));
 }
