@@ -9,8 +9,9 @@ import { retireEntries } from './retire.js';
 
 export const purge: Remediation<PurgeOptions, PurgePlan> = {
   id: 'purge',
-  async apply(host, plan, opts) {
+  async apply(host, plan, opts, ctx) {
     const mounts = await mountPoints(host);
+    const defer = ctx.pending ? { ledger: ctx.pending, by: 'purge' } : undefined;
     const failures: string[] = [];
     for (const items of byBase(plan.delete).values()) {
       const pin = (items[0] as PurgeItem).base;
@@ -21,14 +22,22 @@ export const purge: Remediation<PurgeOptions, PurgePlan> = {
         ...(await retireEntries(
           host,
           pin,
-          items.map((i) => ({ name: i.name, dev: i.dev, ino: i.ino })),
+          items.map((i) => ({ name: i.name, dev: i.dev, ino: i.ino, uid: i.uid, type: 'dir', bytes: i.sizeBytes })),
           mounts,
+          defer,
         )),
       );
     }
     const failed = (path: string) => failures.some((f) => f.startsWith(`${path}: `));
     const gone = plan.delete.filter((i) => !failed(i.path));
-    const done = `deleted ${count(gone.length, 'dir')} (${formatBytes(gone.reduce((n, i) => n + i.sizeBytes, 0))})`;
+    const deferred = defer ? gone.filter((i) => i.reason !== 'leftover') : [];
+    const deleted = gone.filter((i) => !deferred.includes(i));
+    const done = [
+      ...(deleted.length || !deferred.length ? [`deleted ${count(deleted.length, 'dir')} (${bytesOf(deleted)})`] : []),
+      ...(deferred.length
+        ? [`renamed ${count(deferred.length, 'dir')} (${bytesOf(deferred)}) to be deleted in the background`]
+        : []),
+    ].join(', ');
     if (failures.length)
       throw new RunnerError(`${done}; ${failures.length} could not be deleted: ${failures.join('; ')}`);
     const short = plan.volumes.filter((v) => v.shortBytes > 0 && v.targetBytes !== undefined);
@@ -38,6 +47,10 @@ export const purge: Remediation<PurgeOptions, PurgePlan> = {
     );
   },
 };
+
+function bytesOf(items: readonly PurgeItem[]): string {
+  return formatBytes(items.reduce((n, i) => n + i.sizeBytes, 0));
+}
 
 function byBase(items: readonly PurgeItem[]): Map<string, PurgeItem[]> {
   const groups = new Map<string, PurgeItem[]>();

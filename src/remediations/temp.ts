@@ -4,17 +4,28 @@ import { RunnerError } from '../core/errors.js';
 import { printable } from '../core/text.js';
 import type { Host, Remediation } from '../core/types.js';
 import { mountPoints, mountUnder } from '../host/mounts.js';
-import { deleteOwnedIn, PinError } from '../host/pinned.js';
+import { deleteOwnedIn, PinError, type EntryOutcome } from '../host/pinned.js';
+import { typeBits } from '../core/pending.js';
+import { deferEntries, type Deferrable } from './pending/defer.js';
 
 export const temp: Remediation<TempOptions, TempPlan> = {
   id: 'temp',
-  async apply(host, plan) {
+  async apply(host, plan, _opts, ctx) {
     const { same, changed } = await stillTheSame(host, plan.delete);
     const mounts = await mountPoints(host);
     const failures: string[] = [];
     const gone: TempItem[] = [];
+    const ledger = ctx.pending;
+    // deferred: renamed in place now (as root, never over anything), deleted later as the owner
+    const act: Act = ledger
+      ? (first, todo) =>
+          deferEntries(host, ledger, first.parent, todo.map(deferrable), {
+            by: 'temp',
+            owner: { user: first.user, uid: first.uid },
+          })
+      : (first, todo) => deleteOwnedIn(host, first.parent, todo, { user: first.user, uid: first.uid });
     for (const group of byParentAndOwner(same).values()) {
-      for (const [it, why] of await deleteGroup(host, group, mounts)) {
+      for (const [it, why] of await deleteGroup(group, mounts, act, ledger !== undefined)) {
         if (why) failures.push(printable(`${it.path}: ${why}`));
         else gone.push(it);
       }
@@ -22,7 +33,9 @@ export const temp: Remediation<TempOptions, TempPlan> = {
     const left = changed.length
       ? `; ${changed.length} changed since the probe, left alone: ${changed.map(printable).join(', ')}`
       : '';
-    const done = `deleted ${gone.length} entries (${formatBytes(gone.reduce((n, i) => n + i.bytes, 0))})${left}`;
+    const verb = ledger ? 'renamed' : 'deleted';
+    const later = ledger ? ' to be deleted in the background' : '';
+    const done = `${verb} ${gone.length} entries (${formatBytes(gone.reduce((n, i) => n + i.bytes, 0))})${later}${left}`;
     if (failures.length)
       throw new RunnerError(`${done}; ${failures.length} could not be deleted: ${failures.join('; ')}`);
     return done;
@@ -34,16 +47,17 @@ export const temp: Remediation<TempOptions, TempPlan> = {
  * owns: a dir swapped above cannot redirect it, and a file another user put in a dir afterwards stays.
  */
 async function deleteGroup(
-  host: Host,
   items: readonly TempItem[],
   mounts: ReadonlySet<string>,
+  act: Act,
+  deferred: boolean,
 ): Promise<[TempItem, string | undefined][]> {
   const held = items.map((it) => mountUnder(mounts, it.path));
   const todo = items.filter((_, i) => held[i] === undefined);
   const first = items[0] as TempItem;
-  let outcomes: { status: string; detail?: string }[];
+  let outcomes: EntryOutcome[];
   try {
-    outcomes = await deleteOwnedIn(host, first.parent, todo, { user: first.user, uid: first.uid });
+    outcomes = await act(first, todo);
   } catch (err) {
     if (!(err instanceof PinError)) throw err;
     return items.map((it) => [it, err.message]);
@@ -53,13 +67,17 @@ async function deleteGroup(
     if (held[i] !== undefined) return [it, `holds a mount point (${held[i]}): left alone`];
     const o = byItem.get(it);
     if (!o || o.status === 'gone' || o.status === 'missing') return [it, undefined];
-    return [
-      it,
-      o.status === 'replaced'
-        ? 'replaced since the probe: left alone'
-        : `not all of it could be deleted${o.detail ? `: ${o.detail}` : ''}`,
-    ];
+    if (o.status === 'replaced') return [it, 'replaced since the probe: left alone'];
+    const what = deferred ? 'could not be renamed' : 'not all of it could be deleted';
+    return [it, `${what}${o.detail ? `: ${o.detail}` : ''}`];
   });
+}
+
+/** What happens to one parent's entries of one owner: deleted now, or renamed and deferred. */
+type Act = (first: TempItem, todo: readonly TempItem[]) => Promise<EntryOutcome[]>;
+
+function deferrable(it: TempItem): Deferrable {
+  return { name: it.name, dev: it.dev, ino: it.ino, uid: it.uid, type: typeBits(it.type), bytes: it.bytes };
 }
 
 function byParentAndOwner(items: readonly TempItem[]): Map<string, TempItem[]> {

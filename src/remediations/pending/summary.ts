@@ -1,0 +1,22 @@
+import { join } from 'node:path/posix';
+import { pendingPath } from '../../core/pending.js';
+import type { ReadHost } from '../../core/types.js';
+import { LEDGER_FILE, readLedger } from './ledger.js';
+
+export interface PendingSummary {
+  /** the ledger file */
+  path: string;
+  /** entries renamed to `.deleteme` and still in place, waiting to be deleted in the background */
+  entries: number;
+  /** the space they free (an entry whose deletion has begun counts 0) */
+  bytes: number;
+}
+
+/** Pending deletions of a state dir, for people (`runner check`'s note, `runner status`): the recorded entries still in place. */
+export async function pendingDeletions(host: ReadHost, stateDir: string): Promise<PendingSummary> {
+  const path = join(stateDir, LEDGER_FILE);
+  const entries = await readLedger(host, path);
+  const stats = await Promise.all(entries.map((e) => host.lstat(pendingPath(e))));
+  const live = entries.filter((e, i) => stats[i]?.dev === e.dev && stats[i]?.ino === e.ino);
+  return { path, entries: live.length, bytes: live.reduce((n, e) => n + e.bytes, 0) };
+}
