@@ -67,6 +67,16 @@ export interface HostReport {
   failure?: HostFailure;
   /** the daemon's disable lock (`runner disable`), when this host has one: reported, never acted on by check or audit */
   lock?: LockNote;
+  /** deletions runner deferred on this host (renamed to `.deleteme`, deleted in the background): reported only */
+  pending?: PendingNote;
+}
+
+export interface PendingNote {
+  /** the ledger file */
+  path: string;
+  entries: number;
+  bytes: number;
+  summary: string;
 }
 
 export interface LockNote {

@@ -1,6 +1,8 @@
 import { join } from 'node:path/posix';
 import { pendingPath } from '../../core/pending.js';
-import type { ReadHost } from '../../core/types.js';
+import { count } from '../../core/text.js';
+import type { PendingNote, ReadHost } from '../../core/types.js';
+import { formatBytes } from '../../core/units.js';
 import { LEDGER_FILE, readLedger } from './ledger.js';
 
 export interface PendingSummary {
@@ -19,4 +21,12 @@ export async function pendingDeletions(host: ReadHost, stateDir: string): Promis
   const stats = await Promise.all(entries.map((e) => host.lstat(pendingPath(e))));
   const live = entries.filter((e, i) => stats[i]?.dev === e.dev && stats[i]?.ino === e.ino);
   return { path, entries: live.length, bytes: live.reduce((n, e) => n + e.bytes, 0) };
+}
+
+/** The pending deletions of a state dir as a report note, or undefined when nothing is pending (or the ledger cannot be read). */
+export async function pendingNote(host: ReadHost, stateDir: string): Promise<PendingNote | undefined> {
+  const p = await pendingDeletions(host, stateDir).catch(() => undefined);
+  if (!p || p.entries === 0) return undefined;
+  const summary = `${count(p.entries, 'deletion')} pending (${formatBytes(p.bytes)}): renamed to .deleteme by runner, deleted in the background by runner daemon (${p.path})`;
+  return { ...p, summary };
 }
