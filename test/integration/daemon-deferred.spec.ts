@@ -21,7 +21,8 @@ const ledger = (stateDir: string) =>
 // mounted before any test, so it is unmounted before the sandbox goes
 const disk = join(root, 'floor', 'disk');
 const mounted = mountTmpfs(disk, '16m');
-const index = (events: DaemonEvent[], name: string, from = 0) => events.findIndex((e, i) => i >= from && e.event === name);
+const index = (events: DaemonEvent[], name: string, from = 0) =>
+  events.findIndex((e, i) => i >= from && e.event === name);
 
 /** A worker dir and a runner.yaml whose purge runs before and after the session; drained by SIGHUP. */
 async function setting(dir: string, purge: string, drain = 'via: signal, deadline: 2m, stop_grace: 2s') {
@@ -169,7 +170,9 @@ describe('runner daemon: deferred deletion', () => {
       expect(said.find(is('floor'))).toMatchObject({ dir: builds, floorBytes: 1e9, pendingBytes: 0 });
       expect(said.find(is('started'))).toBeUndefined();
       expect(low.stderr).toMatch(
-        new RegExp(`worker not started: ${builds} has \\d+(\\.\\d)? MB free, below purge\\.min_free_to_start \\(1\\.0 GB\\)`),
+        new RegExp(
+          `worker not started: ${builds} has \\d+(\\.\\d)? MB free, below purge\\.min_free_to_start \\(1\\.0 GB\\)`,
+        ),
       );
       expect(said.find(is('halt'))).toMatchObject({ reason: expect.stringMatching(/^worker: .*min_free_to_start/) });
     },
