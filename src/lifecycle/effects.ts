@@ -2,6 +2,7 @@ import { makeContext } from '../core/context.js';
 import type { Io } from '../core/io.js';
 import type { RunnerConfig } from '../config/load.js';
 import { formatDuration } from '../core/units.js';
+import { describeError } from '../core/errors.js';
 import { entriesFor } from '../config/entries.js';
 import { runChecks } from '../core/run-check.js';
 import type { Host, Result } from '../core/types.js';
@@ -146,7 +147,10 @@ export class Effects {
 
   /** The floor, then one worker session; pending deletions run in the background from its attach to its end. */
   private async session(): Promise<SessionOutcome> {
-    const floor = await belowFloor(this.host, this.config(), this.ledger, this.rec);
+    // a floor that cannot be checked holds the worker back like one that is not met
+    const floor = await belowFloor(this.host, this.config(), this.ledger, this.rec).catch(
+      (err: unknown) => `checking purge.min_free_to_start: ${describeError(err)}`,
+    );
     if (floor) return notStarted(floor, undefined, 'below-floor');
     try {
       return await workerSession(this.host, this.rec, this.lc, this.io.signal, this.hard, this.view, () =>

@@ -33,7 +33,11 @@ export async function deferEntries(
   const since = new Date().toISOString();
   const records = doomed.map((d) => record(pin, d, trashName(d.name), meta, since));
   await ledger.add(records);
-  const outcomes = await deferIn(host, pin, doomed.map((d, i) => ({ ...d, trash: (records[i] as PendingEntry).name })));
+  const outcomes = await deferIn(
+    host,
+    pin,
+    doomed.map((d, i) => ({ ...d, trash: (records[i] as PendingEntry).name })),
+  );
   const taken = outcomes.flatMap((o, i) => (o.status === 'taken' ? [i] : []));
   if (taken.length) {
     const renamed = new Map<PendingEntry, PendingEntry>();
@@ -53,9 +57,7 @@ export async function deferEntries(
   }
   const moved = records.filter((_, i) => outcomes[i]?.status === 'gone');
   const carried = moved.map((r) => join(pin.path, r.was));
-  await ledger.drop(
-    (e) => (records.includes(e) && !moved.includes(e)) || carried.some((p) => within(e.dir.path, p)),
-  );
+  await ledger.drop((e) => (records.includes(e) && !moved.includes(e)) || carried.some((p) => within(e.dir.path, p)));
   return outcomes.map((o) => (o.status === 'taken' ? { status: 'failed', detail: 'its .deleteme name is taken' } : o));
 }
 
