@@ -14,12 +14,25 @@ const BYTES = Number(process.env.BENCH_DELETE_BYTES ?? 2_000_000_000);
 const RUNS = Number(process.env.BENCH_DELETE_RUNS ?? 3);
 const BLOCKS = Number(process.env.BENCH_DELETE_BLOCKS ?? 2);
 
-// the build's workload: writes FILES files of BYTES/FILES bytes under its tree (the next purge's 2 GB), then
-// dates the tree a month back so purge takes it by max_age; prints its own start and end
+/** files the build's measured step writes, reads back and deletes (a compile-like mix of metadata, I/O and CPU) */
+const STEP_FILES = Number(process.env.BENCH_STEP_FILES ?? 20_000);
+
+// the build: first its measured step (in a dir of its own), then the tree the next purge deletes: FILES files of
+// BYTES/FILES bytes, dated a month back so purge takes it by max_age; prints the step's start and end
 const FILL = `
-import os, sys, time
-tree, files, size, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+import hashlib, os, shutil, sys, time
+tree, files, size, work, step, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6]
 t0 = time.time()
+os.makedirs(work)
+for i in range(step):
+    with open(os.path.join(work, 'o%05d' % i), 'wb') as f:
+        f.write(os.urandom(4096))
+h = hashlib.sha256()
+for i in range(step):
+    with open(os.path.join(work, 'o%05d' % i), 'rb') as f:
+        h.update(f.read())
+shutil.rmtree(work)
+t1 = time.time()
 data = b'o' * size
 for i in range(files):
     d = os.path.join(tree, 'd%03d' % (i // 10000), 'e%03d' % (i // 200 % 50))
@@ -29,13 +42,13 @@ for i in range(files):
         f.write(data)
 old = time.time() - 30 * 86400
 os.utime(tree, (old, old))
-open(out, 'w').write('%f %f' % (t0, time.time()))
+open(out, 'w').write('%f %f' % (t0, t1))
 `;
 
 interface Side {
   name: 'sync' | 'deferred';
   turnaroundMs: number[];
-  /** build step seconds; for deferred, only builds that ran while the previous tree was being deleted */
+  /** the build's measured step, ms; for deferred, only steps that ran while the previous tree was being deleted */
   stepMs: number[];
   /** share of those builds' time the background deletion ran beside them */
   overlap: number[];
@@ -83,10 +96,9 @@ async function block(master: Master, root: string, side: Side, k: number): Promi
       const mark = join(dir, `mark-${i}`);
       const run = join(dir, `run-${i}.sh`);
       writeFileSync(join(root, 'fill.py'), FILL);
-      writeFileSync(
-        run,
-        `exec python3 ${join(root, 'fill.py')} ${join(builds, `tree-${k}-${i}`)} ${FILES} ${Math.round(BYTES / FILES)} ${step}\n`,
-      );
+      const tree = join(builds, `tree-${k}-${i}`);
+      const args = [tree, FILES, Math.round(BYTES / FILES), join(dir, `work-${i}`), STEP_FILES, step];
+      writeFileSync(run, `exec python3 ${join(root, 'fill.py')} ${args.join(' ')}\n`);
       await sendChange(master.port, { sleep: 0, run, mark });
       await untilEvent(
         stateDir,
@@ -151,12 +163,15 @@ export async function deletesBench(master: Master, root: string): Promise<void> 
   const share = deferred.overlap.length
     ? round((100 * deferred.overlap.reduce((a, b) => a + b, 0)) / deferred.overlap.length)
     : 0;
-  console.log(`the next build (writes the next ${size}), step time (goal: ≤ 1.2× without):`);
+  console.log(
+    `the next build's step (${STEP_FILES.toLocaleString('en')} files of 4 KiB written, read back and hashed, deleted), time (goal: ≤ 1.2× without):`,
+  );
   console.log(`  without a background deletion: ${fmt(bs)}`);
-  console.log(`  beside one (it ran ${share}% of the build): ${fmt(bd)}  → ${round(bd.median / bs.median)}×`);
+  console.log(`  beside one (it ran ${share}% of the step): ${fmt(bd)}  → ${round(bd.median / bs.median)}×`);
   record('daemon.deletes', {
     files: FILES,
     bytes: BYTES,
+    stepFiles: STEP_FILES,
     syncMs: ts,
     deferredMs: td,
     speedup: round(ts.median / td.median),

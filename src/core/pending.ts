@@ -1,3 +1,5 @@
+import { RunnerError } from './errors.js';
+
 /**
  * Deferred deletion: an entry a fix decided to delete is renamed to a `.deleteme` name in place and recorded
  * in runner's own ledger (STATE_DIR/pending.json, root's alone) *before* the rename; the deletion itself
@@ -38,6 +40,16 @@ export interface PendingLedger {
   drop(gone: (e: PendingEntry) => boolean): Promise<PendingEntry[]>;
   /** rewrites entries in place (a new name, a new size), persisted before it resolves */
   update(change: (e: PendingEntry) => PendingEntry): Promise<void>;
+}
+
+/** The ledger could not be written: nothing was renamed, so the fix deletes at once instead (a full disk, say). */
+export class LedgerWriteError extends RunnerError {
+  override name = 'LedgerWriteError';
+}
+
+/** Whether the entry once called `was` in the dir at `dirPath` is pending deletion under a record of its own. */
+export function deferredFrom(entries: readonly PendingEntry[], dirPath: string, was: string): boolean {
+  return entries.some((e) => e.dir.path === dirPath && e.was === was);
 }
 
 export const S_IFMT = { dir: 0o040000, file: 0o100000, symlink: 0o120000 } as const;

@@ -1,7 +1,7 @@
 import { join } from 'node:path/posix';
 import { MARKER } from '../checks/clobber/schema.js';
 import { kept } from '../checks/clobber/parse.js';
-import type { PendingEntry } from '../core/pending.js';
+import { deferredFrom, type PendingEntry } from '../core/pending.js';
 import { unsafeName } from '../core/paths.js';
 import type { ClobberAction, ClobberOptions, ClobberPlan } from '../checks/clobber/schema.js';
 import { RunnerError, describeError } from '../core/errors.js';
@@ -31,7 +31,9 @@ export const clobber: Remediation<ClobberOptions, ClobberPlan> = {
       failures.push(...errors);
     }
     const clobbered = plan.actions.filter((a) => a.kind === 'clobber').length;
-    const later = defer ? ' (entries renamed, to be deleted in the background)' : '';
+    const pending = ctx.pending?.entries() ?? [];
+    const deferred = plan.actions.some((a) => a.delete.some((name) => deferredFrom(pending, a.path, name)));
+    const later = deferred ? ' (entries renamed, to be deleted in the background)' : '';
     const done = `clobbered ${count(clobbered, 'build dir')}${later}, recorded ${count(plan.actions.length - clobbered, 'first marker')}`;
     if (failures.length)
       throw new RunnerError(`${done}; ${failures.length} entries could not be deleted: ${failures.join('; ')}`);

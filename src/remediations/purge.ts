@@ -1,6 +1,7 @@
 import type { PurgeItem, PurgePlan, PurgeVolume } from '../checks/purge/plan.js';
 import type { PurgeOptions } from '../checks/purge/schema.js';
 import { formatBytes } from '../core/units.js';
+import { deferredFrom } from '../core/pending.js';
 import { RunnerError } from '../core/errors.js';
 import { count } from '../core/text.js';
 import type { Remediation } from '../core/types.js';
@@ -30,7 +31,8 @@ export const purge: Remediation<PurgeOptions, PurgePlan> = {
     }
     const failed = (path: string) => failures.some((f) => f.startsWith(`${path}: `));
     const gone = plan.delete.filter((i) => !failed(i.path));
-    const deferred = defer ? gone.filter((i) => i.reason !== 'leftover') : [];
+    const pending = ctx.pending?.entries() ?? [];
+    const deferred = gone.filter((i) => deferredFrom(pending, i.base.path, i.name));
     const deleted = gone.filter((i) => !deferred.includes(i));
     const done = [
       ...(deleted.length || !deferred.length ? [`deleted ${count(deleted.length, 'dir')} (${bytesOf(deleted)})`] : []),

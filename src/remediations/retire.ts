@@ -1,7 +1,7 @@
 import { join } from 'node:path/posix';
 import { LEFTOVER_SUFFIX, trashName, unsafeName } from '../core/paths.js';
 import { printable } from '../core/text.js';
-import { typeBits, type PendingLedger } from '../core/pending.js';
+import { LedgerWriteError, typeBits, type PendingLedger } from '../core/pending.js';
 import type { FileType, Host } from '../core/types.js';
 import { mountUnder } from '../host/mounts.js';
 import { PinError, removeIn, retireIn, type EntryOutcome, type Pin, type PinnedEntry } from '../host/pinned.js';
@@ -51,7 +51,7 @@ export async function retireEntries(
     const outcomes = [
       ...(await removeIn(host, pin, leftovers)),
       ...(defer
-        ? await deferEntries(host, defer.ledger, pin, await deferrable(host, pin, entries), { by: defer.by })
+        ? await deferOrDelete(host, pin, entries, defer)
         : await inLanes(entries, (lane) => retireIn(host, pin, lane, trashName))),
     ];
     [...leftovers, ...entries].forEach((d, i) => {
@@ -75,6 +75,16 @@ async function inLanes<T, R>(items: readonly T[], fn: (lane: T[]) => Promise<R[]
   );
   const done = await Promise.all(lanes.map(fn));
   return items.map((_, i) => done[i % RM_LANES]?.[Math.floor(i / RM_LANES)] as R);
+}
+
+/** Renames and records; when the ledger cannot be written (a full disk), deletes at once as without deferral. */
+async function deferOrDelete(host: Host, pin: Pin, entries: readonly Doomed[], defer: Deferral) {
+  try {
+    return await deferEntries(host, defer.ledger, pin, await deferrable(host, pin, entries), { by: defer.by });
+  } catch (err) {
+    if (!(err instanceof LedgerWriteError)) throw err;
+    return inLanes(entries, (lane) => retireIn(host, pin, lane, trashName));
+  }
 }
 
 /** The entries with what their records need; sizes the plan does not give are measured (du -sx), together. */

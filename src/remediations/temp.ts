@@ -5,7 +5,7 @@ import { printable } from '../core/text.js';
 import type { Host, Remediation } from '../core/types.js';
 import { mountPoints, mountUnder } from '../host/mounts.js';
 import { deleteOwnedIn, PinError, type EntryOutcome } from '../host/pinned.js';
-import { typeBits } from '../core/pending.js';
+import { deferredFrom, LedgerWriteError, typeBits, type PendingEntry } from '../core/pending.js';
 import { deferEntries, type Deferrable } from './pending/defer.js';
 
 export const temp: Remediation<TempOptions, TempPlan> = {
@@ -17,13 +17,18 @@ export const temp: Remediation<TempOptions, TempPlan> = {
     const gone: TempItem[] = [];
     const ledger = ctx.pending;
     // deferred: renamed in place now (as root, never over anything), deleted later as the owner
+    const now: Act = (first, todo) => deleteOwnedIn(host, first.parent, todo, { user: first.user, uid: first.uid });
     const act: Act = ledger
       ? (first, todo) =>
           deferEntries(host, ledger, first.parent, todo.map(deferrable), {
             by: 'temp',
             owner: { user: first.user, uid: first.uid },
+          }).catch((err: unknown) => {
+            // the ledger cannot be written (a full disk): delete at once, as without deferral
+            if (err instanceof LedgerWriteError) return now(first, todo);
+            throw err;
           })
-      : (first, todo) => deleteOwnedIn(host, first.parent, todo, { user: first.user, uid: first.uid });
+      : now;
     for (const group of byParentAndOwner(same).values()) {
       for (const [it, why] of await deleteGroup(group, mounts, act, ledger !== undefined)) {
         if (why) failures.push(printable(`${it.path}: ${why}`));
@@ -33,9 +38,7 @@ export const temp: Remediation<TempOptions, TempPlan> = {
     const left = changed.length
       ? `; ${changed.length} changed since the probe, left alone: ${changed.map(printable).join(', ')}`
       : '';
-    const verb = ledger ? 'renamed' : 'deleted';
-    const later = ledger ? ' to be deleted in the background' : '';
-    const done = `${verb} ${gone.length} entries (${formatBytes(gone.reduce((n, i) => n + i.bytes, 0))})${later}${left}`;
+    const done = `${doneLine(gone, ledger?.entries() ?? [])}${left}`;
     if (failures.length)
       throw new RunnerError(`${done}; ${failures.length} could not be deleted: ${failures.join('; ')}`);
     return done;
@@ -71,6 +74,20 @@ async function deleteGroup(
     const what = deferred ? 'could not be renamed' : 'not all of it could be deleted';
     return [it, `${what}${o.detail ? `: ${o.detail}` : ''}`];
   });
+}
+
+/** What went: deleted now, or renamed with its deletion deferred (recorded in the ledger). */
+function doneLine(gone: readonly TempItem[], pending: readonly PendingEntry[]): string {
+  const later = gone.filter((i) => deferredFrom(pending, i.parent.path, i.name));
+  const deleted = gone.filter((i) => !later.includes(i));
+  return [
+    ...(deleted.length || !later.length ? [`deleted ${deleted.length} entries (${bytesOf(deleted)})`] : []),
+    ...(later.length ? [`renamed ${later.length} entries (${bytesOf(later)}) to be deleted in the background`] : []),
+  ].join(', ');
+}
+
+function bytesOf(items: readonly TempItem[]): string {
+  return formatBytes(items.reduce((n, i) => n + i.bytes, 0));
 }
 
 /** What happens to one parent's entries of one owner: deleted now, or renamed and deferred. */

@@ -1,4 +1,14 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { typeBits } from '../../src/core/pending.js';
@@ -8,7 +18,16 @@ import { deferEntries, type Deferrable } from '../../src/remediations/pending/de
 import { Ledger } from '../../src/remediations/pending/ledger.js';
 import { reapPending } from '../../src/remediations/pending/reap.js';
 import { pendingDeletions } from '../../src/remediations/pending/summary.js';
+import { clobber } from '../../src/checks/clobber/index.js';
+import { ClobberOptions } from '../../src/checks/clobber/schema.js';
+import { temp } from '../../src/checks/temp/index.js';
+import { TempOptions } from '../../src/checks/temp/schema.js';
+import { runCheck } from '../../src/core/run-check.js';
+import { clobber as clobberFix } from '../../src/remediations/clobber.js';
+import { temp as tempFix } from '../../src/remediations/temp.js';
+import { testContext } from '../helpers/context.js';
 import { sandbox } from '../helpers/tmp.js';
+import { ensureUser } from '../helpers/users.js';
 
 const root = sandbox('runner-pending-');
 const host = new LocalHost();
@@ -99,6 +118,60 @@ describe('deferred deletion: the ledger, the rename, the background delete', () 
     const again = await reapPending(host, await Ledger.open(host, state), () => true);
     expect(again.deleted.map((e) => e.name)).toEqual(['big.deleteme']);
     expect(existsSync(trash)).toBe(false);
+  });
+
+  it('clobber and temp with a ledger: rename only, converge on the re-probe, and a second apply changes nothing', async () => {
+    const dir = join(root, 'converge');
+    const state = join(dir, 'state');
+    mkdirSync(state, { recursive: true });
+    const ledger = await Ledger.open(host, state);
+    const ctx = { ...testContext('apply'), pending: ledger };
+    // clobber: a requested build dir; its marker moves although its entries are only renamed
+    const build = join(dir, 'builds', 'm-central');
+    mkdirSync(join(build, 'obj'), { recursive: true });
+    writeFileSync(join(build, 'obj', 'a.o'), 'o');
+    writeFileSync(join(build, 'last-clobber'), '100\n');
+    const feed = join(dir, 'feed.json');
+    writeFileSync(feed, JSON.stringify({ result: [{ builddir: 'm-central', lastclobber: 200, slave: null }] }));
+    const clobberEntry = {
+      check: clobber,
+      remediation: clobberFix,
+      options: ClobberOptions.parse({ dir: join(dir, 'builds'), feed, host: 'h' }),
+    };
+    const c = await runCheck(host, clobberEntry, ctx);
+    expect(c).toMatchObject({ status: 'changed', summary: expect.stringContaining('to be deleted in the background') });
+    expect(readdirSync(build).sort()).toEqual(['last-clobber', 'obj.deleteme']);
+    expect(readFileSync(join(build, 'last-clobber'), 'utf8')).toBe('200\n');
+    // temp: an old file of the build user, renamed by root, recorded as to be deleted as its owner
+    const user = ensureUser('rtest-build');
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp, { mode: 0o1777 });
+    chmodSync(tmp, 0o1777);
+    chmodSync(dir, 0o755);
+    chmodSync(root, 0o755);
+    writeFileSync(join(tmp, 'job.log'), 'log');
+    chownSync(join(tmp, 'job.log'), user.uid, user.gid);
+    const old = (Date.now() - 2 * 3600_000) / 1000;
+    utimesSync(join(tmp, 'job.log'), old, old);
+    const tempEntry = {
+      check: temp,
+      remediation: tempFix,
+      options: TempOptions.parse({ paths: [`${tmp}/*`], users: ['rtest-build'] }),
+    };
+    const t = await runCheck(host, tempEntry, ctx);
+    expect(t).toMatchObject({
+      status: 'changed',
+      summary: 'renamed 1 entries (4.1 kB) to be deleted in the background',
+    });
+    expect(readdirSync(tmp)).toEqual(['job.log.deleteme']);
+    expect(ledger.entries().map((e) => [e.by, e.was, e.owner?.uid])).toEqual([
+      ['clobber', 'obj', undefined],
+      ['temp', 'job.log', user.uid],
+    ]);
+    for (const entry of [clobberEntry, tempEntry]) expect((await runCheck(host, entry, ctx)).status).toBe('ok');
+    expect((await reapPending(host, ledger, () => true)).deleted).toHaveLength(2);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(build)).toEqual(['last-clobber']);
   });
 
   it('a ledger that is not one is an error naming the file', async () => {

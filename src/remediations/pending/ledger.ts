@@ -1,7 +1,7 @@
 import { join } from 'node:path/posix';
 import { z } from 'zod';
 import { RunnerError } from '../../core/errors.js';
-import type { PendingEntry, PendingLedger } from '../../core/pending.js';
+import { LedgerWriteError, type PendingEntry, type PendingLedger } from '../../core/pending.js';
 import type { Host } from '../../core/types.js';
 
 /** The ledger's file in the state dir (root's alone: the daemon checks it before it starts). */
@@ -55,7 +55,11 @@ export class Ledger implements PendingLedger {
   async add(entries: readonly PendingEntry[]): Promise<void> {
     if (entries.length === 0) return;
     this.list = [...this.list, ...entries];
-    await this.save();
+    await this.save().catch((err: Error) => {
+      // not on disk, so not recorded: the caller must not rename them
+      this.list = this.list.filter((e) => !entries.includes(e));
+      throw new LedgerWriteError(`cannot record in ${this.path}: ${err.message}`);
+    });
   }
 
   async drop(gone: (e: PendingEntry) => boolean): Promise<PendingEntry[]> {
