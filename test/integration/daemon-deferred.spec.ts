@@ -91,6 +91,10 @@ describe('runner daemon: deferred deletion', () => {
       const json = JSON.parse((await runner(['check', '--config', config, '--format', 'json'])).stdout);
       expect(json.hosts[0].pending).toMatchObject({ entries: 1, path: join(stateDir, 'pending.json') });
       expect(json.hosts[0].pending.bytes).toBeGreaterThanOrEqual(MB);
+      const status = await runner(['status', '--config', config]);
+      expect(status.code).toBe(3); // the daemon is not running
+      expect(status.stdout).toMatch(/^pending deletions: 1 \(1\.\d MB\)$/m);
+      expect(status.stdout).toContain(join(builds, 'old-3.deleteme'));
       // planned as the daemon would: counted as being freed, not planned again
       const deferred = await runner(['check', '--config', config, '--defer-deletes']);
       expect(deferred.stdout).toMatch(/ok +purge +.* free \(\+1\.\d MB pending deletion\) on /);
@@ -111,7 +115,14 @@ describe('runner daemon: deferred deletion', () => {
       const trash = join(builds, 'huge.deleteme');
       const ns = await PidNamespace.start();
       // not suite.run: its pids are the namespace's, and closing the namespace is its cleanup
-      const first = new DaemonRun(config, stateDir, basedir, [], ['nsenter', '-t', String(ns.init), '-p', '-m', '--']);
+      const first = new DaemonRun(config, stateDir, basedir, [], {}, [
+        'nsenter',
+        '-t',
+        String(ns.init),
+        '-p',
+        '-m',
+        '--',
+      ]);
       try {
         await first.waitFor(is('deleting'));
         const full = lstatSync(trash).nlink;

@@ -1,5 +1,5 @@
 import { join } from 'node:path/posix';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RunnerError } from '../../core/errors.js';
 import { LedgerWriteError, type PendingEntry, type PendingLedger } from '../../core/pending.js';
 import type { Host } from '../../core/types.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path/posix';
-import { pendingPath } from '../../core/pending.js';
+import { pendingPath, type PendingEntry } from '../../core/pending.js';
 import { count } from '../../core/text.js';
 import type { PendingNote, ReadHost } from '../../core/types.js';
 import { formatBytes } from '../../core/units.js';
@@ -14,13 +14,21 @@ export interface PendingSummary {
   bytes: number;
 }
 
-/** Pending deletions of a state dir, for people (`runner check`'s note, `runner status`): the recorded entries still in place. */
-export async function pendingDeletions(host: ReadHost, stateDir: string): Promise<PendingSummary> {
-  const path = join(stateDir, LEDGER_FILE);
-  const entries = await readLedger(host, path);
+/** The recorded entries of a state dir's ledger that are still in place (same device and inode), for people. */
+export async function livePending(host: ReadHost, stateDir: string): Promise<PendingEntry[]> {
+  const entries = await readLedger(host, join(stateDir, LEDGER_FILE));
   const stats = await Promise.all(entries.map((e) => host.lstat(pendingPath(e))));
-  const live = entries.filter((e, i) => stats[i]?.dev === e.dev && stats[i]?.ino === e.ino);
-  return { path, entries: live.length, bytes: live.reduce((n, e) => n + e.bytes, 0) };
+  return entries.filter((e, i) => stats[i]?.dev === e.dev && stats[i]?.ino === e.ino);
+}
+
+/** Pending deletions of a state dir (`runner check`'s note, `runner status`): how many, and their bytes. */
+export async function pendingDeletions(host: ReadHost, stateDir: string): Promise<PendingSummary> {
+  const live = await livePending(host, stateDir);
+  return {
+    path: join(stateDir, LEDGER_FILE),
+    entries: live.length,
+    bytes: live.reduce((n, e) => n + e.bytes, 0),
+  };
 }
 
 /** The pending deletions of a state dir as a report note, or undefined when nothing is pending (or the ledger cannot be read). */
