@@ -1,46 +1,28 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorker, delay, sendChange, startMaster, stopMaster, type Master } from '../fixtures/buildbot/harness.js';
+import { createWorker, sendChange, startMaster, stopMaster, type Master } from '../fixtures/buildbot/harness.js';
 import { makeWorker } from '../fixtures/worker.js';
 import { freePort } from '../test/helpers/ports.js';
+import { untilEvent } from './daemon-events.js';
+import { deletesBench } from './deletes.js';
 import { RUNNER, fmt, record, stat } from './lib.js';
 
 // Issue 6: turnaround from a build finishing to the worker attached again (pre- and post-flight on the demo
 // worker in between), for drain by shutdown.stamp and by SIGHUP; and the daemon's RSS over many iterations.
+// Issue 14 (bench/deletes.ts): the same turnaround with 2 GB to delete, deferred against synchronous.
+// `node dist/bench/daemon.js deletes` (npm run bench:deletes) runs only that part.
+const ONLY_DELETES = process.argv[2] === 'deletes';
 const STAMP_RUNS = Number(process.env.BENCH_STAMP_RUNS ?? 5);
 const SIGNAL_RUNS = Number(process.env.BENCH_DAEMON_RUNS ?? 20);
 // as deploy/runner.service runs it
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
 const root = mkdtempSync(join(tmpdir(), 'runner-bench-daemon-'));
 
-interface Event {
-  time: string;
-  event: string;
-  iteration: number;
-}
-
-function events(stateDir: string): Event[] {
-  const file = join(stateDir, 'events.jsonl');
-  return existsSync(file)
-    ? readFileSync(file, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Event)
-    : [];
-}
-
 async function attachedAt(stateDir: string, iteration: number, exited: () => boolean): Promise<number> {
-  for (;;) {
-    const e = events(stateDir).find((x) => x.event === 'attached' && x.iteration === iteration);
-    if (e) return Date.parse(e.time);
-    if (exited())
-      throw new Error(
-        `daemon exited before iteration ${iteration} attached:\n${readFileSync(join(stateDir, 'stderr'), 'utf8').slice(-2000)}`,
-      );
-    await delay(20);
-  }
+  const e = await untilEvent(stateDir, (x) => x.event === 'attached' && x.iteration === iteration, exited);
+  return Date.parse(e.time);
 }
 
 function rssMb(pid: number): number {
@@ -103,6 +85,16 @@ async function session(master: Master, via: 'stamp' | 'signal', runs: number) {
 let master: Master | undefined;
 try {
   master = await startMaster(join(root, 'master'), await freePort());
+  if (!ONLY_DELETES) await turnaroundAndRss(master);
+  const deletes = join(root, 'deletes');
+  mkdirSync(deletes);
+  await deletesBench(master, deletes);
+} finally {
+  if (master) await stopMaster(master);
+  rmSync(root, { recursive: true, force: true });
+}
+
+async function turnaroundAndRss(master: Master): Promise<void> {
   const stamp = await session(master, 'stamp', STAMP_RUNS);
   const signal = await session(master, 'signal', SIGNAL_RUNS);
   const ts = stat(stamp.turnaround);
@@ -119,7 +111,4 @@ try {
   );
   record('daemon.turnaround', { stampMs: ts, signalMs: tg, goalMs: 10_000 });
   record('daemon.rss', { mb: r, iterations: SIGNAL_RUNS, nodeFlags: flags, goalMb: 80 });
-} finally {
-  if (master) await stopMaster(master);
-  rmSync(root, { recursive: true, force: true });
 }

@@ -30,6 +30,12 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       .addOption(formatOption())
       .option('-o, --output <file>', 'write the report to this file instead of stdout')
       .option('--fail-on-drift', 'junit: report drift as a failure')
+      .option(
+        '--defer-deletes',
+        mode === 'check'
+          ? 'plan as apply --defer-deletes would: pending deletions count as being freed'
+          : 'purge, clobber, temp: rename to .deleteme and record, delete later (runner daemon, in the background)',
+      )
       .action(async (opts) => done(await (await import('./commands/run.js')).runLocal(mode, opts, io)));
     if (mode === 'apply')
       cmd.option('--rebaseline', 'record baselines anew (processes) instead of comparing against them');

@@ -7,7 +7,10 @@ import { runChecks } from '../core/run-check.js';
 import type { Mode } from '../core/types.js';
 import { LocalHost } from '../host/local.js';
 import { lockNote } from '../core/lock.js';
-import { lockPathOf } from '../config/lifecycle.js';
+import { lockPathOf, stateDirOf } from '../config/lifecycle.js';
+import { ensureRootDir } from '../lifecycle/root-dir.js';
+import { Ledger } from '../remediations/pending/ledger.js';
+import { pendingNote } from '../remediations/pending/summary.js';
 import { makeDocument } from '../report/document.js';
 import { emit, type OutputOptions } from './output.js';
 import type { Io } from '../core/io.js';
@@ -17,6 +20,8 @@ export interface RunOptions extends OutputOptions {
   config?: string;
   only?: string[];
   rebaseline?: boolean;
+  /** rename what the fixes delete and record it in the state dir's ledger; the daemon deletes it in the background */
+  deferDeletes?: boolean;
 }
 
 /** `runner check` / `runner apply` on this machine; returns the exit code. */
@@ -29,14 +34,24 @@ export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<nu
   }
   const started = new Date();
   const host = new LocalHost(hostname());
+  const stateDir = stateDirOf(config.lifecycle);
+  // the ledger steers deletions: only a dir that root alone can write may hold it
+  if (opts.deferDeletes && mode === 'apply')
+    await ensureRootDir(host, stateDir, `${config.file}: lifecycle.state_dir (--defer-deletes)`);
+  const pending = opts.deferDeletes ? { pending: await Ledger.open(host, stateDir) } : {};
   const report = await runChecks(
     host,
     entries,
-    makeContext(mode, io, cachedFetch(), { rebaseline: opts.rebaseline === true }),
+    makeContext(mode, io, cachedFetch(), { rebaseline: opts.rebaseline === true, ...pending }),
   );
-  const lock = await lockNote(host, lockPathOf(config.lifecycle), new Date());
+  const [lock, deferred] = await Promise.all([
+    lockNote(host, lockPathOf(config.lifecycle), new Date()),
+    pendingNote(host, stateDir),
+  ]);
   await host.close();
-  const doc = makeDocument(mode, started, [lock ? { ...report, lock } : report]);
+  const doc = makeDocument(mode, started, [
+    { ...report, ...(lock ? { lock } : {}), ...(deferred ? { pending: deferred } : {}) },
+  ]);
   await emit(doc, opts, io, { plans: mode === 'check' });
   return doc.exitCode;
 }

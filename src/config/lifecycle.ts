@@ -80,6 +80,12 @@ export const LifecycleOptions = z
     ),
     drain: Drain.prefault({}).describe('when and how the worker is asked to stop'),
     iterations: z.number().int().min(1).optional().describe('halt after this many worker sessions; default: never'),
+    defer_deletes: z
+      .boolean()
+      .default(true)
+      .describe(
+        'purge, clobber and temp only rename what they delete; it is deleted in the background while the worker is attached',
+      ),
     retry: Retry.prefault({}).describe('capped exponential backoff with jitter; resumes at the failing check'),
     halt: Argv.optional().describe('argv run to halt, e.g. [systemctl, reboot]; without it the daemon exits 16'),
     state_dir: BaseDir.default(DEFAULT_STATE_DIR).describe(
@@ -111,6 +117,11 @@ export function lifecyclePaths(lc: Pick<Lifecycle, 'state_dir' | 'lock' | 'worke
     events: join(lc.state_dir, 'events.jsonl'),
     pidFile: lc.worker.pid_file ?? join(lc.state_dir, 'worker.pid'),
   };
+}
+
+/** runner's state dir, with or without a lifecycle section (the ledger of deferred deletions lives there too). */
+export function stateDirOf(lc: Pick<Lifecycle, 'state_dir'> | undefined): string {
+  return lc?.state_dir ?? DEFAULT_STATE_DIR;
 }
 
 /** The disable lock of a config, with or without a lifecycle section (check and audit read it too). */

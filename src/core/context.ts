@@ -16,7 +16,7 @@ export function makeContext(
   mode: Mode,
   env: RunEnv,
   fetchText: Context['fetchText'],
-  extra: Pick<Context, 'rebaseline'> = {},
+  extra: Pick<Context, 'rebaseline' | 'pending'> = {},
 ): Context {
   return {
     ...extra,

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { RunMemo } from './memo.js';
+import type { PendingLedger } from './pending.js';
 
 /** What a read-only probe found. `plan` is data: exactly what apply would do, with its predicted effect. */
 export type Finding<P> =
@@ -66,6 +67,16 @@ export interface HostReport {
   failure?: HostFailure;
   /** the daemon's disable lock (`runner disable`), when this host has one: reported, never acted on by check or audit */
   lock?: LockNote;
+  /** deletions runner deferred on this host (renamed to `.deleteme`, deleted in the background): reported only */
+  pending?: PendingNote;
+}
+
+export interface PendingNote {
+  /** the ledger file */
+  path: string;
+  entries: number;
+  bytes: number;
+  summary: string;
 }
 
 export interface LockNote {
@@ -89,6 +100,11 @@ export interface Context {
   once: RunMemo;
   /** checks that compare against a recorded baseline (processes) record it anew instead; `runner apply --rebaseline` */
   rebaseline?: boolean;
+  /**
+   * deletions are deferred (the daemon, `--defer-deletes`): fixes only rename what they delete to `.deleteme`
+   * and record it here; probes leave recorded entries out of their plans and count their bytes as being freed
+   */
+  pending?: PendingLedger;
 }
 
 /** Read-only: never changes the host. */
@@ -129,6 +145,8 @@ export interface RunOptions {
   user?: string;
   /** a dir the command cannot write to (a private read-only bind mount); honoured only where runner is root */
   readOnly?: string;
+  /** stops the command when it aborts: its whole process group is killed (LocalHost only; SshHost refuses it) */
+  stop?: AbortSignal;
 }
 
 export type FileType = 'file' | 'dir' | 'symlink' | 'socket' | 'fifo' | 'block' | 'char' | 'unknown';

@@ -24,6 +24,8 @@ export interface SpawnOptions {
   /** SIGKILL after this long */
   timeoutMs?: number;
   maxBuffer: number;
+  /** when it aborts, the command's whole process group (it leads one of its own) gets SIGKILL */
+  stop?: AbortSignal;
 }
 
 /** Commands still running: SIGKILLed when runner exits, so none outlives it (as execa's cleanup did). */
@@ -37,15 +39,19 @@ let reaper = false;
 export function spawnCollected(file: string, args: readonly string[], opts: SpawnOptions): Promise<Spawned> {
   return new Promise((resolve) => {
     let child: ChildProcess;
+    const none = Buffer.alloc(0);
+    if (opts.stop?.aborted)
+      return resolve({ stdout: none, stderr: none, timedOut: false, isMaxBuffer: false, signal: 'SIGKILL' });
     try {
       child = spawn(file, args, {
         cwd: opts.cwd,
         env: opts.env ? { ...process.env, ...opts.env } : process.env,
         stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        // a stoppable command leads a process group of its own, so the stop reaches its children (sh, rm, runuser…)
+        detached: opts.stop !== undefined,
       });
     } catch (e) {
       // spawn throws for some failures (E2BIG, EINVAL) and emits 'error' for others
-      const none = Buffer.alloc(0);
       return resolve({
         stdout: none,
         stderr: none,
@@ -61,8 +67,11 @@ export function spawnCollected(file: string, args: readonly string[], opts: Spaw
       opts.timeoutMs === undefined
         ? undefined
         : setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), opts.timeoutMs);
+    const stop = () => killGroup(child.pid);
+    opts.stop?.addEventListener('abort', stop, { once: true });
     const done = (r: Partial<Spawned>) => {
       clearTimeout(timer);
+      opts.stop?.removeEventListener('abort', stop);
       running.delete(child);
       resolve({ stdout: out.bytes(), stderr: err.bytes(), timedOut, isMaxBuffer: out.over || err.over, ...r });
     };
@@ -98,6 +107,14 @@ function collect(child: ChildProcess, name: 'stdout' | 'stderr', max: number) {
     }
   });
   return state;
+}
+
+function killGroup(pid: number | undefined): void {
+  try {
+    if (pid) process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 function track(child: ChildProcess): void {

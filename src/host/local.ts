@@ -36,6 +36,7 @@ export class LocalHost implements Host {
       input: opts.input,
       env: opts.env,
       maxBuffer: MAX_OUTPUT_BYTES,
+      ...(opts.stop ? { stop: opts.stop } : {}),
     });
     const stdout = decodeBytes(r.stdout);
     const said = decodeBytes(r.stderr);

@@ -17,7 +17,8 @@ export interface PinnedEntry {
   ino?: number;
 }
 
-export type EntryStatus = 'gone' | 'missing' | 'replaced' | 'failed' | 'remaining';
+/** `taken`: a rename found its new name already there (and moved nothing) */
+export type EntryStatus = 'gone' | 'missing' | 'replaced' | 'failed' | 'remaining' | 'taken';
 
 export interface EntryOutcome {
   status: EntryStatus;
@@ -88,7 +89,7 @@ export async function deleteOwnedIn(
     'owned',
     [String(owner.uid)],
     entries.map((e) => [e.name, idOf(e.dev), idOf(e.ino)]),
-    owner.user,
+    { user: owner.user },
   );
 }
 
@@ -105,34 +106,43 @@ export async function writeIn(
 ): Promise<void> {
   const tmp = `.${name.slice(0, 100)}.runner-${randomBytes(6).toString('hex')}`;
   const verb = opts.onlyIfAbsent ? 'create' : 'write';
-  const [outcome] = await pinned(host, pin, verb, [opts.umask ?? '022'], [[name, tmp, data]], opts.user);
+  const [outcome] = await pinned(host, pin, verb, [opts.umask ?? '022'], [[name, tmp, data]], {
+    ...(opts.user ? { user: opts.user } : {}),
+  });
   if (outcome?.status !== 'gone') throw new Error(`writing ${pin.path}/${name}: ${outcome?.detail ?? 'failed'}`);
 }
 
-function idOf(n: number | undefined): string {
+export function idOf(n: number | undefined): string {
   return n === undefined ? '-' : String(n);
 }
 
-async function pinned(
+/** Runs PIN_SCRIPT's `verb` inside `pin`, one group of arguments per entry (chunked under the argv limit). */
+export async function pinned(
   host: Host,
   pin: Pin,
   verb: string,
   fixed: readonly string[],
   groups: readonly string[][],
-  user?: string,
+  o: { user?: string; idle?: boolean; stop?: AbortSignal } = {},
 ): Promise<EntryOutcome[]> {
   const head = [verb, pin.path, String(pin.dev), String(pin.ino), ...fixed];
   const outcomes: EntryOutcome[] = [];
   for (const chunk of chunkGroups(groups, head.join(' ').length * 4)) {
     const args = [...head, ...chunk.flatMap((i) => groups[i] as string[])];
-    const r = await host.run('sh', rawArgsArgv(PIN_SCRIPT, args), {
+    const argv = ['sh', ...rawArgsArgv(PIN_SCRIPT, args)];
+    const [file, ...rest] = (o.idle ? [...IDLE, ...argv] : argv) as [string, ...string[]];
+    const r = await host.run(file, rest, {
       env: { LC_ALL: 'C', PATH: SAFE_PATH },
-      ...(user ? { user } : {}),
+      ...(o.user ? { user: o.user } : {}),
+      ...(o.stop ? { stop: o.stop } : {}),
     });
     outcomes.push(...parseOutcomes(r.stdout, chunk.length, pin, r.stderr));
   }
   return outcomes;
 }
+
+/** Idle I/O class (honoured by the BFQ and CFQ schedulers) and the lowest CPU priority. */
+const IDLE = ['ionice', '-c', '3', 'nice', '-n', '19'];
 
 /** Only system binaries: the build user may own dirs on root's PATH elsewhere. */
 const SAFE_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
@@ -147,7 +157,7 @@ function parseOutcomes(stdout: string, n: number, pin: Pin, stderr: string): Ent
     detail: stderr.trim().slice(0, 400) || 'no answer',
   }));
   for (const line of lines) {
-    const m = /^(\d+) (gone|missing|replaced|failed|remaining)(?: ([\s\S]*))?$/.exec(line);
+    const m = /^(\d+) (gone|missing|replaced|failed|remaining|taken)(?: ([\s\S]*))?$/.exec(line);
     if (!m) continue;
     const i = Number(m[1]);
     if (i < n) out[i] = { status: m[2] as EntryStatus, ...(m[3] ? { detail: m[3] } : {}) };

@@ -142,6 +142,7 @@ export class SshHost implements Host {
 
   /** argv on a remote shell (as root with become: the shell is `sudo -n sh`); on an exec channel when it needs stdin. */
   async run(file: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<CommandResult> {
+    if (opts.stop) throw new Error(`${file}: a stoppable command runs only on the local host`);
     const started = performance.now();
     const r =
       opts.input === undefined

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Io } from '../core/io.js';
 import { loadConfig, type RunnerConfig } from '../config/load.js';
 import { ConfigError, describeError } from '../core/errors.js';
@@ -14,6 +14,9 @@ import { lifecyclePaths, type Lifecycle } from '../config/lifecycle.js';
 import { nextAction } from './next-action.js';
 import { checkWorker } from './worker-config.js';
 import { stampsLines } from './log-line.js';
+import { count } from '../core/text.js';
+import { formatBytes } from '../core/units.js';
+import { LEDGER_FILE, Ledger } from '../remediations/pending/ledger.js';
 
 export interface DaemonOptions {
   config: string;
@@ -39,7 +42,8 @@ export async function runDaemon(o: DaemonOptions, io: Io): Promise<number> {
     next: (event, st, fields) =>
       nextAction({ event, state: st, fields, lc: lc(), now: new Date(), iteration: rec.snap.iteration, signalled }),
   });
-  const effects = new Effects(host, rec, io, o.hard, () => config);
+  const ledger = await openLedger(host, lc().state_dir, rec);
+  const effects = new Effects(host, rec, io, o.hard, () => config, ledger);
   io.onSignal?.((name, count) => {
     signalled = true;
     effects.signalled(name, count);
@@ -64,6 +68,30 @@ export async function runDaemon(o: DaemonOptions, io: Io): Promise<number> {
   await rec.flush();
   await host.close();
   return code;
+}
+
+/**
+ * The ledger of deferred deletions: what a previous run (or one killed mid-delete) left pending is deleted in
+ * the background of the next session. A ledger that is not one is moved aside, so its entries become plain
+ * leftovers (purge deletes those in its base dirs) rather than stopping the daemon.
+ */
+async function openLedger(host: Host, stateDir: string, rec: Recorder): Promise<Ledger> {
+  const ledger = await Ledger.open(host, stateDir).catch(async (err: Error) => {
+    const aside = `${join(stateDir, LEDGER_FILE)}.bad`;
+    await host.rename(join(stateDir, LEDGER_FILE), aside);
+    rec.event('warning', { detail: err.message }, `${err.message}; moved to ${aside}, starting a new ledger`);
+    return Ledger.open(host, stateDir);
+  });
+  const left = ledger.entries();
+  if (left.length) {
+    const bytes = left.reduce((n, e) => n + e.bytes, 0);
+    rec.event(
+      'pending',
+      { entries: left.length, bytes },
+      `${count(left.length, 'deletion')} pending from before (${formatBytes(bytes)}): resumed in the background once the worker attaches`,
+    );
+  }
+  return ledger;
 }
 
 function planOf(lc: Lifecycle, o: DaemonOptions): LoopPlan {

@@ -2,6 +2,7 @@ import { makeContext } from '../core/context.js';
 import type { Io } from '../core/io.js';
 import type { RunnerConfig } from '../config/load.js';
 import { formatDuration } from '../core/units.js';
+import { describeError } from '../core/errors.js';
 import { entriesFor } from '../config/entries.js';
 import { runChecks } from '../core/run-check.js';
 import type { Host, Result } from '../core/types.js';
@@ -11,6 +12,10 @@ import type { Recorder } from './recorder.js';
 import { lifecyclePaths, type Lifecycle } from '../config/lifecycle.js';
 import { sleep } from '../core/sleep.js';
 import { workerSession } from './worker-session.js';
+import type { PendingLedger } from '../core/pending.js';
+import { belowFloor } from './floor.js';
+import { Reaper } from './reaper.js';
+import { notStarted, type SessionOutcome } from './run-session.js';
 import { cachedFetch } from '../host/http.js';
 import type { SessionView } from './session-driver.js';
 import { laterSignalPlan, loopSignalPlan } from './signal-plan.js';
@@ -27,6 +32,7 @@ export class Effects {
   private readonly view: SessionView = {};
   /** every SIGINT/SIGTERM so far, in order */
   readonly signals: string[] = [];
+  private readonly reaper: Reaper;
 
   constructor(
     private readonly host: Host,
@@ -34,7 +40,11 @@ export class Effects {
     private readonly io: Io,
     private readonly hard: AbortSignal,
     private readonly config: () => RunnerConfig,
-  ) {}
+    /** deletions are deferred: the checks rename, the worker's session deletes in the background */
+    private readonly ledger: PendingLedger,
+  ) {
+    this.reaper = new Reaper(host, ledger, rec);
+  }
 
   private get lc(): Lifecycle {
     return this.config().lifecycle as Lifecycle;
@@ -94,10 +104,7 @@ export class Effects {
       case 'postflight':
         return this.checks(s.name, s.from);
       case 'starting':
-        return {
-          type: 'session',
-          outcome: await workerSession(this.host, this.rec, this.lc, signal, this.hard, this.view),
-        };
+        return { type: 'session', outcome: await this.session() };
       case 'halt':
         return this.halt();
       case 'exit':
@@ -138,10 +145,32 @@ export class Effects {
     return ids.length ? entriesFor(config, ids) : [];
   }
 
+  /** The floor, then one worker session; pending deletions run in the background from its attach to its end. */
+  private async session(): Promise<SessionOutcome> {
+    // a floor that cannot be checked holds the worker back like one that is not met
+    const floor = await belowFloor(this.host, this.config(), this.ledger, this.rec).catch(
+      (err: unknown) => `checking purge.min_free_to_start: ${describeError(err)}`,
+    );
+    if (floor) return notStarted(floor, undefined, 'below-floor');
+    try {
+      return await workerSession(this.host, this.rec, this.lc, this.io.signal, this.hard, this.view, () =>
+        this.reaper.start(),
+      );
+    } finally {
+      await this.reaper.stop();
+    }
+  }
+
   private async checks(phase: Phase, from: number): Promise<LoopEvent> {
     const entries = this.entries(phase).slice(from);
     // a fresh context per try: nothing fetched by a failed try is reused
-    const report = await runChecks(this.host, entries, makeContext('apply', this.checkEnv(), cachedFetch()));
+    const ctx = makeContext(
+      'apply',
+      this.checkEnv(),
+      cachedFetch(),
+      this.lc.defer_deletes ? { pending: this.ledger } : {},
+    );
+    const report = await runChecks(this.host, entries, ctx);
     const results = report.results;
     const previous = from === 0 ? [] : (this.rec.snap.outcomes[phase] ?? []).slice(0, from);
     this.rec.snap.outcomes[phase] = [...previous, ...results];

@@ -1,5 +1,8 @@
 import type { RunnerConfig } from '../config/load.js';
+import { stateDirOf, type Lifecycle } from '../config/lifecycle.js';
+import { pendingPath } from '../core/pending.js';
 import type { ReadHost } from '../core/types.js';
+import { livePending } from '../remediations/pending/summary.js';
 
 /** A `.deleteme` tree renamed on the critical path and not yet deleted in the background. */
 export interface PendingDeletion {
@@ -9,10 +12,8 @@ export interface PendingDeletion {
   since?: string;
 }
 
-/**
- * HOOK for deferred deletion (issue 14 part 1, not built yet): what is still to delete. Until that lands
- * nothing is ever deferred, so the list is empty; `runner status` prints the section only when it is not.
- */
-export async function pendingDeletions(_host: ReadHost, _config: RunnerConfig): Promise<PendingDeletion[]> {
-  return [];
+/** What is still to delete (`runner status`): the ledger's entries still in place, oldest first. */
+export async function pendingDeletions(host: ReadHost, config: RunnerConfig): Promise<PendingDeletion[]> {
+  const live = await livePending(host, stateDirOf(config.lifecycle as Lifecycle | undefined));
+  return live.map((e) => ({ path: pendingPath(e), bytes: e.bytes, since: e.since }));
 }

@@ -29,7 +29,7 @@ export interface SessionOptions {
 
 export interface SessionOutcome {
   /** `config`: the worker cannot start as configured (say, no such user): never retried into a halt */
-  failure?: SessionFailure | 'already-running' | 'start-failed' | 'config';
+  failure?: SessionFailure | 'already-running' | 'start-failed' | 'config' | 'below-floor';
   why?: string;
   interrupted: boolean;
   attached: boolean;
@@ -113,8 +113,13 @@ export async function runSession(o: SessionOptions): Promise<SessionOutcome> {
   };
 }
 
-function notStarted(why: string, at: SessionOutcome['at']): SessionOutcome {
-  return { failure: 'start-failed', why, interrupted: false, attached: false, builds: 0, swept: [], at };
+/** The outcome of a session whose worker never started. */
+export function notStarted(
+  why: string,
+  at: SessionOutcome['at'] = { start: Date.now() },
+  failure: 'start-failed' | 'config' | 'below-floor' = 'start-failed',
+): SessionOutcome {
+  return { failure, why, interrupted: false, attached: false, builds: 0, swept: [], at };
 }
 
 function describeFailure(failure: SessionFailure, exit: WorkerExit, output: string): string {

@@ -3,7 +3,7 @@ import type { Host } from '../core/types.js';
 import type { DaemonState } from '../report/snapshot.js';
 import { launchSpec } from './launch.js';
 import type { Recorder } from './recorder.js';
-import { runSession, type SessionOutcome } from './run-session.js';
+import { notStarted, runSession, type SessionOutcome } from './run-session.js';
 import type { SessionView } from './session-driver.js';
 import { sessionEnding } from './ending.js';
 import { ConfigError } from '../core/errors.js';
@@ -16,20 +16,13 @@ export async function workerSession(
   signal: AbortSignal,
   hard: AbortSignal,
   view: SessionView,
+  onAttached: () => void = () => {},
 ): Promise<SessionOutcome> {
   rec.event('starting', { basedir: lc.worker.basedir }, `starting the worker in ${lc.worker.basedir}`, 'starting');
   const spec = await launchSpec(host, lc.worker).catch((err: Error) => err);
   const outcome: SessionOutcome =
     spec instanceof Error
-      ? {
-          failure: spec instanceof ConfigError ? 'config' : 'start-failed',
-          why: spec.message,
-          interrupted: false,
-          attached: false,
-          builds: 0,
-          swept: [],
-          at: { start: Date.now() },
-        }
+      ? notStarted(spec.message, undefined, spec instanceof ConfigError ? 'config' : 'start-failed')
       : await runSession({
           host,
           basedir: lc.worker.basedir,
@@ -47,7 +40,10 @@ export async function workerSession(
           signal,
           hard,
           view,
-          report: (what, fields) => sessionReport(rec, what, fields ?? {}),
+          report: (what, fields) => {
+            sessionReport(rec, what, fields ?? {});
+            if (what === 'attached') onAttached();
+          },
         });
   recordSession(rec, outcome);
   return outcome;

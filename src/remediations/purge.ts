@@ -1,6 +1,7 @@
 import type { PurgeItem, PurgePlan, PurgeVolume } from '../checks/purge/plan.js';
 import type { PurgeOptions } from '../checks/purge/schema.js';
 import { formatBytes } from '../core/units.js';
+import { deferredFrom } from '../core/pending.js';
 import { RunnerError } from '../core/errors.js';
 import { count } from '../core/text.js';
 import type { Remediation } from '../core/types.js';
@@ -9,8 +10,9 @@ import { retireEntries } from './retire.js';
 
 export const purge: Remediation<PurgeOptions, PurgePlan> = {
   id: 'purge',
-  async apply(host, plan, opts) {
+  async apply(host, plan, opts, ctx) {
     const mounts = await mountPoints(host);
+    const defer = ctx.pending ? { ledger: ctx.pending, by: 'purge' } : undefined;
     const failures: string[] = [];
     for (const items of byBase(plan.delete).values()) {
       const pin = (items[0] as PurgeItem).base;
@@ -21,14 +23,23 @@ export const purge: Remediation<PurgeOptions, PurgePlan> = {
         ...(await retireEntries(
           host,
           pin,
-          items.map((i) => ({ name: i.name, dev: i.dev, ino: i.ino })),
+          items.map((i) => ({ name: i.name, dev: i.dev, ino: i.ino, uid: i.uid, type: 'dir', bytes: i.sizeBytes })),
           mounts,
+          defer,
         )),
       );
     }
     const failed = (path: string) => failures.some((f) => f.startsWith(`${path}: `));
     const gone = plan.delete.filter((i) => !failed(i.path));
-    const done = `deleted ${count(gone.length, 'dir')} (${formatBytes(gone.reduce((n, i) => n + i.sizeBytes, 0))})`;
+    const pending = ctx.pending?.entries() ?? [];
+    const deferred = gone.filter((i) => deferredFrom(pending, i.base.path, i.name));
+    const deleted = gone.filter((i) => !deferred.includes(i));
+    const done = [
+      ...(deleted.length || !deferred.length ? [`deleted ${count(deleted.length, 'dir')} (${bytesOf(deleted)})`] : []),
+      ...(deferred.length
+        ? [`renamed ${count(deferred.length, 'dir')} (${bytesOf(deferred)}) to be deleted in the background`]
+        : []),
+    ].join(', ');
     if (failures.length)
       throw new RunnerError(`${done}; ${failures.length} could not be deleted: ${failures.join('; ')}`);
     const short = plan.volumes.filter((v) => v.shortBytes > 0 && v.targetBytes !== undefined);
@@ -38,6 +49,10 @@ export const purge: Remediation<PurgeOptions, PurgePlan> = {
     );
   },
 };
+
+function bytesOf(items: readonly PurgeItem[]): string {
+  return formatBytes(items.reduce((n, i) => n + i.sizeBytes, 0));
+}
 
 function byBase(items: readonly PurgeItem[]): Map<string, PurgeItem[]> {
   const groups = new Map<string, PurgeItem[]>();

@@ -29,6 +29,7 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   for (const host of doc.hosts) {
     if (doc.hosts.length > 1) lines.push(printable(host.host));
     if (host.lock) lines.push(`note: ${printable(host.lock.summary)}`);
+    if (host.pending) lines.push(`note: ${printable(host.pending.summary)}`);
     for (const r of rowsOf(host)) {
       // names, command lines and file contents in summaries are the build user's bytes: never raw on a terminal
       lines.push(`${paint(r.status, r.status.padEnd(11))} ${r.check.padEnd(width)}  ${printable(r.summary)}`);

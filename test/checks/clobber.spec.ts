@@ -78,10 +78,12 @@ describe('checks/clobber', () => {
         markerBefore: 100,
         delete: ['build', 'log.txt'],
         pin: { path: join(dir, 'm-central'), dev: st.dev, ino: st.ino },
-        entries: ['build', 'log.txt'].map((name) => ({
+        entries: (['build', 'log.txt'] as const).map((name) => ({
           name,
           dev: st.dev,
           ino: lstatSync(join(dir, 'm-central', name)).ino,
+          uid: 0,
+          type: name === 'build' ? 'dir' : 'file',
         })),
       },
     ]);

@@ -26,6 +26,7 @@ describe('config: lifecycle', () => {
       attach_timeout: 120_000,
       drain: { after_first_job: true, via: 'stamp', deadline: 6 * 3600e3, stop_grace: 10_000 },
       retry: { tries: 5, base: 60_000, factor: 1.5, cap: 600_000, jitter: 30_000 },
+      defer_deletes: true,
       state_dir: '/var/lib/runner',
       lock_poll: 30_000,
       events_stdout: false,

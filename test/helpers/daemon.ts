@@ -31,10 +31,13 @@ export class DaemonRun {
     readonly basedir: string,
     args: string[] = [],
     env: Record<string, string> = {},
+    /** argv the daemon runs under, e.g. nsenter into a pid namespace */
+    wrap: string[] = [],
   ) {
     // never journald's JOURNAL_STREAM of whoever runs the tests: a test that wants it says so
     const { JOURNAL_STREAM: _, ...inherited } = process.env;
-    this.proc = spawn(process.execPath, [RUNNER_BIN, 'daemon', '--config', config, ...args], {
+    const argv = [...wrap, process.execPath, RUNNER_BIN, 'daemon', '--config', config, ...args];
+    this.proc = spawn(argv[0] as string, argv.slice(1), {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...inherited, ...env },
     });

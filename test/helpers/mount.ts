@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { afterAll } from 'vitest';
 
 /**
- * Mounts a small tmpfs at `dir` (a second filesystem inside the sandbox), unmounted after the file's tests.
+ * Mounts a small tmpfs at `dir` (a second filesystem inside the sandbox; 8 MiB unless `size` says), unmounted after
+ * the file's tests.
  * Returns false, with the reason on stderr, where mounting is not permitted, so callers can report it.
  */
 export function mountTmpfs(dir: string, size = '8m'): boolean {

@@ -1,7 +1,7 @@
 import { join } from 'node:path/posix';
-import { matchesGlob } from '../../core/glob.js';
+import type { PendingEntry } from '../../core/pending.js';
 import type { Check, Context, Finding, ReadHost } from '../../core/types.js';
-import { parseFeed, parseMarker, requestsFor, type Request } from './parse.js';
+import { kept, parseFeed, parseMarker, requestsFor, type Request } from './parse.js';
 import { ClobberOptions, MARKER, type ClobberAction, type ClobberPlan } from './schema.js';
 import { allInOrder } from '../../core/all.js';
 import { count } from '../../core/text.js';
@@ -19,7 +19,8 @@ export const clobber: Check<ClobberOptions, ClobberPlan> = {
     const { requests, rejected } = requestsFor(parseFeed(text, opts.feed), name);
     const nowS = Math.floor(ctx.now().getTime() / 1000);
     const warnings = [...rejected];
-    const found = await allInOrder(requests.map((req) => actionFor(host, opts, req, nowS, warnings)));
+    const pending = ctx.pending?.entries() ?? [];
+    const found = await allInOrder(requests.map((req) => actionFor(host, opts, req, nowS, warnings, pending)));
     const actions = found.filter((a): a is ClobberAction => a !== undefined);
     const extra = warnings.length ? { warnings } : {};
     if (actions.length === 0)
@@ -61,6 +62,7 @@ async function actionFor(
   req: Request,
   nowS: number,
   warnings: string[],
+  pending: readonly PendingEntry[],
 ): Promise<ClobberAction | undefined> {
   const path = join(opts.dir, req.builddir);
   const [st, marker] = await allInOrder([host.lstat(path), readMarker(host, join(path, MARKER))]);
@@ -80,7 +82,7 @@ async function actionFor(
   const planted = markerBefore === null;
   if (planted)
     warnings.push(marker.warning ?? `${join(path, MARKER)} does not hold a time: ignored, so it cannot hide requests`);
-  if (planted) return { ...base, kind: 'clobber', ...(await doomedIn(host, path, opts)) };
+  if (planted) return { ...base, kind: 'clobber', ...(await doomedIn(host, path, opts, pending)) };
   if (req.lastclobber === markerBefore) return undefined;
   // a marker ahead of the clock and of the request was not written by a clobber of it: it must not hide the request
   const future = markerBefore > nowS + FUTURE_SLACK_S && markerBefore > req.lastclobber;
@@ -89,20 +91,26 @@ async function actionFor(
       `${join(path, MARKER)} is in the future (${new Date(markerBefore * 1000).toISOString()}): ignored, so it cannot hide requests`,
     );
   if (!future && req.lastclobber < markerBefore) return undefined;
-  return { ...base, kind: 'clobber', ...(await doomedIn(host, path, opts)) };
+  return { ...base, kind: 'clobber', ...(await doomedIn(host, path, opts, pending)) };
 }
 
-/** The entries of a build dir a clobber deletes: all but the marker and `skip`, each with its identity. */
+/**
+ * The entries of a build dir a clobber deletes: all but the marker, `skip` and what an earlier clobber left
+ * pending deletion (deferred), each with its identity.
+ */
 async function doomedIn(
   host: ReadHost,
   path: string,
   opts: ClobberOptions,
+  pending: readonly PendingEntry[],
 ): Promise<Pick<ClobberAction, 'delete' | 'entries'>> {
-  const keep = [MARKER, ...opts.skip];
   const doomed = ((await host.readdir(path)) ?? [])
-    .filter((e) => !keep.some((g) => matchesGlob(e.name, g)))
+    .filter((e) => !kept(e, path, opts, pending))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  return { delete: doomed.map((e) => e.name), entries: doomed.map(({ name, dev, ino }) => ({ name, dev, ino })) };
+  return {
+    delete: doomed.map((e) => e.name),
+    entries: doomed.map(({ name, dev, ino, uid, type }) => ({ name, dev, ino, uid, type })),
+  };
 }
 
 /** The marker is the build user's file: a FIFO, link or huge file there is a warning and counts as no marker. */

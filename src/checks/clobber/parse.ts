@@ -1,5 +1,9 @@
 import * as z from 'zod';
+import { matchesGlob } from '../../core/glob.js';
 import { unsafeName } from '../../core/paths.js';
+import { pendingAt, type PendingEntry } from '../../core/pending.js';
+import type { DirEntry } from '../../core/types.js';
+import { MARKER, type ClobberOptions } from './schema.js';
 
 /** One row of clobberer's `GET /clobberer/lastclobber/all`; extra fields are ignored. */
 const Row = z.object({
@@ -62,4 +66,9 @@ export function requestsFor(feed: z.output<typeof Feed>, host: string) {
 export function parseMarker(text: string | null): number | null {
   if (text === null || !/^\s*\d+\s*$/.test(text)) return null;
   return Number(text.trim());
+}
+
+/** An entry of build dir `dir` that a clobber leaves: the marker, `skip`, or one pending deletion already. */
+export function kept(e: DirEntry, dir: string, opts: ClobberOptions, pending: readonly PendingEntry[]): boolean {
+  return [MARKER, ...opts.skip].some((g) => matchesGlob(e.name, g)) || pendingAt(pending, dir, e.name, e) !== undefined;
 }

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { NameGlob } from '../../core/glob-rules.js';
 import { BaseDir, pathProblem } from '../../core/path-rules.js';
 import { Duration } from '../../core/units.js';
+import type { FileType } from '../../core/types.js';
 import type { Pin } from '../../host/pinned.js';
 
 /** The file in a builddir that records the last clobber done there (its content: the request's time). */
@@ -44,7 +45,7 @@ export interface ClobberAction {
   delete: string[];
   /** the build dir as probed, and the identity of each entry to delete: apply acts only on these */
   pin: Pin;
-  entries: { name: string; dev: number; ino: number }[];
+  entries: { name: string; dev: number; ino: number; uid: number; type: FileType }[];
 }
 
 export interface ClobberPlan {

@@ -1,6 +1,7 @@
 import { join } from 'node:path/posix';
 import { matchesGlob } from '../../core/glob.js';
 import { LEFTOVER_SUFFIX } from '../../core/paths.js';
+import { pendingAt, type PendingEntry } from '../../core/pending.js';
 import type { DirEntry } from '../../core/types.js';
 import { mountUnder } from '../../host/mounts.js';
 import type { Pin } from '../../host/pinned.js';
@@ -44,8 +45,11 @@ export function activeProtection(c: Candidate, active: readonly string[]): strin
   return hit === undefined ? undefined : `active (${hit})`;
 }
 
-/** Splits a base dir's entries into leftovers of an interrupted run, build dirs, and entries to ignore. */
-export function classify(pin: Pin, entries: readonly DirEntry[], nowMs: number) {
+/**
+ * Splits a base dir's entries into leftovers of an interrupted run, build dirs, and entries to ignore; a
+ * `.deleteme` entry the ledger records (deletion deferred, under way) is neither.
+ */
+export function classify(pin: Pin, entries: readonly DirEntry[], nowMs: number, pending: readonly PendingEntry[] = []) {
   const base = pin.path;
   const leftovers: Candidate[] = [];
   const dirs: Candidate[] = [];
@@ -53,6 +57,7 @@ export function classify(pin: Pin, entries: readonly DirEntry[], nowMs: number) 
   for (const entry of entries) {
     const c: Candidate = { path: join(base, entry.name), base: pin, entry, ageMs: nowMs - entry.mtimeMs };
     if (entry.dev !== pin.dev) warnings.push(`${c.path} is on another filesystem: left alone`);
+    else if (pendingAt(pending, base, entry.name, entry)) continue;
     else if (entry.name.endsWith(LEFTOVER_SUFFIX)) leftovers.push(c);
     else if (entry.type === 'dir') dirs.push(c);
   }

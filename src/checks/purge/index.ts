@@ -13,14 +13,15 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
   summary: 'deletes old build dirs, oldest first, until each filesystem has the free space it needs',
   options: PurgeOptions,
   async probe(host, opts, ctx): Promise<Finding<PurgePlan>> {
+    const pending = ctx.pending?.entries() ?? [];
     const [active, mounts, { volumes, warnings }] = await allInOrder([
       readActive(host, opts),
       mountPoints(host),
-      scanVolumes(host, opts, ctx.now().getTime()),
+      scanVolumes(host, opts, ctx.now().getTime(), pending),
     ]);
     const plan: PurgePlan = { delete: [], volumes: [], protected: [] };
     for (const v of volumes) {
-      const chosen = await selectVolume(host, v, opts, active, mounts);
+      const chosen = await selectVolume(host, v, opts, active, mounts, pending);
       plan.delete.push(...chosen.items);
       plan.volumes.push(chosen.volume);
       plan.protected.push(...chosen.kept);
@@ -51,8 +52,14 @@ function countWhy(kept: PurgePlan['protected']): string {
   return [...counts].map(([why, n]) => `${n} ${why}`).join(', ');
 }
 
+function pendingNote(v: PurgeVolume): string {
+  return v.pendingBytes ? ` (+${formatBytes(v.pendingBytes)} pending deletion)` : '';
+}
+
 function okSummary(volumes: readonly PurgeVolume[], opts: PurgeOptions): string {
-  const free = volumes.map((v) => `${formatBytes(v.freeBytes)} free on ${v.dirs.join(', ')}`).join('; ');
+  const free = volumes
+    .map((v) => `${formatBytes(v.freeBytes)} free${pendingNote(v)} on ${v.dirs.join(', ')}`)
+    .join('; ');
   const age = opts.max_age === 'off' ? '' : `, nothing older than ${formatDuration(opts.max_age)}`;
   return `${free || 'no base dir present'}${opts.free === undefined ? '' : ` (target ${formatBytes(opts.free)})`}${age}`;
 }
@@ -74,7 +81,9 @@ export function describePlan(plan: PurgePlan): string {
 function describeVolume(v: PurgeVolume): string {
   const target = v.targetBytes === undefined ? '' : ` (target ${formatBytes(v.targetBytes)})`;
   const gain = v.predictedFreeBytes - v.freeBytes;
-  const base = `${v.dirs.join(', ')}: free ${formatBytes(v.freeBytes)} + ${formatBytes(gain)} → ${formatBytes(v.predictedFreeBytes)}${target}`;
+  const pending = v.pendingBytes ?? 0;
+  const now = `free ${formatBytes(v.freeBytes)}${pending ? ` + ${formatBytes(pending)} pending deletion` : ''}`;
+  const base = `${v.dirs.join(', ')}: ${now} + ${formatBytes(gain - pending)} → ${formatBytes(v.predictedFreeBytes)}${target}`;
   if (v.shortBytes === 0 || v.targetBytes === undefined) return base;
   const needed = v.targetBytes - v.freeBytes;
   return `${base}, can free ${formatBytes(gain)} of ${formatBytes(needed)} needed`;

@@ -14,12 +14,16 @@ export interface PurgeItem {
   /** identity at probe time: apply refuses to delete anything that has since been replaced */
   dev: number;
   ino: number;
+  /** its owner, recorded with it when its deletion is deferred */
+  uid: number;
 }
 
 export interface PurgeVolume {
   /** the base dirs that share this filesystem */
   dirs: string[];
   freeBytes: number;
+  /** deferred deletions on this filesystem (runner's `.deleteme` entries not yet deleted), counted as being freed */
+  pendingBytes?: number;
   predictedFreeBytes: number;
   targetBytes?: number;
   /** bytes still missing after every deletable dir is gone; 0 when the target is met */

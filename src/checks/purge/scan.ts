@@ -1,12 +1,14 @@
 import { normalize } from 'node:path/posix';
 import { allInOrder } from '../../core/all.js';
 import { rawArgsArgv } from '../../host/raw-args.js';
+import type { PendingEntry } from '../../core/pending.js';
 import type { ReadHost } from '../../core/types.js';
 import { classify, type Candidate } from './candidates.js';
 import type { PurgeOptions } from './schema.js';
 
 /** One filesystem and the build dirs of every base dir on it. */
 export interface Volume {
+  dev: number;
   dirs: string[];
   freeBytes: number;
   leftovers: Candidate[];
@@ -14,7 +16,12 @@ export interface Volume {
 }
 
 /** Reads each base dir once and groups them by filesystem, so free space is judged per filesystem. */
-export async function scanVolumes(host: ReadHost, opts: PurgeOptions, nowMs: number) {
+export async function scanVolumes(
+  host: ReadHost,
+  opts: PurgeOptions,
+  nowMs: number,
+  pending: readonly PendingEntry[] = [],
+) {
   const byDev = new Map<number, Volume>();
   const warnings: string[] = [];
   for (const base of opts.dirs) {
@@ -29,9 +36,10 @@ export async function scanVolumes(host: ReadHost, opts: PurgeOptions, nowMs: num
       continue;
     }
     const entries = listed ?? [];
-    const found = classify({ path: base, dev: st.dev, ino: st.ino }, entries, nowMs);
+    const found = classify({ path: base, dev: st.dev, ino: st.ino }, entries, nowMs, pending);
     warnings.push(...found.warnings);
     const volume = byDev.get(st.dev) ?? {
+      dev: st.dev,
       dirs: [],
       freeBytes: await host.freeBytes(base),
       leftovers: [],

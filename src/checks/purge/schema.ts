@@ -63,6 +63,9 @@ export const PurgeOptions = z
       .describe('paths never deleted, nor any dir holding them (the current job)'),
     active_file: AbsolutePath.optional().describe('a file listing more active paths, one per line'),
     min_age: Duration.prefault('1h').describe('build dirs younger than this are never deleted'),
+    min_free_to_start: Size.optional().describe(
+      "runner daemon: no worker starts while a base dir's filesystem has less free than this (pending deletions not counted, deleted first)",
+    ),
   })
   .strict();
 

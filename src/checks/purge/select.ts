@@ -1,3 +1,4 @@
+import { pendingBytesOn, type PendingEntry } from '../../core/pending.js';
 import type { ReadHost } from '../../core/types.js';
 import { activeProtection, mountProtection, protection, type Candidate } from './candidates.js';
 import type { PurgeItem, PurgePlan, PurgeReason, PurgeVolume } from './plan.js';
@@ -13,6 +14,7 @@ export async function selectVolume(
   opts: PurgeOptions,
   active: readonly string[],
   mounts: ReadonlySet<string>,
+  pending: readonly PendingEntry[] = [],
 ) {
   const kept: PurgePlan['protected'] = [];
   const deletable: Candidate[] = [];
@@ -31,7 +33,10 @@ export async function selectVolume(
   const forced = [...leftovers, ...deletable.filter(isOld)];
   const sizes = await host.diskUsage(forced.map((c) => c.path));
   const items = forced.map((c) => item(c, sizes, leftovers.includes(c) ? 'leftover' : 'age'));
-  let predicted = v.freeBytes + sum(items);
+  // bytes already on their way out count as freed, once: a dir's size includes what is pending inside it
+  const pendingOn = pendingBytesOn(pending, v.dev);
+  const freed = (its: readonly PurgeItem[]) => sum(its) - (pendingOn - pendingBytesOn(pending, v.dev, paths(its)));
+  let predicted = v.freeBytes + pendingOn + freed(items);
   const rest = deletable.filter((c) => !isOld(c));
   // measure only as many dirs as the target needs, in growing batches: few round trips, no whole-tree scan
   for (
@@ -43,15 +48,16 @@ export async function selectVolume(
     const more = await host.diskUsage(slice.map((c) => c.path));
     for (const c of slice) {
       if (predicted >= opts.free) break;
-      const it = item(c, more, 'space');
-      items.push(it);
-      predicted += it.sizeBytes;
+      items.push(item(c, more, 'space'));
+      predicted = v.freeBytes + pendingOn + freed(items);
     }
     i += slice.length;
   }
+  const counted = pendingBytesOn(pending, v.dev, paths(items));
   const volume: PurgeVolume = {
     dirs: v.dirs,
     freeBytes: v.freeBytes,
+    ...(counted > 0 ? { pendingBytes: counted } : {}),
     predictedFreeBytes: predicted,
     ...(opts.free === undefined ? {} : { targetBytes: opts.free }),
     shortBytes: opts.free === undefined ? 0 : Math.max(0, opts.free - predicted),
@@ -60,7 +66,7 @@ export async function selectVolume(
 }
 
 function item(c: Candidate, sizes: Map<string, number>, reason: PurgeReason): PurgeItem {
-  const { dev, ino, mtimeMs, name } = c.entry;
+  const { dev, ino, uid, mtimeMs, name } = c.entry;
   return {
     path: c.path,
     base: c.base,
@@ -70,7 +76,12 @@ function item(c: Candidate, sizes: Map<string, number>, reason: PurgeReason): Pu
     reason,
     dev,
     ino,
+    uid,
   };
+}
+
+function paths(items: readonly PurgeItem[]): string[] {
+  return items.map((i) => i.path);
 }
 
 export function sum(items: readonly PurgeItem[]): number {

@@ -1,5 +1,6 @@
 import { formatBytes, formatDuration } from '../../core/units.js';
 import { basename } from 'node:path/posix';
+import { pendingAt } from '../../core/pending.js';
 import type { Check, Finding, ReadHost } from '../../core/types.js';
 import { mountPoints, mountUnder } from '../../host/mounts.js';
 import { resolveUsers, userName, type User } from '../../core/users.js';
@@ -20,8 +21,11 @@ export const temp: Check<TempOptions, TempPlan> = {
     const plan: TempPlan = { delete: [], bytes: 0, kept: [] };
     const candidates: Match[] = [];
     const [matches, mounts] = await Promise.all([matchAll(host, opts.paths, warnings), mountPoints(host)]);
+    const pending = ctx.pending?.entries() ?? [];
     for (const m of outermost(matches)) {
       if (!rules.uids.includes(m.stat.uid)) continue;
+      // renamed by an earlier run, its deletion deferred: already on its way out
+      if (pendingAt(pending, m.parent.path, basename(m.path), m.stat)) continue;
       const mount = mountUnder(mounts, m.path);
       const why = heldBack(m, rules) ?? (mount ? `holds a mount point (${mount})` : undefined);
       if (why) plan.kept.push({ path: m.path, why });
