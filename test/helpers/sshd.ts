@@ -1,6 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SshHost } from '../../src/host/ssh.js';
+import { parseKnownHosts } from '../../src/host/ssh/known-hosts.js';
 import { freePort } from './ports.js';
 import { ensureUser } from './users.js';
 
@@ -123,4 +125,30 @@ export function hashedKnownHostsLine(s: Pick<Sshd, 'address' | 'port' | 'hostKey
     .find((l) => l.startsWith('|1|')) as string;
   execFileSync('rm', ['-f', file, `${file}.old`]);
   return line;
+}
+
+/** An SshHost logged in to `sshd` as `client`, its key pinned by known_hosts; new keys recorded under `dir`. */
+export async function connectTo(
+  sshd: Sshd,
+  client: { user: string; key: string },
+  dir: string,
+  name = 'h1',
+): Promise<SshHost> {
+  return SshHost.connect(
+    {
+      name,
+      address: sshd.address,
+      port: sshd.port,
+      user: client.user,
+      identityFiles: [client.key],
+      explicitIdentity: true,
+      become: false,
+    },
+    {
+      knownHosts: parseKnownHosts(knownHostsLine(sshd)),
+      recordTo: join(dir, 'kh'),
+      acceptNew: false,
+      connectTimeoutMs: 20_000,
+    },
+  );
 }

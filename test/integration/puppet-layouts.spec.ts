@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { puppet as puppetCheck } from '../../src/checks/puppet/index.js';
 import { PuppetOptions } from '../../src/checks/puppet/schema.js';
-import { SshHost } from '../../src/host/ssh.js';
-import { parseKnownHosts } from '../../src/host/ssh/known-hosts.js';
 import { RUNNER_BIN } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
 import { MountNamespace } from '../helpers/mountns.js';
-import { knownHostsLine, sshClient, startSshd } from '../helpers/sshd.js';
+import { connectTo, sshClient, startSshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';
 
 // Debian 12's puppet 7 with its own defaults: its state dir /var/cache/puppet is a tmpfs in a mount namespace
@@ -148,23 +146,7 @@ describe('puppet over SSH: the same derivation, one round trip, no puppet starte
       inNamespace: `mount -t tmpfs tmpfs /var/cache/puppet && mkdir -p /var/cache/puppet/public /var/cache/puppet/state && cp ${join(T, 'summary.yaml')} ${SUMMARY} && chmod 644 ${SUMMARY} && chmod 1777 /var/cache/puppet/state`,
       setEnv: [`PATH=${join(T, 'bin')}:/usr/bin:/bin`],
     });
-    const ssh = await SshHost.connect(
-      {
-        name: 'h1',
-        address: sshd.address,
-        port: sshd.port,
-        user: client.user,
-        identityFiles: [client.key],
-        explicitIdentity: true,
-        become: false,
-      },
-      {
-        knownHosts: parseKnownHosts(knownHostsLine(sshd)),
-        recordTo: join(T, 'kh'),
-        acceptNew: false,
-        connectTimeoutMs: 20_000,
-      },
-    );
+    const ssh = await connectTo(sshd, client, T);
     try {
       const probe = (raw: Record<string, unknown>) =>
         puppetCheck.probe(ssh, PuppetOptions.parse(raw), testContext('check'));

@@ -8,12 +8,11 @@ import { tools } from '../../src/checks/tools/index.js';
 import { ToolsOptions } from '../../src/checks/tools/schema.js';
 import { runCheck } from '../../src/core/run-check.js';
 import { SshHost } from '../../src/host/ssh.js';
-import { parseKnownHosts } from '../../src/host/ssh/known-hosts.js';
 import { VCS_ENV } from '../../src/host/vcs-run.js';
 import { tools as fix } from '../../src/remediations/tools/index.js';
 import { testContext } from '../helpers/context.js';
 import { hgState, makeAmbiguous } from '../helpers/hg-states.js';
-import { knownHostsLine, sshClient, startSshd, type Sshd } from '../helpers/sshd.js';
+import { connectTo, sshClient, startSshd, type Sshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';
 import { makeRepo, sh } from '../helpers/vcs.js';
 
@@ -29,16 +28,7 @@ beforeAll(async () => {
   const client = sshClient(join(T, 'client'));
   user = client.user;
   sshd = await startSshd({ dir: join(T, 'sshd'), address: '127.0.0.4', authorizedKeys: client.authorizedKeys });
-  const target = { name: 'h1', address: sshd.address, port: sshd.port, user, identityFiles: [client.key] };
-  ssh = await SshHost.connect(
-    { ...target, explicitIdentity: true, become: false },
-    {
-      knownHosts: parseKnownHosts(knownHostsLine(sshd)),
-      recordTo: join(T, 'kh'),
-      acceptNew: false,
-      connectTimeoutMs: 20_000,
-    },
-  );
+  ssh = await connectTo(sshd, client, T);
   makeRepo(join(T, 'src'), 'hg');
   sh(T, 'hg clone -q src co && hg clone -q src settled');
   settleHg(join(T, 'settled'));
