@@ -6,6 +6,7 @@ import { RunnerError, describeError } from './core/errors.js';
 import { EXIT } from './core/outcome.js';
 import { FORMATS, type Format } from './report/format.js';
 import { printable } from './core/text.js';
+import { VERSION } from './core/version.js';
 
 // every command loads on first use: --help starts without zod, yaml or the checks, check without ssh2 or the daemon
 
@@ -13,6 +14,7 @@ import { printable } from './core/text.js';
 export function createProgram(io: Io, done: (code: number) => void): Command {
   const program = new Command('runner')
     .description('keeps CI build workers clean between jobs: idempotent checks and fixes, locally or over SSH')
+    .version(VERSION, '-V, --version', "print runner's version")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { duration, seconds, wholeNumber } from '../src/commands/options.js';
 import type { Io } from '../src/core/io.js';
+import { VERSION } from '../src/core/version.js';
+import { readFileSync } from 'node:fs';
 
 function capture(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
@@ -20,6 +22,14 @@ describe('cli', () => {
     const c = capture();
     expect(await runCli(['--help'], c.io)).toBe(0);
     expect(c.out()).toContain('Usage: runner');
+  });
+
+  it("prints package.json's version with --version and exits 0", async () => {
+    const c = capture();
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+    expect(await runCli(['--version'], c.io)).toBe(0);
+    expect(c.out()).toBe(`${pkg.version}\n`);
   });
 
   it.each([
