@@ -2,10 +2,15 @@ import type * as z from 'zod';
 import type { RunMemo } from './memo.js';
 import type { PendingLedger } from './pending.js';
 
-/** What a read-only probe found. `plan` is data: exactly what apply would do, with its predicted effect. */
+/**
+ * What a read-only probe found. `plan` is data: exactly what apply would do, with its predicted effect.
+ * `failed`: apply cannot make this ok (a missing base dir, a target out of reach); its plan, if any, is what
+ * apply would still do, and apply still does it.
+ */
 export type Finding<P> =
   | { state: 'ok'; summary: string; warnings?: string[] }
   | { state: 'drift'; summary: string; plan: P; warnings?: string[] }
+  | { state: 'failed'; summary: string; plan?: P; warnings?: string[] }
   | { state: 'skipped'; summary: string; warnings?: string[] };
 
 /** Ansible's words plus `drift`, as one tagged union. */
@@ -117,6 +122,8 @@ export interface Check<O = unknown, P = unknown> {
   probe(host: ReadHost, opts: O, ctx: Context): Promise<Finding<P>>;
   /** the plan as lines for people; JSON output shows the plan itself */
   explain?(plan: P): string[];
+  /** apply: why the plan it ran differs from the first probe's (undefined: it does not), e.g. space freed earlier */
+  replanned?(first: P, now: P | undefined): string | undefined;
 }
 
 /** Executes a plan; never called in check mode. Returns what it did, in the past tense. */

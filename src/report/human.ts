@@ -1,5 +1,5 @@
 import { checks } from '../checks/api.js';
-import type { Result, Status } from '../core/types.js';
+import { planOf, type Result, type Status } from '../core/types.js';
 import { auditTable, recap } from './audit.js';
 import type { ReportDocument } from './document.js';
 import { rowsOf } from './failure.js';
@@ -46,7 +46,9 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
 
 function details(r: Result, opts: HumanOptions): string[] {
   const out = (r.warnings ?? []).map((w) => `warning: ${w}`);
-  if (!opts.plans || r.status !== 'drift' || r.plan === undefined) return out;
+  // a failed check's plan (check mode) is what apply would still do
+  if (!opts.plans || (r.status !== 'drift' && r.status !== 'failed') || planOf(r) === undefined) return out;
   const explain = checks.get(r.check)?.explain;
-  return [...out, ...(explain ? explain(r.plan) : [JSON.stringify(r.plan)])];
+  const plan = planOf(r);
+  return [...out, ...(explain ? explain(plan) : [JSON.stringify(plan)])];
 }

@@ -151,7 +151,9 @@ describe('checks/purge', () => {
     const before = hashTree(base);
     const huge = Math.ceil((freeNow(base) + 1e12) / 1e9);
     const r = await runCheck(new RecordingHost(), entry({ dirs: [base], free: `${huge}GB` }), testContext('check'));
-    expect(r.status).toBe('drift');
+    // out of reach: apply would fail, so check says so, with what apply would still do
+    expect(r).toMatchObject({ status: 'failed', plan: { delete: expect.any(Array) } });
+    expect(r.summary).toMatch(/^the target cannot be met without protected dirs; apply would delete 3 dirs/);
     expect(hashTree(base)).toBe(before);
   });
 

@@ -134,27 +134,49 @@ describe('core/run-check', () => {
     expect(report.results.map((r) => r.summary)).toEqual(['a', 'b']);
   });
 
-  it('applies strictly in config order, one check after the other', async () => {
+  it('apply: probes all at once first, then fixes strictly in config order, re-probing after an earlier fix', async () => {
     const order: string[] = [];
-    const step = (id: string): Check =>
-      counterCheck({ value: 0, probes: 0 }, 0, {
-        id,
-        probe: async () => {
-          order.push(`start ${id}`);
-          await new Promise((r) => setImmediate(r));
-          order.push(`end ${id}`);
-          return { state: 'ok', summary: id };
-        },
-      });
-    await runChecks(
+    const traced = (id: string, state: { value: number; probes: number }): CheckEntry => {
+      const check = counterCheck(state, 3, { id });
+      const probe = check.probe.bind(check);
+      return {
+        check: { ...check, probe: async (...a) => (order.push(`probe ${id}`), probe(...a)) },
+        remediation: { id, apply: async (...a) => (order.push(`fix ${id}`), setter(state).apply(...a)) },
+        options: {},
+      };
+    };
+    const report = await runChecks(
       host,
-      [
-        { check: step('a'), options: {} },
-        { check: step('b'), options: {} },
-      ],
+      [traced('a', { value: 1, probes: 0 }), traced('b', { value: 1, probes: 0 })],
       testContext('apply'),
     );
-    expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
+    expect(report.results.map((r) => r.status)).toEqual(['changed', 'changed']);
+    expect(order).toEqual(['probe a', 'probe b', 'fix a', 'probe a', 'probe b', 'fix b', 'probe b']);
+  });
+
+  it('apply: reuses the first probe when no earlier fix ran, and says how a plan changed after one did', async () => {
+    const a = { value: 1, probes: 0 };
+    const b = { value: 3, probes: 0 };
+    const entries: CheckEntry[] = [
+      { check: counterCheck(a, 3, { id: 'a' }), remediation: setter(a), options: {} },
+      // b drifts at first, and a's fix happens to settle it
+      { check: counterCheck(b, 3, { id: 'b', probe: async () => bProbe() }), remediation: setter(b), options: {} },
+    ];
+    let bFirst = true;
+    const bProbe = async (): Promise<Finding<{ to: number }>> => {
+      b.probes += 1;
+      if (bFirst) return ((bFirst = false), { state: 'drift', summary: 'at 1, want 3', plan: { to: 3 } });
+      return { state: 'ok', summary: 'at 3' };
+    };
+    const report = await runChecks(host, entries, testContext('apply'));
+    expect(report.results.map((r) => [r.status, r.summary])).toEqual([
+      ['changed', 'set to 3'],
+      ['ok', 'at 3; nothing left to do, since a ran first'],
+    ]);
+    expect([a.probes, b.probes]).toEqual([2, 2]);
+    const quiet = { value: 3, probes: 0 };
+    await runChecks(host, [{ check: counterCheck(quiet, 3), options: {} }], testContext('apply'));
+    expect(quiet.probes).toBe(1);
   });
 
   it.each([

@@ -13,11 +13,11 @@ export interface PoolHost {
   config: string;
 }
 
-/** purge with an unreachable free target selects every unprotected dir: a plan that no longer depends on the exact free space. */
+/** purge with max_age below the youngest build dir (2h) selects every unprotected dir: a plan that does not depend on free space. */
 export function poolConfig(w: Worker, purgeFirst = false, activeFile?: string): string {
   const clobber = `  - clobber: { dir: ${JSON.stringify(w.base)}, feed: ${JSON.stringify(w.feed)}, host: ${w.host} }`;
   const active = activeFile ? `, active_file: ${JSON.stringify(activeFile)}` : '';
-  const purge = `  - purge: { dirs: [${JSON.stringify(w.base)}], free: 900TB, max_age: 21d, keep: [info, "rel-*:10d"], min_age: 1h${active} }`;
+  const purge = `  - purge: { dirs: [${JSON.stringify(w.base)}], max_age: 90m, keep: [info, "rel-*:10d"], min_age: 1h${active} }`;
   return ['checks:', ...(purgeFirst ? [purge, clobber] : [clobber, purge]), ''].join('\n');
 }
 

@@ -35,7 +35,7 @@ async function setup(name: string, lifecycle: string[]) {
 describe('runner daemon: faults without a master', () => {
   it('a config without lifecycle: runs nothing and says why (exit 1)', async () => {
     const config = join(root, 'plain.yaml');
-    writeFileSync(config, `checks:\n  - purge: { dirs: [${root}/builds] }\n`);
+    writeFileSync(config, `checks:\n  - purge: { dirs: [${root}/builds], missing_ok: true }\n`);
     const r = await runner(['daemon', '--config', config, '--once'], { env: { JOURNAL_STREAM: '' } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(

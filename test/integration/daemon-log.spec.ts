@@ -19,7 +19,7 @@ async function setup(name: string, allowShutdown: 'file' | 'signal', lifecycle: 
   const basedir = await createWorker(join(dir, 'worker'), suite.master.port, { allowShutdown });
   const { config, stateDir } = writeDaemonConfig(
     dir,
-    [`  - purge: { dirs: [${dir}/builds] }`],
+    [`  - purge: { dirs: [${dir}/builds], missing_ok: true }`],
     [`  worker: { basedir: ${basedir} }`, '  attach_timeout: 60s', ...lifecycle],
   );
   return { dir, basedir, config, stateDir };

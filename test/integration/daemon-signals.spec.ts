@@ -36,7 +36,7 @@ describe('runner daemon: signals, the disable lock, retries', () => {
     async () => {
       const t = await setup(
         'sigterm',
-        [`  - purge: { dirs: [${root}/none] }`],
+        [`  - purge: { dirs: [${root}/none], missing_ok: true }`],
         ['  postflight: all', '  drain: { after_first_job: false, via: signal }'],
       );
       const run = (suite.run = new DaemonRun(t.config, t.stateDir, t.basedir));
@@ -68,7 +68,7 @@ describe('runner daemon: signals, the disable lock, retries', () => {
     async () => {
       const t = await setup(
         'lock',
-        [`  - purge: { dirs: [${root}/none] }`],
+        [`  - purge: { dirs: [${root}/none], missing_ok: true }`],
         ['  lock_poll: 0.2s', '  drain: { via: signal }'],
       );
       const off = await runner(['disable', '--config', t.config, '--reason', 'reimaging the disk']);

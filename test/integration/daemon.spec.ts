@@ -126,7 +126,7 @@ describe('runner daemon with a real buildbot master and worker', () => {
       const basedir = await createWorker(join(dir, 'worker'), suite.master.port, { allowShutdown: 'signal' });
       const { config, stateDir } = writeDaemonConfig(
         dir,
-        [`  - purge: { dirs: [${dir}/builds] }`],
+        [`  - purge: { dirs: [${dir}/builds], missing_ok: true }`],
         [
           `  worker: { basedir: ${basedir} }`,
           '  postflight: all',

@@ -64,7 +64,10 @@ describe('runner disable / enable / check', () => {
 
     writeFileSync(
       config,
-      readFileSync(config, 'utf8').replace('checks: []', `checks:\n  - purge: { dirs: [${dir}/builds] }`),
+      readFileSync(config, 'utf8').replace(
+        'checks: []',
+        `checks:\n  - purge: { dirs: [${dir}/builds], missing_ok: true }`,
+      ),
     );
     const check = await runner(['check', '--config', config, '--format', 'json']);
     expect(check.code).toBe(0);

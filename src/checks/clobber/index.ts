@@ -15,7 +15,13 @@ export const clobber: Check<ClobberOptions, ClobberPlan> = {
   summary: 'empties build dirs that the clobber feed asks to clobber since their last-clobber marker',
   options: ClobberOptions,
   async probe(host, opts, ctx): Promise<Finding<ClobberPlan>> {
-    const [text, name] = await allInOrder([readFeed(host, opts, ctx), opts.host ?? shortHostname(host)]);
+    const [st, text, name] = await allInOrder([
+      host.lstat(opts.dir),
+      readFeed(host, opts, ctx),
+      opts.host ?? shortHostname(host),
+    ]);
+    const absent = baseDirProblem(opts, st?.type);
+    if (absent) return absent;
     const { requests, rejected } = requestsFor(parseFeed(text, opts.feed), name);
     const nowS = Math.floor(ctx.now().getTime() / 1000);
     const warnings = [...rejected];
@@ -39,6 +45,16 @@ export const clobber: Check<ClobberOptions, ClobberPlan> = {
     });
   },
 };
+
+/** A build root that is not there is `failed` naming it (a typo in `dir`), unless `missing_ok` says it may be absent. */
+function baseDirProblem(opts: ClobberOptions, type: string | undefined): Finding<ClobberPlan> | undefined {
+  if (type === 'dir') return undefined;
+  if (type === undefined && opts.missing_ok)
+    return { state: 'ok', summary: `${opts.dir} does not exist (missing_ok): nothing to clobber there` };
+  const what = type === undefined ? 'does not exist' : `is a ${type}, not a directory`;
+  const hint = type === undefined ? ' (clobber.dir; missing_ok: true if that is expected)' : '';
+  return { state: 'failed', summary: `build root ${opts.dir} ${what}${hint}` };
+}
 
 async function readFeed(host: ReadHost, opts: ClobberOptions, ctx: Context): Promise<string> {
   if (/^https?:\/\//.test(opts.feed)) return ctx.fetchText(opts.feed, opts.timeout);

@@ -26,6 +26,10 @@ export const ClobberOptions = z
       .default(['scripts', 'buildprops.json'])
       .describe('entries of a build dir never deleted (globs); last-clobber is always kept'),
     timeout: Duration.prefault('30s').describe('how long to wait for the feed'),
+    missing_ok: z
+      .boolean()
+      .default(false)
+      .describe('a dir that does not exist is ok (nothing to clobber); by default it fails the check, naming it'),
   })
   .strict();
 

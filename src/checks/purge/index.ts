@@ -14,7 +14,7 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
   options: PurgeOptions,
   async probe(host, opts, ctx): Promise<Finding<PurgePlan>> {
     const pending = ctx.pending?.entries() ?? [];
-    const [active, mounts, { volumes, warnings }] = await allInOrder([
+    const [active, mounts, { volumes, warnings, excused, problems }] = await allInOrder([
       readActive(host, opts),
       mountPoints(host),
       scanVolumes(host, opts, ctx.now().getTime(), pending),
@@ -30,10 +30,22 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
     for (const k of plan.protected)
       if (k.why.includes('mount point'))
         warnings.push(`${k.path} is ${k.why.startsWith('a ') ? k.why : `a dir that ${k.why}`}: never deleted`);
+    warnings.push(...excused);
     const extra = warnings.length ? { warnings } : {};
     const short = plan.volumes.some((v) => v.shortBytes > 0);
-    if (plan.delete.length === 0 && !short) return { state: 'ok', summary: okSummary(plan.volumes, opts), ...extra };
+    const planned = plan.delete.length ? { plan } : {};
+    // apply cannot fix these: a gate must see "apply will fail", with what apply would still do
+    if (problems.length || short)
+      return { state: 'failed', summary: failedSummary(problems, plan, short), ...planned, ...extra };
+    if (plan.delete.length === 0) return { state: 'ok', summary: okSummary(plan.volumes, opts), ...extra };
     return { state: 'drift', summary: describePlan(plan), plan, ...extra };
+  },
+  replanned(first, now) {
+    const needed = now?.delete.length ?? 0;
+    if (needed === first.delete.length) return undefined;
+    const grew = now ? freeOf(now) - freeOf(first) : 0;
+    const more = grew > 0 ? ` (${formatBytes(grew)} more free)` : '';
+    return `needed ${needed || 'none'} of the ${count(first.delete.length, 'dir')} first planned${more}`;
   },
   explain(plan) {
     const rows = plan.delete.map(
@@ -45,6 +57,16 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
     return [...rows, ...kept];
   },
 };
+
+function freeOf(plan: PurgePlan): number {
+  return plan.volumes.reduce((n, v) => n + v.freeBytes + (v.pendingBytes ?? 0), 0);
+}
+
+function failedSummary(problems: readonly string[], plan: PurgePlan, short: boolean): string {
+  const target = short ? ['the target cannot be met without protected dirs'] : [];
+  const then = plan.delete.length || short ? [`apply would ${describePlan(plan)}`] : [];
+  return [...problems, ...target, ...then].join('; ');
+}
 
 function countWhy(kept: PurgePlan['protected']): string {
   const counts = new Map<string, number>();
@@ -61,7 +83,7 @@ function okSummary(volumes: readonly PurgeVolume[], opts: PurgeOptions): string 
     .map((v) => `${formatBytes(v.freeBytes)} free${pendingNote(v)} on ${v.dirs.join(', ')}`)
     .join('; ');
   const age = opts.max_age === 'off' ? '' : `, nothing older than ${formatDuration(opts.max_age)}`;
-  return `${free || 'no base dir present'}${opts.free === undefined ? '' : ` (target ${formatBytes(opts.free)})`}${age}`;
+  return `${free || 'no base dir present (missing_ok)'}${opts.free === undefined ? '' : ` (target ${formatBytes(opts.free)})`}${age}`;
 }
 
 export function describePlan(plan: PurgePlan): string {

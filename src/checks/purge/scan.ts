@@ -24,15 +24,20 @@ export async function scanVolumes(
 ) {
   const byDev = new Map<number, Volume>();
   const warnings: string[] = [];
+  const excused: string[] = [];
+  const problems: string[] = [];
   for (const base of opts.dirs) {
     // together: readdir answers null for what is not a directory
     const [st, listed] = await allInOrder([host.lstat(base), host.readdir(base)]);
     if (st === null || st.type !== 'dir') {
-      warnings.push(
-        st === null
-          ? `${base} does not exist: nothing to purge there`
-          : `${base} is a ${st.type}, not a directory: left alone`,
-      );
+      // a dir that does not exist is excused by missing_ok; anything else there is a problem
+      if (st === null && opts.missing_ok) excused.push(`${base} does not exist (missing_ok): nothing to purge there`);
+      else
+        problems.push(
+          st === null
+            ? `base dir ${base} does not exist (purge.dirs; missing_ok: true if that is expected)`
+            : `base dir ${base} is a ${st.type}, not a directory`,
+        );
       continue;
     }
     const entries = listed ?? [];
@@ -53,7 +58,7 @@ export async function scanVolumes(
   const volumes = [...byDev.values()];
   for (const v of volumes)
     v.candidates.sort((a, b) => a.entry.mtimeMs - b.entry.mtimeMs || a.path.localeCompare(b.path));
-  return { volumes, warnings };
+  return { volumes, warnings, excused, problems };
 }
 
 /**

@@ -63,6 +63,10 @@ export const PurgeOptions = z
       .describe('paths never deleted, nor any dir holding them (the current job)'),
     active_file: AbsolutePath.optional().describe('a file listing more active paths, one per line'),
     min_age: Duration.prefault('1h').describe('build dirs younger than this are never deleted'),
+    missing_ok: z
+      .boolean()
+      .default(false)
+      .describe('a base dir that does not exist is fine (a warning); by default it fails the check, naming it'),
     min_free_to_start: Size.optional().describe(
       "runner daemon: no worker starts while a base dir's filesystem has less free than this (pending deletions not counted, deleted first)",
     ),
