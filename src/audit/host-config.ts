@@ -4,6 +4,7 @@ import { formatPath } from '../config/errors.js';
 import { parseConfig, type RunnerConfig } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
 import type { Host } from '../core/types.js';
+import { originOf } from '../inventory/origins.js';
 
 /** The text and label of a config: one file for all hosts (--config), or each host's own, read on the host through its remote shell. */
 export interface ConfigSource {
@@ -30,13 +31,16 @@ export function configWithOverrides(source: ConfigSource, overrides: unknown, ho
     throw new ConfigError(`host ${host}: runner_checks must map check ids to options, like {purge: {free: 30GB}}`);
   }
   const raw = rawOptions(source.text);
+  // given in a group_vars/host_vars file: each problem names that file and line, not the runner.yaml
+  const origin = originOf(overrides);
+  const at = (path: readonly PropertyKey[]) => (origin ? `${origin(path)}: ` : '');
   const problems: string[] = [];
   const result = config.checks.map((c) => ({ ...c }));
   for (const [id, extra] of Object.entries(overrides)) {
     const entry = result.find((c) => c.id === id);
     if (!entry) {
       problems.push(
-        `runner_checks.${id}: '${id}' is not configured in ${source.label} (configured: ${config.checks.map((c) => c.id).join(', ') || 'none'})`,
+        `${at([id])}runner_checks.${id}: '${id}' is not configured in ${source.label} (configured: ${config.checks.map((c) => c.id).join(', ') || 'none'})`,
       );
       continue;
     }
@@ -44,11 +48,11 @@ export function configWithOverrides(source: ConfigSource, overrides: unknown, ho
     if (parsed?.success) entry.options = parsed.data;
     else
       for (const issue of parsed?.error.issues ?? [])
-        problems.push(`runner_checks.${formatPath([id, ...issue.path])}: ${issue.message}`);
+        problems.push(`${at([id, ...issue.path])}runner_checks.${formatPath([id, ...issue.path])}: ${issue.message}`);
   }
   if (problems.length)
     throw new ConfigError(
-      `host ${host}: invalid runner_checks over ${source.label}:\n  ${problems.join('\n  ')}`,
+      `host ${host}: invalid runner_checks${origin ? ` in ${origin([]).replace(/:\d+$/, '')}` : ''} over ${source.label}:\n  ${problems.join('\n  ')}`,
       problems,
     );
   return { ...config, checks: result };

@@ -1,7 +1,8 @@
 import { extname, join } from 'node:path';
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, type Node, type Pair } from 'yaml';
 import { listDir, readTextSync, statPath } from '../host/local-files.js';
 import { InventoryError, type Vars } from './model.js';
+import { recordOrigin } from './origins.js';
 import { parseYaml } from './yaml.js';
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
@@ -34,5 +35,8 @@ function readVarsFile(file: string): Vars {
   const top = doc.contents;
   if (top === null || (isScalar(top) && top.value === null)) return {};
   if (!isMap(top)) throw new InventoryError(`${where(top)}: a vars file must hold a mapping of names to values`);
-  return top.toJS(doc) as Vars;
+  const vars = top.toJS(doc) as Vars;
+  for (const pair of top.items as Pair<Node, Node | null>[])
+    if (isScalar(pair.key)) recordOrigin(vars[String(pair.key.value)], pair.value, where);
+  return vars;
 }
