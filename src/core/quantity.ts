@@ -13,6 +13,13 @@ const SIZE_UNITS: Record<string, number> = {
 
 const DURATION_UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
 
+/**
+ * What the parsers below accept, as JSON Schema `pattern`s (ECMA regex without flags: case spelled out), so an
+ * editor flags `20 gigs`. Kept apart from the parsers on purpose: a property test holds the two together.
+ */
+export const SIZE_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*([KkMmGgTt][Ii]?[Bb]|[Bb])\\s*$';
+export const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?[smhdw])+\\s*$';
+
 /** "20GB" → 20e9, "512MiB" → 536870912; undefined when not a size. */
 export function parseSize(text: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B|B)\s*$/i.exec(text);

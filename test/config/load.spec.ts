@@ -141,6 +141,7 @@ describe('config/load', () => {
       feed: 'https://c.example/lastclobber/all',
       skip: ['scripts', 'buildprops.json'],
       timeout: 30_000,
+      missing_ok: false,
     });
     expect(config.checks[1]?.options).toEqual({
       dirs: ['/builds/worker'],
@@ -149,6 +150,7 @@ describe('config/load', () => {
       min_age: 3_600_000,
       active: [],
       keep: [{ glob: 'info' }, { glob: 'rel-*', maxAgeMs: 10 * 86_400_000 }],
+      missing_ok: false,
     });
   });
 
