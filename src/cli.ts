@@ -137,6 +137,12 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       done(await (await import('./commands/config.js')).validateConfig(opts.config, io)),
     );
   config.command('schema').action(async () => done((await import('./commands/config.js')).printSchema(io)));
+  config
+    .command('help [section]')
+    .description(
+      "every field of a check's options (runner config help tools) or of lifecycle:, with type, default, example",
+    )
+    .action(async (section?: string) => done(await (await import('./commands/config.js')).configHelp(section, io)));
   return program;
 }
 

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { checks } from '../checks/api.js';
 import { ConfigError } from '../core/errors.js';
 import { remediations } from '../remediations/api.js';
-import { renderCheckList, renderCheckOptions, type OptionsSchema } from '../report/check-help.js';
+import { renderCheckList, renderCheckOptions } from '../report/check-help.js';
+import type { SchemaNode } from '../report/option-help.js';
 import type { Io } from '../core/io.js';
 
 /** `runner checks`: one line per check; `runner checks ID`: its options, generated from its schema. */
@@ -18,7 +19,11 @@ export function listChecks(id: string | undefined, io: Io): number {
   }
   const check = checks.get(id);
   if (!check) throw new ConfigError(`unknown check '${id}' (known: ${[...checks.keys()].join(', ')})`);
-  const schema = z.toJSONSchema(check.options, { io: 'input', unrepresentable: 'any' }) as OptionsSchema;
-  io.stdout.write(renderCheckOptions(id, check.summary, schema));
+  io.stdout.write(renderCheckOptions(id, check.summary, inputSchema(check.options)));
   return 0;
+}
+
+/** The JSON Schema of what is written in runner.yaml (the input side of the zod schema). */
+export function inputSchema(schema: z.ZodType): SchemaNode {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as SchemaNode;
 }

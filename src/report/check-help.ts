@@ -1,14 +1,10 @@
+import { renderFields, type SchemaNode } from './option-help.js';
+
 /** One line of `runner checks`: the id, what drift leads to (a fix, a halt, or only a report), the summary. */
 export interface CheckLine {
   id: string;
   fix: 'fix' | 'halt' | 'report';
   summary: string;
-}
-
-/** The JSON Schema of a check's options (input side), as far as help reads it. */
-export interface OptionsSchema {
-  properties?: Record<string, { description?: string; default?: unknown }>;
-  required?: string[];
 }
 
 /** `runner checks`: one line per check, sorted by id, in aligned columns. */
@@ -18,17 +14,7 @@ export function renderCheckList(lines: readonly CheckLine[]): string {
   return sorted.map((l) => `${l.id.padEnd(width)}  ${l.fix.padEnd(6)}  ${l.summary}\n`).join('');
 }
 
-/** `runner checks ID`: its summary, then each option with its default (or "required") and its description. */
-export function renderCheckOptions(id: string, summary: string, schema: OptionsSchema): string {
-  const required = new Set(schema.required ?? []);
-  const options = Object.entries(schema.properties ?? {}).map(([name, prop]) => {
-    const note =
-      prop.default !== undefined
-        ? ` (default ${JSON.stringify(prop.default)})`
-        : required.has(name)
-          ? ' (required)'
-          : '';
-    return `  ${name}${note}\n      ${prop.description ?? ''}\n`;
-  });
-  return `${id}: ${summary}\n\noptions:\n${options.join('')}`;
+/** `runner checks ID`, `runner config help SECTION`: its summary, then every field (nested ones too). */
+export function renderCheckOptions(id: string, summary: string, schema: SchemaNode): string {
+  return `${id}: ${summary}\n\noptions:\n${renderFields(id, schema).join('\n')}\n`;
 }

@@ -126,7 +126,7 @@ describe('runner binary, end to end', () => {
     const list = await runner(['checks']);
     expect(list.stdout).toMatch(/^clobber +fix +empties build dirs/m);
     expect(list.stdout).toMatch(/^purge +fix +deletes old build dirs/m);
-    expect((await runner(['checks', 'purge'])).stdout).toContain('min_age (default "1h")');
+    expect((await runner(['checks', 'purge'])).stdout).toContain('min_age: duration, default 1h; e.g. 30m');
     const cfg = config('valid', `checks:\n  - purge: { dirs: [/builds] }\n`);
     expect(await runner(['config', 'validate', '-c', cfg])).toMatchObject({
       code: 0,

@@ -10,13 +10,17 @@ describe('report/check-help', () => {
     expect(text).toBe('image  halt    the machine runs the wanted image\npurge  fix     deletes old build dirs\n');
   });
 
-  it("describes a check's options from its schema: default, required, or neither", () => {
+  it("describes a check's options from its schema: type, default or required, an example", () => {
     const text = renderCheckOptions('purge', 'deletes old build dirs', {
-      properties: { dirs: { description: 'base dirs' }, min_age: { default: '1h', description: 'never younger' } },
+      properties: {
+        dirs: { type: 'array', items: { type: 'string' }, description: 'base dirs' },
+        min_age: { type: 'string', default: '1h', description: 'never younger' },
+      },
       required: ['dirs'],
     });
     expect(text).toBe(
-      'purge: deletes old build dirs\n\noptions:\n  dirs (required)\n      base dirs\n  min_age (default "1h")\n      never younger\n',
+      'purge: deletes old build dirs\n\noptions:\n  dirs: list of strings, required; e.g. [/builds/worker]\n      base dirs\n' +
+        '  min_age: string, default 1h; e.g. 1h\n      never younger\n',
     );
   });
 });
