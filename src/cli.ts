@@ -138,6 +138,16 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     );
   config.command('schema').action(async () => done((await import('./commands/config.js')).printSchema(io)));
   config
+    .command('init')
+    .description(
+      'write a commented starting runner.yaml for this machine (its build roots, build user, worker basedir)',
+    )
+    .option('-o, --output <file>', 'write it here (never overwrites); default stdout')
+    .option('--root <dir>', 'look for build roots and buildbot.tac under this dir instead of /')
+    .action(async (opts: { output?: string; root?: string }) =>
+      done(await (await import('./commands/config-init.js')).initConfig(opts, io)),
+    );
+  config
     .command('help [section]')
     .description(
       "every field of a check's options (runner config help tools) or of lifecycle:, with type, default, example",

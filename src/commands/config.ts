@@ -3,9 +3,8 @@ import type { Io } from '../core/io.js';
 
 export async function validateConfig(file: string | undefined, io: Io): Promise<number> {
   const config = await loadConfig(configPath(file, io.env));
-  io.stdout.write(
-    `${config.file}: ok (${config.checks.length} checks: ${config.checks.map((c) => c.id).join(', ')})\n`,
-  );
+  const ids = config.checks.map((c) => c.id);
+  io.stdout.write(`${config.file}: ok (${ids.length ? `${ids.length} checks: ${ids.join(', ')}` : 'no checks'})\n`);
   return 0;
 }
 

@@ -89,6 +89,17 @@ export async function writeText(path: string, text: string): Promise<void> {
   }
 }
 
+/** Creates `path` with `text` only if nothing is there (O_EXCL: not even a dangling symlink); false if something is. */
+export async function createExclusive(path: string, text: string): Promise<boolean> {
+  try {
+    await writeFile(path, text, { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
 /** Chunks read so far, never more than LOCAL_MAX_BYTES. */
 class Bounded {
   private readonly chunks: Buffer[] = [];
