@@ -47,7 +47,7 @@ export function renderInitConfig(found: Found): string {
       ]
     : ['', '# no buildbot.tac found: add lifecycle: { worker: { basedir: ... } } to use runner daemon'];
   return [
-    `# runner.yaml for ${f.host}, written by runner config init: a start, check it before use.`,
+    `# runner.yaml written by runner config init from what this machine has: a start, check it before use.`,
     '# Every option: runner checks ID, runner config help lifecycle. Validate: runner config validate -c FILE',
     ...f.notes.map((n) => `# ${n.replace(/[\r\n]/g, ' ')}`),
     'checks:',
