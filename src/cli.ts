@@ -160,7 +160,10 @@ function splitList(value: string): string[] {
     .filter(Boolean);
 }
 
-/** Parses argv and runs one command; every error becomes a message on stderr and exit code 1 (nothing ran). */
+/**
+ * Parses argv and runs one command; every error becomes a message on stderr and exit code 1 (nothing ran), or
+ * under --format nagios `RUNNER UNKNOWN - …` on stdout and exit 3, as the plugin guidelines want.
+ */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   let code = 0;
   const program = createProgram(io, (c) => (code = c));
@@ -168,9 +171,13 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.nothingRan;
-    const message = err instanceof RunnerError ? err.message : describeError(err);
-    io.stderr.write(`runner: ${message.split('\n').map(printable).join('\n')}\n`);
+    const parsing = err instanceof CommanderError;
+    if (parsing && err.exitCode === 0) return EXIT.ok;
+    const message = parsing || err instanceof RunnerError ? err.message : describeError(err);
+    const plugin = await import('./commands/plugin.js');
+    if (plugin.wantsNagios(argv)) return plugin.nagiosRefusal(message, io);
+    // commander has told its own errors on stderr already
+    if (!parsing) io.stderr.write(`runner: ${message.split('\n').map(printable).join('\n')}\n`);
     return EXIT.nothingRan;
   }
 }

@@ -8,7 +8,7 @@ import { loadKnownHosts } from '../host/ssh/known-hosts.js';
 import { limitHosts, loadInventory } from '../inventory/index.js';
 import { makeDocument } from '../report/document.js';
 import type { Io } from '../core/io.js';
-import { emit, type OutputOptions } from './output.js';
+import { emit, exitCodeOf, type OutputOptions } from './output.js';
 import { seconds, wholeNumber } from './options.js';
 import { makeContext } from '../core/context.js';
 import { cachedFetch } from '../host/http.js';
@@ -51,7 +51,7 @@ export async function runAudit(opts: AuditOptions, io: Io): Promise<number> {
   const doc = makeDocument('audit', started, run.reports);
   await emit(doc, opts, io, { plans: true });
   if (opts.stats) await writeText(opts.stats, `${JSON.stringify(Object.fromEntries(run.stats), null, 2)}\n`);
-  return doc.exitCode;
+  return exitCodeOf(doc, opts);
 }
 
 /** The inventory's hosts under --limit, each resolved to an SSH target; any problem stops before connecting. */

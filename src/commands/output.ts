@@ -1,5 +1,6 @@
 import type { ReportDocument } from '../report/document.js';
 import { render, type Format } from '../report/index.js';
+import { nagiosState } from '../report/nagios.js';
 import { wantsColour, type Io } from '../core/io.js';
 import { writeText } from '../host/local-files.js';
 
@@ -18,4 +19,9 @@ export async function emit(doc: ReportDocument, opts: OutputOptions, io: Io, ext
     return;
   }
   await writeText(opts.output, text);
+}
+
+/** The command's exit code: runner's bits, except for --format nagios, whose plugin contract wants 0-3. */
+export function exitCodeOf(doc: ReportDocument, opts: OutputOptions): number {
+  return opts.format === 'nagios' ? nagiosState(doc) : doc.exitCode;
 }

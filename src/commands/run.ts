@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { configPath, loadConfig } from '../config/load.js';
 import { entriesFor } from '../config/entries.js';
 import { makeContext } from '../core/context.js';
-import { EXIT } from '../core/outcome.js';
+import { ConfigError } from '../core/errors.js';
 import { runChecks } from '../core/run-check.js';
 import type { Mode } from '../core/types.js';
 import { LocalHost } from '../host/local.js';
@@ -12,7 +12,7 @@ import { ensureRootDir } from '../lifecycle/root-dir.js';
 import { Ledger } from '../remediations/pending/ledger.js';
 import { pendingNote } from '../remediations/pending/summary.js';
 import { makeDocument } from '../report/document.js';
-import { emit, type OutputOptions } from './output.js';
+import { emit, exitCodeOf, type OutputOptions } from './output.js';
 import type { Io } from '../core/io.js';
 import { cachedFetch } from '../host/http.js';
 
@@ -28,10 +28,8 @@ export interface RunOptions extends OutputOptions {
 export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<number> {
   const config = await loadConfig(configPath(opts.config, io.env));
   const entries = entriesFor(config, opts.only);
-  if (entries.length === 0) {
-    io.stderr.write(`runner: nothing to run: ${config.file} configures no checks\n`);
-    return EXIT.nothingRan;
-  }
+  // thrown, so that runCli tells it as every bad config is told (--format nagios: UNKNOWN, exit 3)
+  if (entries.length === 0) throw new ConfigError(`nothing to run: ${config.file} configures no checks`);
   const started = new Date();
   const host = new LocalHost(hostname());
   const stateDir = stateDirOf(config.lifecycle);
@@ -53,5 +51,5 @@ export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<nu
     { ...report, ...(lock ? { lock } : {}), ...(deferred ? { pending: deferred } : {}) },
   ]);
   await emit(doc, opts, io, { plans: mode === 'check' });
-  return doc.exitCode;
+  return exitCodeOf(doc, opts);
 }
