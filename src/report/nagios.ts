@@ -67,7 +67,8 @@ export function renderNagios(doc: ReportDocument): string {
   const long = rows.filter((r) => r.state !== 'ok').map((r) => `${r.name}: ${r.words}: ${r.summary}`);
   for (const h of doc.hosts) for (const note of [h.lock, h.pending]) if (note) long.push(`note: ${note.summary}`);
   if (long.length > MAX_LONG_LINES) long.splice(MAX_LONG_LINES, long.length, `… ${long.length - MAX_LONG_LINES} more`);
-  const head = `RUNNER ${state.toUpperCase()} - ${pluginText(summaryOf(rows, state))} | ${perfdata(rows)}`;
+  const perf = perfdata(rows);
+  const head = `RUNNER ${state.toUpperCase()} - ${pluginText(summaryOf(rows, state))}${perf ? ` | ${perf}` : ''}`;
   return `${[head, ...long.map((l) => pluginText(l))].join('\n')}\n`;
 }
 
