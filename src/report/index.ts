@@ -9,6 +9,8 @@ export interface RenderOptions {
   colour: boolean;
   plans: boolean;
   failOnDrift: boolean;
+  /** human audit: every host's details, not only the summary and the hosts with problems */
+  verbose?: boolean;
 }
 
 export function render(format: Format, doc: ReportDocument, opts: RenderOptions): string {

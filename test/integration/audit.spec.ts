@@ -244,8 +244,18 @@ describe('runner audit over a real sshd pool', () => {
     expect(stats.refused).toBeUndefined();
   });
 
-  it('renders a host x check table and a recap line per host; junit fails drift only when asked', () => {
+  it('summarises: host totals, then only the hosts with problems, worst first, every reason whole', () => {
     const text = renderHuman(doc, { colour: false, plans: false });
+    expect(text).toMatch(/^audit: 13 hosts: 0 ok, 4 drifted, 2 failed, 7 unreachable \(exit 14\)$/m);
+    expect(text).toMatch(/^unreachable tarpit: unreachable at connect \(timeout\)$/m);
+    expect(text).toMatch(/^failed +bad-config: failed at config$/m);
+    expect(text).toContain(`invalid config bad-config:${join(root, 'bad.yaml')}:\n`);
+    expect(text.indexOf('unreachable tarpit')).toBeLessThan(text.indexOf('failed      bad-config'));
+    expect(text).not.toContain('RECAP');
+  });
+
+  it('--verbose renders a host x check table and a recap line per host; junit fails drift only when asked', () => {
+    const text = renderHuman(doc, { colour: false, plans: false, verbose: true });
     expect(text).toMatch(/^HOST +clobber +purge$/m);
     expect(text).toMatch(/^bld-01 +drift +drift$/m);
     expect(text).toMatch(/^tarpit +unreachable: timeout: /m);

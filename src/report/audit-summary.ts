@@ -1,0 +1,93 @@
+import { failureStatus } from '../core/outcome.js';
+import type { HostReport, Result, Status } from '../core/types.js';
+import { printable } from '../core/text.js';
+import type { Paint } from './audit.js';
+import type { ReportDocument } from './document.js';
+import { failedBeforeChecks } from './failure.js';
+import { problemGroups, type HostGroup } from './groups.js';
+import { hostRange } from './host-range.js';
+import { checkCounts, hostCounts, type HostVerdict } from './verdict.js';
+
+const COLUMNS: readonly Status[] = ['ok', 'drift', 'changed', 'failed', 'unreachable', 'skipped'];
+const INDENT = '    ';
+
+/** The audit for many hosts: host totals, per check host counts, then only the hosts with problems, grouped, worst first. */
+export function auditSummary(doc: ReportDocument, paint: Paint): string[] {
+  return [...totals(doc, paint), '', ...checkTable(doc), ...problems(doc, paint)];
+}
+
+function totals(doc: ReportDocument, paint: Paint): string[] {
+  const n = hostCounts(doc);
+  const word: Record<HostVerdict, string> = {
+    ok: 'ok',
+    drift: 'drifted',
+    changed: 'changed',
+    failed: 'failed',
+    unreachable: 'unreachable',
+    skipped: 'not audited',
+  };
+  const shown = (['ok', 'drift', 'changed', 'failed', 'unreachable', 'skipped'] as const).filter(
+    (v) => n[v] > 0 || ['ok', 'drift', 'failed', 'unreachable'].includes(v),
+  );
+  const parts = shown.map((v) => paint(v === 'skipped' ? 'skipped' : v, `${n[v]} ${word[v]}`));
+  const lines = [`${doc.command}: ${doc.hosts.length} hosts: ${parts.join(', ')} (exit ${doc.exitCode})`];
+  const locked = doc.hosts.filter((h) => h.lock).map((h) => h.host);
+  if (locked.length) lines.push(`disable lock on ${locked.length}: ${printable(hostRange(locked))}`);
+  return lines;
+}
+
+/** Hosts per status, one row per check. */
+function checkTable(doc: ReportDocument): string[] {
+  const counts = checkCounts(doc);
+  if (counts.size === 0) return [];
+  const columns = COLUMNS.filter((s) => s !== 'changed' || [...counts.values()].some((c) => c.changed > 0));
+  const idWidth = Math.max(5, ...[...counts.keys()].map((id) => id.length));
+  const cell = (s: Status, v: string | number) => String(v).padStart(Math.max(s.length, 5));
+  const rows = [`${'CHECK'.padEnd(idWidth)}  ${columns.map((s) => cell(s, s)).join('  ')}`];
+  for (const [id, c] of counts)
+    rows.push(`${printable(id).padEnd(idWidth)}  ${columns.map((s) => cell(s, c[s])).join('  ')}`);
+  return [...rows, ''];
+}
+
+function problems(doc: ReportDocument, paint: Paint): string[] {
+  const groups = problemGroups(doc.hosts);
+  if (groups.length === 0) return ['no problems'];
+  const lines = [
+    `problems, worst first (${groups.length} ${groups.length === 1 ? 'group' : 'groups'}; --verbose for every host):`,
+  ];
+  for (const g of groups) lines.push(...groupLines(g, paint));
+  return lines;
+}
+
+function groupLines(g: HostGroup, paint: Paint): string[] {
+  const first = g.hosts[0] as HostReport;
+  const many = g.hosts.length > 1;
+  const names = printable(hostRange(g.hosts.map((h) => h.host)));
+  const head = `${paint(g.verdict === 'skipped' ? 'skipped' : g.verdict, g.verdict.padEnd(11))} ${names}`;
+  const before = failedBeforeChecks(first);
+  const what = before
+    ? `${failureStatus(before)} at ${before.stage}${before.reason ? ` (${before.reason})` : ''}`
+    : first.results
+        .filter((r) => r.status !== 'ok' && r.status !== 'skipped')
+        .map((r) => `${printable(r.check)} ${r.status}`)
+        .join(', ');
+  const same = many
+    ? `, same ${before ? 'reason' : 'plan shape'} (${g.hosts.length} hosts, shown: ${printable(first.host)})`
+    : '';
+  return [`${head}: ${what}${same}`, ...reasons(first)];
+}
+
+/** Every reason whole: each line of a summary or failure on its own indented line, never cut. */
+function reasons(h: HostReport): string[] {
+  const whole = (label: string, text: string) => {
+    const [line, ...rest] = text.split('\n');
+    return [`${INDENT}${label}${printable(line ?? '')}`, ...rest.map((l) => `${INDENT}  ${printable(l)}`)];
+  };
+  // a check cut short by a lost connection says what the host's failure says: told once, below
+  const told = (r: Result) => r.status === 'ok' || r.status === 'skipped' || (r.status === 'unreachable' && h.failure);
+  const out = failedBeforeChecks(h)
+    ? []
+    : h.results.filter((r) => !told(r)).flatMap((r) => whole(`${printable(r.check)}: `, r.summary));
+  if (h.failure) out.push(...whole(h.failure.reason ? `${h.failure.reason}: ` : '', h.failure.detail));
+  return out;
+}
