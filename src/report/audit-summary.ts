@@ -29,7 +29,7 @@ function totals(doc: ReportDocument, paint: Paint): string[] {
   const shown = (['ok', 'drift', 'changed', 'failed', 'unreachable', 'skipped'] as const).filter(
     (v) => n[v] > 0 || ['ok', 'drift', 'failed', 'unreachable'].includes(v),
   );
-  const parts = shown.map((v) => paint(v === 'skipped' ? 'skipped' : v, `${n[v]} ${word[v]}`));
+  const parts = shown.map((v) => paint(v, `${n[v]} ${word[v]}`));
   const lines = [`${doc.command}: ${doc.hosts.length} hosts: ${parts.join(', ')} (exit ${doc.exitCode})`];
   const locked = doc.hosts.filter((h) => h.lock).map((h) => h.host);
   if (locked.length) lines.push(`disable lock on ${locked.length}: ${printable(hostRange(locked))}`);
@@ -55,15 +55,25 @@ function problems(doc: ReportDocument, paint: Paint): string[] {
   const lines = [
     `problems, worst first (${groups.length} ${groups.length === 1 ? 'group' : 'groups'}; --verbose for every host):`,
   ];
-  for (const g of groups) lines.push(...groupLines(g, paint));
+  for (const g of groups.map(groupText))
+    lines.push(`${paint(g.verdict, g.verdict.padEnd(11))} ${g.head}`, ...g.reasons.map((r) => `${INDENT}${r}`));
   return lines;
 }
 
-function groupLines(g: HostGroup, paint: Paint): string[] {
+/** A group in words: `bld-[01:40]: purge drift, same plan shape (…)` and its first host's reasons, whole. */
+export interface GroupText {
+  verdict: HostGroup['verdict'];
+  head: string;
+  reasons: string[];
+}
+
+export function auditSummaryGroups(doc: ReportDocument): GroupText[] {
+  return problemGroups(doc.hosts).map(groupText);
+}
+
+function groupText(g: HostGroup): GroupText {
   const first = g.hosts[0] as HostReport;
-  const many = g.hosts.length > 1;
   const names = printable(hostRange(g.hosts.map((h) => h.host)));
-  const head = `${paint(g.verdict === 'skipped' ? 'skipped' : g.verdict, g.verdict.padEnd(11))} ${names}`;
   const before = failedBeforeChecks(first);
   const what = before
     ? `${failureStatus(before)} at ${before.stage}${before.reason ? ` (${before.reason})` : ''}`
@@ -71,17 +81,18 @@ function groupLines(g: HostGroup, paint: Paint): string[] {
         .filter((r) => r.status !== 'ok' && r.status !== 'skipped')
         .map((r) => `${printable(r.check)} ${r.status}`)
         .join(', ');
-  const same = many
-    ? `, same ${before ? 'reason' : 'plan shape'} (${g.hosts.length} hosts, shown: ${printable(first.host)})`
-    : '';
-  return [`${head}: ${what}${same}`, ...reasons(first)];
+  const same =
+    g.hosts.length > 1
+      ? `, same ${before ? 'reason' : 'plan shape'} (${g.hosts.length} hosts, shown: ${printable(first.host)})`
+      : '';
+  return { verdict: g.verdict, head: `${names}: ${what}${same}`, reasons: reasons(first) };
 }
 
 /** Every reason whole: each line of a summary or failure on its own indented line, never cut. */
 function reasons(h: HostReport): string[] {
   const whole = (label: string, text: string) => {
     const [line, ...rest] = text.split('\n');
-    return [`${INDENT}${label}${printable(line ?? '')}`, ...rest.map((l) => `${INDENT}  ${printable(l)}`)];
+    return [`${label}${printable(line ?? '')}`, ...rest.map((l) => `  ${printable(l)}`)];
   };
   // a check cut short by a lost connection says what the host's failure says: told once, below
   const told = (r: Result) => r.status === 'ok' || r.status === 'skipped' || (r.status === 'unreachable' && h.failure);

@@ -1,4 +1,5 @@
 import type { ReportDocument } from './document.js';
+import { renderHtml } from './html.js';
 import { renderHuman } from './human.js';
 import { renderJunit } from './junit.js';
 import type { Format } from './format.js';
@@ -16,5 +17,6 @@ export interface RenderOptions {
 export function render(format: Format, doc: ReportDocument, opts: RenderOptions): string {
   if (format === 'json') return `${JSON.stringify(doc, null, 2)}\n`;
   if (format === 'junit') return renderJunit(doc, opts);
+  if (format === 'html') return renderHtml(doc);
   return renderHuman(doc, opts);
 }
