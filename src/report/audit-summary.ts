@@ -3,6 +3,7 @@ import type { HostReport, Result, Status } from '../core/types.js';
 import { printable } from '../core/text.js';
 import type { Paint } from './audit.js';
 import type { ReportDocument } from './document.js';
+import { diffLines } from './diff-text.js';
 import { failedBeforeChecks } from './failure.js';
 import { problemGroups, type HostGroup } from './groups.js';
 import { hostRange } from './host-range.js';
@@ -13,7 +14,8 @@ const INDENT = '    ';
 
 /** The audit for many hosts: host totals, per check host counts, then only the hosts with problems, grouped, worst first. */
 export function auditSummary(doc: ReportDocument, paint: Paint): string[] {
-  return [...totals(doc, paint), '', ...checkTable(doc), ...problems(doc, paint)];
+  const diff = doc.diff ? [...diffLines(doc.diff), ''] : [];
+  return [...totals(doc, paint), '', ...checkTable(doc), ...diff, ...problems(doc, paint)];
 }
 
 function totals(doc: ReportDocument, paint: Paint): string[] {

@@ -2,6 +2,7 @@ import { checks } from '../checks/api.js';
 import type { Result, Status } from '../core/types.js';
 import { auditTable, recap } from './audit.js';
 import { auditSummary } from './audit-summary.js';
+import { diffLines } from './diff-text.js';
 import type { ReportDocument } from './document.js';
 import { rowsOf } from './failure.js';
 import { printable } from '../core/text.js';
@@ -41,6 +42,7 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
     }
   }
   if (audit) lines.push('', ...recap(doc, paint));
+  if (doc.diff) lines.push('', ...diffLines(doc.diff));
   const t = doc.tally;
   lines.push(
     `${doc.command}: ${t.ok} ok, ${t.drift} drift, ${t.changed} changed, ${t.failed} failed, ${t.skipped} skipped, ${t.unreachable} unreachable (exit ${doc.exitCode})`,
