@@ -77,17 +77,23 @@ function groupText(g: HostGroup): GroupText {
   const first = g.hosts[0] as HostReport;
   const names = printable(hostRange(g.hosts.map((h) => h.host)));
   const before = failedBeforeChecks(first);
-  const what = before
-    ? `${failureStatus(before)} at ${before.stage}${before.reason ? ` (${before.reason})` : ''}`
-    : first.results
-        .filter((r) => r.status !== 'ok' && r.status !== 'skipped')
-        .map((r) => `${printable(r.check)} ${r.status}`)
-        .join(', ');
+  const what = findingsWords(first);
   const same =
     g.hosts.length > 1
       ? `, same ${before ? 'reason' : 'plan shape'} (${g.hosts.length} hosts, shown: ${printable(first.host)})`
       : '';
   return { verdict: g.verdict, head: `${names}: ${what}${same}`, reasons: reasons(first) };
+}
+
+/** "unreachable at connect (timeout)", "purge drift, clobber failed", "not audited (the run was stopped)". */
+function findingsWords(h: HostReport): string {
+  const before = failedBeforeChecks(h);
+  if (before?.stage === 'interrupted') return 'not audited (the run was stopped)';
+  if (before) return `${failureStatus(before)} at ${before.stage}${before.reason ? ` (${before.reason})` : ''}`;
+  return h.results
+    .filter((r) => r.status !== 'ok' && r.status !== 'skipped')
+    .map((r) => `${printable(r.check)} ${r.status}`)
+    .join(', ');
 }
 
 /** Every reason whole: each line of a summary or failure on its own indented line, never cut. */
