@@ -8,12 +8,18 @@ export interface OutputOptions {
   format: Format;
   output?: string;
   failOnDrift?: boolean;
+  verbose?: boolean;
 }
 
 /** Renders the report to --output (atomically) or to stdout. */
 export async function emit(doc: ReportDocument, opts: OutputOptions, io: Io, extra: { plans: boolean }): Promise<void> {
   const colour = opts.output === undefined && opts.format === 'human' && wantsColour(io);
-  const text = render(opts.format, doc, { colour, plans: extra.plans, failOnDrift: opts.failOnDrift ?? false });
+  const text = render(opts.format, doc, {
+    colour,
+    plans: extra.plans,
+    failOnDrift: opts.failOnDrift ?? false,
+    ...(opts.verbose ? { verbose: true } : {}),
+  });
   if (opts.output === undefined) {
     io.stdout.write(text);
     return;

@@ -58,6 +58,16 @@ export interface HostFailure {
   /** set exactly when the host was unreachable */
   reason?: UnreachableReason;
   detail: string;
+  /** hostkey-unknown / hostkey-changed: the key the host presented and the known_hosts lines that disagree */
+  hostKey?: HostKeyReport;
+}
+
+export interface HostKeyReport {
+  /** the presented key's type (`ssh-ed25519`) and OpenSSH fingerprint (`SHA256:…`) */
+  type: string;
+  fingerprint: string;
+  /** the known_hosts entries for the host that disagree with it (for a revoked key: those revoking it) */
+  recorded: { file: string; line: number; type: string; fingerprint: string }[];
 }
 
 export interface HostReport {

@@ -1,5 +1,6 @@
 import { exitCodeFor, tally, type Tally } from '../core/outcome.js';
 import type { HostReport, Mode } from '../core/types.js';
+import type { AuditDiff } from './diff.js';
 
 /** The versioned report every format renders: hosts → results (2: a host's failure is `failure`, not pseudo-checks). */
 export interface ReportDocument {
@@ -10,6 +11,8 @@ export interface ReportDocument {
   exitCode: number;
   tally: Tally;
   hosts: HostReport[];
+  /** `audit --diff PREVIOUS.json`: what changed since that audit */
+  diff?: AuditDiff;
 }
 
 export function makeDocument(command: ReportDocument['command'], started: Date, hosts: HostReport[]): ReportDocument {
