@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,5 +127,41 @@ describe('runner on Prometheus: the daemon textfile through node_exporter and a 
     const exprs = dash.panels.flatMap((panel) => panel.targets.map((t) => t.expr));
     expect(exprs.length).toBeGreaterThan(10);
     for (const expr of exprs) await expect(query(p, expr), expr).resolves.toBeInstanceOf(Array);
+  });
+
+  it("runner apply --textfile: written atomically, never through a link, refused on the daemon's own file", async () => {
+    const dir = join(root, 'oneshot');
+    mkdirSync(join(dir, 'builds', 'old'), { recursive: true });
+    const month = new Date(Date.now() - 30 * 86400e3);
+    utimesSync(join(dir, 'builds', 'old'), month, month);
+    const daemonFile = join(dir, 'daemon.prom');
+    const cfg = join(dir, 'runner.yaml');
+    const lifecycle = `lifecycle:\n  state_dir: ${dir}/state\n  worker: { basedir: ${dir}/w }\n  textfile: ${daemonFile}\n`;
+    writeFileSync(cfg, `checks:\n  - purge: { dirs: [${dir}/builds], max_age: 7d }\n${lifecycle}`);
+    const decoy = join(dir, 'decoy');
+    writeFileSync(decoy, 'root-owned decoy\n');
+    const out = join(dir, 'apply.prom');
+    symlinkSync(decoy, out); // a link planted where the textfile goes is replaced, not written through
+
+    const first = await runner(['apply', '-c', cfg, '--textfile', out]);
+    expect(first.code, first.stderr).toBe(2);
+    expect(lstatSync(out).isFile()).toBe(true);
+    expect(readFileSync(decoy, 'utf8')).toBe('root-owned decoy\n');
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('runner_check_status{mode="apply",check="purge",status="changed"} 1\n');
+    expect(text).toContain('runner_last_run_exit_code{mode="apply"} 2\n');
+    expect(statSync(out).mode & 0o777).toBe(0o644); // node_exporter's user reads it
+    // idempotent: the second apply changes nothing and says so
+    const second = await runner(['apply', '-c', cfg, '--textfile', out]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('runner_check_status{mode="apply",check="purge",status="ok"} 1\n');
+
+    const clash = await runner(['check', '-c', cfg, '--textfile', daemonFile]);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain(`--textfile ${daemonFile}: the daemon's lifecycle.textfile`);
+    expect(existsSync(daemonFile)).toBe(false);
+    const nowhere = await runner(['check', '-c', cfg, '--textfile', join(dir, 'missing', 'x.prom')]);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain(`--textfile ${join(dir, 'missing', 'x.prom')}: `);
   });
 });
