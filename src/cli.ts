@@ -32,6 +32,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       .addOption(formatOption())
       .option('-o, --output <file>', 'write the report to this file instead of stdout')
       .option('--fail-on-drift', 'junit: report drift as a failure')
+      .option('--textfile <file>', 'also write this run as a Prometheus textfile (atomically), for node_exporter')
       .option(
         '--defer-deletes',
         mode === 'check'

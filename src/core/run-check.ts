@@ -40,7 +40,7 @@ type Partial = Result extends infer R ? (R extends Result ? Omit<R, 'check' | 'd
 async function evaluate(host: Host, entry: CheckEntry, ctx: Context, step: (s: string) => void): Promise<Partial> {
   const { check, remediation, options } = entry;
   const finding = await check.probe(host, options, ctx);
-  const said = (f: Finding<unknown>, prefix = '') => ({ summary: prefix + f.summary, ...warningsOf(f) });
+  const said = (f: Finding<unknown>, prefix = '') => ({ summary: prefix + f.summary, ...warningsOf(f), ...spaceOf(f) });
   if (finding.state !== 'drift') return { status: finding.state, ...said(finding) };
   const { plan } = finding;
   if (check.recycle) return { status: 'failed', ...said(finding), plan, halt: true };
@@ -51,7 +51,11 @@ async function evaluate(host: Host, entry: CheckEntry, ctx: Context, step: (s: s
   step('re-probing');
   const after = await check.probe(host, options, ctx);
   if (after.state === 'drift') return { status: 'failed', ...said(after, `did not converge: ${done}; still: `), plan };
-  return { status: 'changed', summary: done, plan, ...warningsOf(finding, after) };
+  return { status: 'changed', summary: done, plan, ...warningsOf(finding, after), ...spaceOf(after) };
+}
+
+function spaceOf(f: Finding<unknown>): { space?: Finding<unknown>['space'] } {
+  return f.space ? { space: f.space } : {};
 }
 
 function warningsOf(...findings: Finding<unknown>[]): { warnings?: string[] } {

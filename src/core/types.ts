@@ -3,10 +3,19 @@ import type { RunMemo } from './memo.js';
 import type { PendingLedger } from './pending.js';
 
 /** What a read-only probe found. `plan` is data: exactly what apply would do, with its predicted effect. */
-export type Finding<P> =
-  | { state: 'ok'; summary: string; warnings?: string[] }
-  | { state: 'drift'; summary: string; plan: P; warnings?: string[] }
-  | { state: 'skipped'; summary: string; warnings?: string[] };
+export type Finding<P> = (
+  | { state: 'ok'; summary: string }
+  | { state: 'drift'; summary: string; plan: P }
+  | { state: 'skipped'; summary: string }
+) & { warnings?: string[]; space?: SpaceFact[] };
+
+/** Free space a probe measured on a filesystem (purge: each base dir's), kept on the result for monitoring. */
+export interface SpaceFact {
+  /** the configured dirs on this filesystem */
+  dirs: string[];
+  freeBytes: number;
+  targetBytes?: number;
+}
 
 /** Ansible's words plus `drift`, as one tagged union. */
 export type Status = 'ok' | 'drift' | 'changed' | 'failed' | 'skipped' | 'unreachable';
@@ -15,6 +24,8 @@ interface ResultBase {
   check: string;
   summary: string;
   warnings?: string[];
+  /** what the last probe measured (after a fix: the re-probe) */
+  space?: SpaceFact[];
   durationMs: number;
 }
 

@@ -3,6 +3,7 @@ import { renderHtml } from './html.js';
 import { renderHuman } from './human.js';
 import { renderJunit } from './junit.js';
 import { renderNagios } from './nagios.js';
+import { renderRunMetrics } from './run-prometheus.js';
 import type { Format } from './format.js';
 
 export { FORMATS, type Format } from './format.js';
@@ -20,5 +21,6 @@ export function render(format: Format, doc: ReportDocument, opts: RenderOptions)
   if (format === 'junit') return renderJunit(doc, opts);
   if (format === 'nagios') return renderNagios(doc);
   if (format === 'html') return renderHtml(doc);
+  if (format === 'prometheus') return renderRunMetrics(doc);
   return renderHuman(doc, opts);
 }

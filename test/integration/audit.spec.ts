@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { planOf } from '../../src/core/types.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -302,6 +303,20 @@ describe('runner audit over a real sshd pool', () => {
     );
     expect(renderJunit(doc, { failOnDrift: false })).not.toContain('type="drift"');
     expect(renderJunit(doc, { failOnDrift: true })).toContain('<failure type="drift"');
+  });
+
+  it('--format prometheus -o FILE: per-host series labelled host, an exposition file promtool accepts', async () => {
+    const out = join(root, 'audit.prom');
+    const args = ['audit', '-i', inventory, '--limit', 'bld-01:bld-03:refused', '--known-hosts', knownHosts];
+    const r = await runner([...args, '--format', 'prometheus', '-o', out], { env });
+    expect(r.code).toBe(2 | 8);
+    const text = readFileSync(out, 'utf8');
+    expect(execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })).toBe('');
+    expect(text).toContain('runner_last_run_exit_code{mode="audit",host="bld-01"} 2\n');
+    expect(text).toContain('runner_last_run_exit_code{mode="audit",host="refused"} 8\n');
+    expect(text).toContain('runner_check_status{mode="audit",host="bld-03",check="purge",status="drift"} 1\n');
+    expect(text).toContain('runner_check_status{mode="audit",host="refused",check="connect",status="unreachable"} 1\n');
+    expect(text).toMatch(/^runner_purge_free_bytes\{mode="audit",host="bld-01",dir="[^"]+"\} \d+$/m);
   });
 });
 

@@ -30,7 +30,12 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
     for (const k of plan.protected)
       if (k.why.includes('mount point'))
         warnings.push(`${k.path} is ${k.why.startsWith('a ') ? k.why : `a dir that ${k.why}`}: never deleted`);
-    const extra = warnings.length ? { warnings } : {};
+    const space = plan.volumes.map((v) => ({
+      dirs: v.dirs,
+      freeBytes: v.freeBytes,
+      ...(v.targetBytes === undefined ? {} : { targetBytes: v.targetBytes }),
+    }));
+    const extra = { ...(warnings.length ? { warnings } : {}), ...(space.length ? { space } : {}) };
     const short = plan.volumes.some((v) => v.shortBytes > 0);
     if (plan.delete.length === 0 && !short) return { state: 'ok', summary: okSummary(plan.volumes, opts), ...extra };
     return { state: 'drift', summary: describePlan(plan), plan, ...extra };
