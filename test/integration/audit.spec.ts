@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { planOf } from '../../src/core/types.js';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
