@@ -27,7 +27,8 @@ const exe = resolve(dir, 'runner');
 // node's debug symbols are 13 MB of the 99 a package would carry for nothing
 try {
   execFileSync('strip', ['-o', exe, process.execPath]);
-} catch {
+} catch (e) {
+  console.error(`scripts/sea.mjs: strip failed (${e.message.split('\n')[0]}; binutils): the executable keeps them`);
   copyFileSync(process.execPath, exe);
 }
 chmodSync(exe, 0o755);
