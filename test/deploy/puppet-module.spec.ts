@@ -130,7 +130,7 @@ describe('puppet module deploy/puppet/runner under real puppet apply', () => {
   }, 120_000);
 
   it('with the default paths the catalog installs the .deb by dpkg, stops the worker before runner, renders deploy/runner.service', async () => {
-    const deb = '/srv/pool/runner_0.1.0_all.deb';
+    const deb = '/srv/pool/ci-worker-runner_0.1.0_amd64.deb';
     const manifest = runnerClass({ config: { checks: [] }, package_source: deb });
     // --tags that match nothing: the catalog is compiled and cached, no resource is evaluated (nor probed)
     const dir = join(T, 'compile');
@@ -138,7 +138,7 @@ describe('puppet module deploy/puppet/runner under real puppet apply', () => {
     expect(r.output).not.toMatch(/^Notice: \/Stage/m);
     expect(r.code).toBe(0);
     const byRef = new Map(cachedCatalog(dir).resources.map((x) => [`${x.type}[${x.title}]`, x.parameters]));
-    expect(byRef.get('Package[runner]')).toEqual({ ensure: 'installed', source: deb, provider: 'dpkg' });
+    expect(byRef.get('Package[ci-worker-runner]')).toEqual({ ensure: 'installed', source: deb, provider: 'dpkg' });
     expect(byRef.get('Service[buildbot-worker]')).toEqual({
       ensure: 'stopped',
       enable: false,

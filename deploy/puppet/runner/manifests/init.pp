@@ -28,7 +28,7 @@ class runner (
   Runner::Path $unit_dir = '/etc/systemd/system',
   Runner::Path $binary = '/usr/bin/runner',
   Enum['package', 'none'] $install = 'package',
-  String[1] $package_name = 'runner',
+  String[1] $package_name = 'ci-worker-runner',
   String[1] $package_ensure = 'installed',
   Optional[Runner::Path] $package_source = undef,
   Optional[String[1]] $package_provider = undef,
