@@ -1,10 +1,13 @@
 import { exitCodeFor, tally, type Tally } from '../core/outcome.js';
 import type { HostReport, Mode } from '../core/types.js';
 import type { AuditDiff } from './diff.js';
+import { VERSION } from '../core/version.js';
 
 /** The versioned report every format renders: hosts → results (2: a host's failure is `failure`, not pseudo-checks). */
 export interface ReportDocument {
   version: 2;
+  /** the runner that made it (`runner --version`) */
+  runner: string;
   command: Mode | 'audit';
   startedAt: string;
   durationMs: number;
@@ -18,6 +21,7 @@ export interface ReportDocument {
 export function makeDocument(command: ReportDocument['command'], started: Date, hosts: HostReport[]): ReportDocument {
   return {
     version: 2,
+    runner: VERSION,
     command,
     startedAt: started.toISOString(),
     durationMs: Date.now() - started.getTime(),

@@ -33,14 +33,12 @@ describe('the npm tarball (npm pack)', () => {
     expect(pkg.name).toBe('ci-worker-runner');
     expect(tarball).toBe(join(root, `${pkg.name}-${pkg.version}.tgz`));
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
+    // deploy/ whole (the unit, the package's scripts, the puppet module, the monitoring pieces), as git has it
+    const deploy = execFileSync('git', ['ls-files', 'deploy'], { encoding: 'utf8' }).trim().split('\n');
     expect(files).toEqual(
       [
         'package/README.md',
-        'package/deploy/debian/postinst',
-        'package/deploy/debian/postrm',
-        'package/deploy/debian/prerm',
-        'package/deploy/debian/runner.yaml',
-        'package/deploy/runner.service',
+        ...deploy.map((f) => `package/${f}`),
         'package/dist/bundle.cjs',
         'package/dist/bundle.cjs.cache',
         'package/dist/runner.cjs',
