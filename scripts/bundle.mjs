@@ -8,13 +8,17 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { makeWorker, workerConfig } from '../dist/fixtures/worker.js';
 
-// ssh2 is bundled too; its optional native binding stays a file of the installed package, required from there
+// ssh2 is bundled whole; its optional native parts (sshcrypto.node, cpu-features) are not shipped: each require
+// throws, and ssh2 falls back as it does without them (AES-GCM through node:crypto's OpenSSL). Every form (this
+// repo, the npm tarball, the single executable of the .deb, which cannot load a .node file) runs the same code,
+// and none loads whatever ssh2 happens to sit on the machine's module path.
 const sshNative = {
   name: 'ssh2-native',
   setup(b) {
-    b.onResolve({ filter: /sshcrypto\.node$/ }, () => ({
-      path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node',
-      external: true,
+    b.onResolve({ filter: /^cpu-features$|sshcrypto\.node$/ }, (args) => ({ path: args.path, namespace: 'absent' }));
+    b.onLoad({ filter: /.*/, namespace: 'absent' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not shipped with runner`)});`,
+      loader: 'js',
     }));
   },
 };
@@ -27,7 +31,6 @@ const { outputFiles } = await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['cpu-features'],
   plugins: [sshNative],
   logLevel: 'warning',
   legalComments: 'none',

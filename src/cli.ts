@@ -32,6 +32,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       .addOption(formatOption())
       .option('-o, --output <file>', 'write the report to this file instead of stdout')
       .option('--fail-on-drift', 'junit: report drift as a failure')
+      .option('--textfile <file>', 'also write this run as a Prometheus textfile (atomically), for node_exporter')
       .option(
         '--defer-deletes',
         mode === 'check'
@@ -64,6 +65,8 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .addOption(formatOption())
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
     .option('--fail-on-drift', 'junit: report drift as a failure')
+    .option('--diff <previous.json>', 'also report what changed since that audit (its --format json output)')
+    .option('-v, --verbose', "human: every host's results and plans, not only the summary and the hosts with problems")
     .action(async (opts) => {
       lowYoungGeneration();
       done(await (await import('./commands/audit.js')).runAudit(opts, io));
@@ -176,7 +179,10 @@ function splitList(value: string): string[] {
     .filter(Boolean);
 }
 
-/** Parses argv and runs one command; every error becomes a message on stderr and exit code 1 (nothing ran). */
+/**
+ * Parses argv and runs one command; every error becomes a message on stderr and exit code 1 (nothing ran), or
+ * under --format nagios `RUNNER UNKNOWN - …` on stdout and exit 3, as the plugin guidelines want.
+ */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   let code = 0;
   const program = createProgram(io, (c) => (code = c));
@@ -184,9 +190,13 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.nothingRan;
-    const message = err instanceof RunnerError ? err.message : describeError(err);
-    io.stderr.write(`runner: ${message.split('\n').map(printable).join('\n')}\n`);
+    const parsing = err instanceof CommanderError;
+    if (parsing && err.exitCode === 0) return EXIT.ok;
+    const message = parsing || err instanceof RunnerError ? err.message : describeError(err);
+    const plugin = await import('./commands/plugin.js');
+    if (plugin.wantsNagios(argv)) return plugin.nagiosRefusal(message, io);
+    // commander has told its own errors on stderr already
+    if (!parsing) io.stderr.write(`runner: ${message.split('\n').map(printable).join('\n')}\n`);
     return EXIT.nothingRan;
   }
 }

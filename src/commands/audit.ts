@@ -7,8 +7,10 @@ import { readUserSshConfig } from '../host/ssh/config.js';
 import { loadKnownHosts } from '../host/ssh/known-hosts.js';
 import { limitHosts, loadInventory } from '../inventory/index.js';
 import { makeDocument } from '../report/document.js';
+import { diffAudits } from '../report/diff.js';
+import { parsePrevious } from '../report/previous.js';
 import type { Io } from '../core/io.js';
-import { emit, type OutputOptions } from './output.js';
+import { emit, exitCodeOf, type OutputOptions } from './output.js';
 import { seconds, wholeNumber } from './options.js';
 import { makeContext } from '../core/context.js';
 import { cachedFetch } from '../host/http.js';
@@ -30,12 +32,21 @@ export interface AuditOptions extends OutputOptions {
   passphraseEnv?: string;
   kex?: string[];
   stats?: string;
+  /** a previous audit's JSON document: report what changed since */
+  diff?: string;
 }
+
+/** A pool's JSON report with its plans runs to megabytes; past this a --diff file is not one. */
+const DIFF_MAX_BYTES = 256 * 1024 * 1024;
 
 /** `runner audit`: the configured checks, read-only, on every selected host of an inventory, over SSH. */
 export async function runAudit(opts: AuditOptions, io: Io): Promise<number> {
   const limits = { deadlineMs: seconds(opts.timeout, '--timeout'), forks: wholeNumber(opts.forks, '--forks') };
   const targets = selectTargets(opts, io);
+  // read and checked before any host is contacted: a wrong file stops here
+  const previous = opts.diff
+    ? parsePrevious(await readText(opts.diff, `--diff ${opts.diff}`, DIFF_MAX_BYTES), opts.diff)
+    : undefined;
   const settings = {
     ssh: await sshOptions(opts, io),
     ...(opts.config
@@ -49,9 +60,10 @@ export async function runAudit(opts: AuditOptions, io: Io): Promise<number> {
   const run = await auditAll(targets, settings, makeContext('check', io, cachedFetch()), progress?.done);
   progress?.end();
   const doc = makeDocument('audit', started, run.reports);
+  if (previous && opts.diff) doc.diff = diffAudits(previous, doc, opts.diff);
   await emit(doc, opts, io, { plans: true });
   if (opts.stats) await writeText(opts.stats, `${JSON.stringify(Object.fromEntries(run.stats), null, 2)}\n`);
-  return doc.exitCode;
+  return exitCodeOf(doc, opts);
 }
 
 /** The inventory's hosts under --limit, each resolved to an SSH target; any problem stops before connecting. */

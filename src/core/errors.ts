@@ -1,4 +1,4 @@
-import type { HostFailure, UnreachableReason } from './types.js';
+import type { HostFailure, HostKeyReport, UnreachableReason } from './types.js';
 
 /** Base of every error runner raises on purpose; `message` says what we were doing. */
 export class RunnerError extends Error {
@@ -33,14 +33,22 @@ export class HostUnreachableError extends RunnerError {
     readonly host: string,
     readonly reason: UnreachableReason,
     readonly detail: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hostKey?: HostKeyReport },
   ) {
     super(unreachableMessage(host, reason, detail), options);
+    this.hostKey = options?.hostKey;
   }
+
+  readonly hostKey: HostKeyReport | undefined;
 
   /** The host's failure as data, for its report. */
   get failure(): HostFailure {
-    return { stage: 'connect', reason: this.reason, detail: this.detail };
+    return {
+      stage: 'connect',
+      reason: this.reason,
+      detail: this.detail,
+      ...(this.hostKey ? { hostKey: this.hostKey } : {}),
+    };
   }
 }
 

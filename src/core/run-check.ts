@@ -69,7 +69,11 @@ async function evaluate(
   const finding =
     before.first === undefined || before.fixed.length > 0 ? await check.probe(host, options, ctx) : before.first;
   const note = replanNote(check, before, finding);
-  const said = (f: Finding<unknown>, prefix = '') => ({ summary: prefix + f.summary + note, ...warningsOf(f) });
+  const said = (f: Finding<unknown>, prefix = '') => ({
+    summary: prefix + f.summary + note,
+    ...warningsOf(f),
+    ...spaceOf(f),
+  });
   if (finding.state === 'ok' || finding.state === 'skipped') return { status: finding.state, ...said(finding) };
   const { plan } = finding;
   if (finding.state === 'failed' && (ctx.mode === 'check' || plan === undefined))
@@ -83,7 +87,7 @@ async function evaluate(
   const after = await check.probe(host, options, ctx);
   if (after.state === 'drift' || after.state === 'failed')
     return { status: 'failed', ...said(after, `did not converge: ${done}; still: `), plan };
-  return { status: 'changed', summary: done + note, plan, ...warningsOf(finding, after) };
+  return { status: 'changed', summary: done + note, plan, ...warningsOf(finding, after), ...spaceOf(after) };
 }
 
 /** Why this plan is not the one the first probe made: earlier fixes changed the host (clobber freed space). */
@@ -103,6 +107,10 @@ function replanNote(check: Check, before: Before, now: Finding<unknown>): string
 
 function planOf(f: Finding<unknown>): unknown {
   return 'plan' in f ? f.plan : undefined;
+}
+
+function spaceOf(f: Finding<unknown>): { space?: Finding<unknown>['space'] } {
+  return f.space ? { space: f.space } : {};
 }
 
 function warningsOf(...findings: Finding<unknown>[]): { warnings?: string[] } {

@@ -7,11 +7,20 @@ import type { PendingLedger } from './pending.js';
  * `failed`: apply cannot make this ok (a missing base dir, a target out of reach); its plan, if any, is what
  * apply would still do, and apply still does it.
  */
-export type Finding<P> =
-  | { state: 'ok'; summary: string; warnings?: string[] }
-  | { state: 'drift'; summary: string; plan: P; warnings?: string[] }
-  | { state: 'failed'; summary: string; plan?: P; warnings?: string[] }
-  | { state: 'skipped'; summary: string; warnings?: string[] };
+export type Finding<P> = (
+  | { state: 'ok'; summary: string }
+  | { state: 'drift'; summary: string; plan: P }
+  | { state: 'failed'; summary: string; plan?: P }
+  | { state: 'skipped'; summary: string }
+) & { warnings?: string[]; space?: SpaceFact[] };
+
+/** Free space a probe measured on a filesystem (purge: each base dir's), kept on the result for monitoring. */
+export interface SpaceFact {
+  /** the configured dirs on this filesystem */
+  dirs: string[];
+  freeBytes: number;
+  targetBytes?: number;
+}
 
 /** Ansible's words plus `drift`, as one tagged union. */
 export type Status = 'ok' | 'drift' | 'changed' | 'failed' | 'skipped' | 'unreachable';
@@ -20,6 +29,8 @@ interface ResultBase {
   check: string;
   summary: string;
   warnings?: string[];
+  /** what the last probe measured (after a fix: the re-probe) */
+  space?: SpaceFact[];
   durationMs: number;
 }
 
@@ -63,6 +74,16 @@ export interface HostFailure {
   /** set exactly when the host was unreachable */
   reason?: UnreachableReason;
   detail: string;
+  /** hostkey-unknown / hostkey-changed: the key the host presented and the known_hosts lines that disagree */
+  hostKey?: HostKeyReport;
+}
+
+export interface HostKeyReport {
+  /** the presented key's type (`ssh-ed25519`) and OpenSSH fingerprint (`SHA256:…`) */
+  type: string;
+  fingerprint: string;
+  /** the known_hosts entries for the host that disagree with it (for a revoked key: those revoking it) */
+  recorded: { file: string; line: number; type: string; fingerprint: string }[];
 }
 
 export interface HostReport {

@@ -61,14 +61,14 @@ export function readTextSync(path: string, what: string): string {
 }
 
 /** The same, without blocking the event loop (the daemon's signals stay live on a slow file). */
-export async function readText(path: string, what: string): Promise<string> {
+export async function readText(path: string, what: string, maxBytes = LOCAL_MAX_BYTES): Promise<string> {
   const handle = await open(path, READ).catch((err: unknown) => {
     throw cannotRead(what, isMissing(err) ? 'no such file' : (err as Error).message);
   });
   try {
     const st = await handle.stat();
     if (st.isDirectory()) throw cannotRead(what, `it is ${fileKind(st)}`);
-    const b = new Bounded(what);
+    const b = new Bounded(what, maxBytes);
     let buf = b.next();
     while (b.took(buf, (await handle.read(buf, 0, buf.length, null)).bytesRead) > 0) buf = b.next();
     return b.text();
@@ -100,22 +100,25 @@ export async function createExclusive(path: string, text: string): Promise<boole
   }
 }
 
-/** Chunks read so far, never more than LOCAL_MAX_BYTES. */
+/** Chunks read so far, never more than `max` (LOCAL_MAX_BYTES unless told). */
 class Bounded {
   private readonly chunks: Buffer[] = [];
   private total = 0;
-  constructor(private readonly what: string) {}
+  constructor(
+    private readonly what: string,
+    private readonly max = LOCAL_MAX_BYTES,
+  ) {}
 
   /** a buffer for the next read: never room for more than one byte past the cap */
   next(): Buffer {
-    return Buffer.alloc(Math.min(64 * 1024, LOCAL_MAX_BYTES + 1 - this.total));
+    return Buffer.alloc(Math.min(64 * 1024, this.max + 1 - this.total));
   }
 
   /** keeps the `n` bytes read into `buf`; returns n (0 at the end) */
   took(buf: Buffer, n: number): number {
     this.chunks.push(buf.subarray(0, n));
     this.total += n;
-    if (this.total > LOCAL_MAX_BYTES) throw cannotRead(this.what, `larger than ${LOCAL_MAX_BYTES} bytes`);
+    if (this.total > this.max) throw cannotRead(this.what, `larger than ${this.max} bytes`);
     return n;
   }
 

@@ -33,16 +33,19 @@ export async function runDaemon(o: DaemonOptions, io: Io): Promise<number> {
   const lc = () => config.lifecycle as Lifecycle;
   const paths = lifecyclePaths(lc());
   let signalled = false;
+  let opened: Ledger | undefined;
   const rec: Recorder = new Recorder(host, {
     paths,
     textfile: lc().textfile,
+    // the ledger opens after the recorder (its problems are recorded): 0 until then
+    pendingBytes: () => (opened?.entries() ?? []).reduce((n, e) => n + e.bytes, 0),
     stderr: io.stderr,
     timestamps: stampsLines(io),
     ...(lc().events_stdout ? { stdout: io.stdout } : {}),
     next: (event, st, fields) =>
       nextAction({ event, state: st, fields, lc: lc(), now: new Date(), iteration: rec.snap.iteration, signalled }),
   });
-  const ledger = await openLedger(host, lc().state_dir, rec);
+  const ledger = (opened = await openLedger(host, lc().state_dir, rec));
   const effects = new Effects(host, rec, io, o.hard, () => config, ledger);
   io.onSignal?.((name, count) => {
     signalled = true;

@@ -20,6 +20,7 @@ import { cachedFetch } from '../host/http.js';
 import type { SessionView } from './session-driver.js';
 import { laterSignalPlan, loopSignalPlan } from './signal-plan.js';
 import { logLine } from './log-line.js';
+import { recordChecks } from './metrics-state.js';
 
 const HALT_TIMEOUT_MS = 10 * 60_000;
 
@@ -174,8 +175,10 @@ export class Effects {
     const results = report.results;
     const previous = from === 0 ? [] : (this.rec.snap.outcomes[phase] ?? []).slice(0, from);
     this.rec.snap.outcomes[phase] = [...previous, ...results];
-    const at = new Date().toISOString();
+    const now = new Date();
+    const at = now.toISOString();
     const iteration = this.rec.snap.iteration;
+    recordChecks(this.rec.snap, phase, results, this.rec.snap.outcomes[phase], now);
     // a check a signal kept from running keeps its last real outcome
     for (const r of results.filter((x) => !(x.status === 'skipped' && x.summary === 'interrupted')))
       (this.rec.snap.checks ??= {})[r.check] = { phase, iteration, status: r.status, summary: r.summary, at };

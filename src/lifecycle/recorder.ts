@@ -4,10 +4,13 @@ import type { LifecyclePaths } from '../config/lifecycle.js';
 import { eventLine } from '../report/jsonl.js';
 import { renderMetrics } from '../report/prometheus.js';
 import type { DaemonState, NextAction, RunSnapshot } from '../report/snapshot.js';
+import { recordTurnaround } from './metrics-state.js';
 
 export interface RecorderOptions {
   paths: LifecyclePaths;
   textfile?: string;
+  /** bytes pending deletion in the background (the ledger), for the textfile */
+  pendingBytes?: () => number;
   /** JSONL events also go here when set */
   stdout?: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
@@ -58,13 +61,14 @@ export class Recorder {
     if (state && state !== this.snap.state) Object.assign(this.snap, { state, since: time });
     this.snap.updatedAt = time;
     this.snap.last = line;
+    recordTurnaround(this.snap, event, now);
     const next = this.o.next?.(event, state, fields);
     if (next) this.snap.next = next;
     const json = eventLine({ time, event, iteration: this.snap.iteration, ...(state ? { state } : {}) }, fields);
     this.o.stdout?.write(json);
     this.log(`${this.snap.iteration ? `iteration ${this.snap.iteration}: ` : ''}${line}`, time);
     const snapshot = `${JSON.stringify(this.snap, null, 2)}\n`;
-    const metrics = this.o.textfile ? renderMetrics(this.snap) : undefined;
+    const metrics = this.o.textfile ? renderMetrics(this.snap, this.o.pendingBytes?.()) : undefined;
     this.chain = this.chain.then(() => this.write(json, snapshot, metrics));
   }
 

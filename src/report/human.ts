@@ -1,6 +1,8 @@
 import { checks } from '../checks/api.js';
 import { planOf, type Result, type Status } from '../core/types.js';
 import { auditTable, recap } from './audit.js';
+import { auditSummary } from './audit-summary.js';
+import { diffLines } from './diff-text.js';
 import type { ReportDocument } from './document.js';
 import { rowsOf } from './failure.js';
 import { printable } from '../core/text.js';
@@ -18,6 +20,8 @@ export interface HumanOptions {
   colour: boolean;
   /** print each drifted check's plan (check mode) */
   plans: boolean;
+  /** audit: every host's details (the table, each host's results and plans, a recap), not only the summary */
+  verbose?: boolean;
 }
 
 /** One line per check (status, id, summary), the plan under drifted checks, then a recap per host. */
@@ -25,6 +29,7 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
   const paint = (status: Status, text: string) => (opts.colour ? `\x1b[${COLOURS[status]}m${text}\x1b[0m` : text);
   const width = Math.max(8, ...doc.hosts.flatMap((h) => rowsOf(h).map((r) => r.check.length)));
   const audit = doc.command === 'audit';
+  if (audit && !opts.verbose) return `${auditSummary(doc, paint).join('\n')}\n`;
   const lines: string[] = audit ? [...auditTable(doc, paint), ''] : [];
   for (const host of doc.hosts) {
     if (doc.hosts.length > 1) lines.push(printable(host.host));
@@ -37,6 +42,7 @@ export function renderHuman(doc: ReportDocument, opts: HumanOptions): string {
     }
   }
   if (audit) lines.push('', ...recap(doc, paint));
+  if (doc.diff) lines.push('', ...diffLines(doc.diff));
   const t = doc.tally;
   lines.push(
     `${doc.command}: ${t.ok} ok, ${t.drift} drift, ${t.changed} changed, ${t.failed} failed, ${t.skipped} skipped, ${t.unreachable} unreachable (exit ${doc.exitCode})`,

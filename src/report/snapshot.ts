@@ -1,4 +1,5 @@
-import type { Result } from '../core/types.js';
+import type { Result, SpaceFact } from '../core/types.js';
+import type { Histogram } from './histogram.js';
 
 /** The daemon's states as operators see them (events, last_run.json, runner_state). */
 export const STATES = [
@@ -29,7 +30,20 @@ export interface RunSnapshot {
   outcomes: { preflight?: Result[]; postflight?: Result[] };
   worker?: Record<string, unknown>;
   disabled: boolean;
-  counters: { iterations: number; retries: number; halts: number };
+  counters: {
+    iterations: number;
+    retries: number;
+    halts: number;
+    /** purge and temp, as measured */ reclaimedBytes?: number;
+  };
+  /** the last finished run of a phase's checks: when, and its exit code by the bits of `runner apply` */
+  lastRun?: { phase: 'preflight' | 'postflight'; at: string; exitCode: number };
+  /** free space purge measured last (after its fix) */
+  space?: SpaceFact[];
+  /** worker exit → next worker attached, kept across iterations */
+  turnaround?: Histogram;
+  /** when the last worker session ended (the start of a turnaround) */
+  stoppedAt?: string;
   /** the last outcome of each check, kept across iterations (`outcomes` holds only the current one's) */
   checks?: Record<string, CheckOutcome>;
   /** what the daemon does next, and by when when it knows */

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   entryMatches,
+  fingerprint,
+  hostKeyReport,
   keyType,
   knownTypes,
   lookupName,
@@ -8,9 +13,11 @@ import {
   verify,
 } from '../../src/host/ssh/known-hosts.js';
 import { hashedKnownHostsLine } from '../helpers/sshd.js';
+import { sandbox } from '../helpers/tmp.js';
 
 const KEY_A = 'AAAAC3NzaC1lZDI1NTE5AAAAIE1s1P0kCDWeYhXq6QRIqZl0tF2JBv4Qh4rW7KMYdB3a';
 const KEY_B = 'AAAAC3NzaC1lZDI1NTE5AAAAIOHhIvV3xJ3JpEo9jvNlaYz0C1W2FJp5i3h7v4t1bQ2x';
+const dir = sandbox('runner-kh-');
 const blob = (b64: string) => Buffer.from(b64, 'base64');
 
 describe('host/ssh/known-hosts', () => {
@@ -54,5 +61,31 @@ describe('host/ssh/known-hosts', () => {
     expect(entryMatches('*.example.net,!bad.example.net', 'bld-9.example.net')).toBe(true);
     expect(entryMatches('*.example.net,!bad.example.net', 'bad.example.net')).toBe(false);
     expect(entryMatches('bld-0?', 'bld-07')).toBe(true);
+  });
+});
+
+describe('host/ssh/known-hosts reports', () => {
+  it('fingerprints as ssh-keygen -l does, and names the file and line of each disagreeing entry', () => {
+    const entries = parseKnownHosts(
+      [
+        '# c',
+        `bld-01 ssh-ed25519 ${KEY_A}`,
+        `bld-01 ssh-ed25519 ${KEY_B}`,
+        `@revoked bld-02 ssh-ed25519 ${KEY_B}`,
+      ].join('\n'),
+      '/etc/ssh/ssh_known_hosts',
+    );
+    const report = hostKeyReport(entries, 'bld-01', blob(KEY_B));
+    expect(report.fingerprint).toBe(fingerprint(blob(KEY_B)));
+    expect(report.recorded.map((r) => [r.file, r.line])).toEqual([
+      ['/etc/ssh/ssh_known_hosts', 2],
+      ['/etc/ssh/ssh_known_hosts', 3],
+    ]);
+    expect(hostKeyReport(entries, 'bld-02', blob(KEY_B)).recorded).toMatchObject([{ line: 4 }]);
+    const pub = join(dir, 'k.pub');
+    writeFileSync(pub, `ssh-ed25519 ${KEY_A} x\n`);
+    expect(execFileSync('ssh-keygen', ['-l', '-f', pub], { encoding: 'utf8' }).split(' ')[1]).toBe(
+      fingerprint(blob(KEY_A)),
+    );
   });
 });

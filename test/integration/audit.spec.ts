@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { planOf } from '../../src/core/types.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,7 +58,15 @@ beforeAll(async () => {
     address: '127.0.0.42',
     authorizedKeys: pool.client.authorizedKeys,
   });
-  extra = [unknown, changed, stall];
+  // recorded as an RSA key, while this sshd has only an ed25519 one
+  const otherType = await startSshd({
+    dir: join(root, 'other-type'),
+    address: '127.0.0.46',
+    authorizedKeys: pool.client.authorizedKeys,
+  });
+  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'old', '-f', join(root, 'old-rsa')]);
+  const oldRsa = readFileSync(join(root, 'old-rsa.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+  extra = [unknown, changed, stall, otherType];
   tarpit = await startTarpit('127.0.0.43');
   proxy = await startProxy('127.0.0.44', stall);
   const activeList = join(root, 'active.list');
@@ -86,6 +95,7 @@ beforeAll(async () => {
       knownHostsLine({ ...changed, hostKey: h1.sshd.hostKey }),
       knownHostsLine({ ...stall, port: proxy.port, address: '127.0.0.44' }),
       knownHostsLine(stall),
+      knownHostsLine({ ...otherType, hostKey: oldRsa }),
       '',
     ].join('\n'),
   );
@@ -101,6 +111,7 @@ beforeAll(async () => {
     tarpit: { ansible_host: '127.0.0.43', ansible_port: tarpit.port },
     'unknown-key': at(unknown),
     'changed-key': at(changed),
+    'other-type': at(otherType),
     'wrong-user': { ...at(h1.sshd), ansible_user: 'rtest-nobody' },
     'wrong-key': { ...at(h1.sshd), ansible_ssh_private_key_file: strangerKey(join(root, 'stranger')) },
     dropped: { ansible_host: '127.0.0.44', ansible_port: proxy.port, runner_config: dropConfig },
@@ -181,6 +192,7 @@ describe('runner audit over a real sshd pool', () => {
     ['tarpit', 'timeout'],
     ['unknown-key', 'hostkey-unknown'],
     ['changed-key', 'hostkey-changed'],
+    ['other-type', 'hostkey-changed'],
     ['wrong-user', 'auth'],
     ['wrong-key', 'auth'],
     ['dropped', 'dropped'],
@@ -193,8 +205,29 @@ describe('runner audit over a real sshd pool', () => {
     const checks = doc.hosts.flatMap((h) => h.results.map((r) => r.check));
     expect(checks).not.toContain('connect');
     expect(checks).not.toContain('config');
-    // each unreachable host counts once: six that never connected, and the running check of the one dropped
-    expect(doc.tally.unreachable).toBe(7);
+    // each unreachable host counts once: seven that never connected, and the running check of the one dropped
+    expect(doc.tally.unreachable).toBe(8);
+  });
+
+  it('a host key refusal carries both fingerprints and the known_hosts line that disagrees', () => {
+    const fp = (pub: string) => execFileSync('ssh-keygen', ['-l', '-f', pub], { encoding: 'utf8' }).split(' ')[1];
+    expect(byHost('changed-key').failure?.hostKey).toEqual({
+      type: 'ssh-ed25519',
+      fingerprint: fp(join(root, 'changed', 'hostkey.pub')),
+      recorded: [
+        {
+          file: knownHosts,
+          line: 4,
+          type: 'ssh-ed25519',
+          fingerprint: fp(join(root, 'bld-01', 'sshd', 'hostkey.pub')),
+        },
+      ],
+    });
+    expect(byHost('other-type').failure?.hostKey).toMatchObject({
+      type: 'ssh-ed25519',
+      recorded: [{ file: knownHosts, line: 7, type: 'ssh-rsa', fingerprint: fp(join(root, 'old-rsa.pub')) }],
+    });
+    expect(byHost('unknown-key').failure?.hostKey).toMatchObject({ type: 'ssh-ed25519', recorded: [] });
   });
 
   it('a host lost mid-audit keeps the order: the running check unreachable, the rest skipped', () => {
@@ -244,8 +277,18 @@ describe('runner audit over a real sshd pool', () => {
     expect(stats.refused).toBeUndefined();
   });
 
-  it('renders a host x check table and a recap line per host; junit fails drift only when asked', () => {
+  it('summarises: host totals, then only the hosts with problems, worst first, every reason whole', () => {
     const text = renderHuman(doc, { colour: false, plans: false });
+    expect(text).toMatch(/^audit: 14 hosts: 0 ok, 4 drifted, 2 failed, 8 unreachable \(exit 14\)$/m);
+    expect(text).toMatch(/^unreachable tarpit: unreachable at connect \(timeout\)$/m);
+    expect(text).toMatch(/^failed +bad-config: failed at config$/m);
+    expect(text).toContain(`invalid config bad-config:${join(root, 'bad.yaml')}:\n`);
+    expect(text.indexOf('unreachable tarpit')).toBeLessThan(text.indexOf('failed      bad-config'));
+    expect(text).not.toContain('RECAP');
+  });
+
+  it('--verbose renders a host x check table and a recap line per host; junit fails drift only when asked', () => {
+    const text = renderHuman(doc, { colour: false, plans: false, verbose: true });
     expect(text).toMatch(/^HOST +clobber +purge$/m);
     expect(text).toMatch(/^bld-01 +drift +drift$/m);
     expect(text).toMatch(/^tarpit +unreachable: timeout: /m);
@@ -259,6 +302,20 @@ describe('runner audit over a real sshd pool', () => {
     );
     expect(renderJunit(doc, { failOnDrift: false })).not.toContain('type="drift"');
     expect(renderJunit(doc, { failOnDrift: true })).toContain('<failure type="drift"');
+  });
+
+  it('--format prometheus -o FILE: per-host series labelled host, an exposition file promtool accepts', async () => {
+    const out = join(root, 'audit.prom');
+    const args = ['audit', '-i', inventory, '--limit', 'bld-01:bld-03:refused', '--known-hosts', knownHosts];
+    const r = await runner([...args, '--format', 'prometheus', '-o', out], { env });
+    expect(r.code).toBe(2 | 8);
+    const text = readFileSync(out, 'utf8');
+    expect(execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })).toBe('');
+    expect(text).toContain('runner_last_run_exit_code{mode="audit",host="bld-01"} 2\n');
+    expect(text).toContain('runner_last_run_exit_code{mode="audit",host="refused"} 8\n');
+    expect(text).toContain('runner_check_status{mode="audit",host="bld-03",check="purge",status="drift"} 1\n');
+    expect(text).toContain('runner_check_status{mode="audit",host="refused",check="connect",status="unreachable"} 1\n');
+    expect(text).toMatch(/^runner_purge_free_bytes\{mode="audit",host="bld-01",dir="[^"]+"\} \d+$/m);
   });
 });
 

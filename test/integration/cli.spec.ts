@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWorker, workerConfig } from '../../fixtures/worker.js';
 import { runner } from '../helpers/cli.js';
+import { VERSION } from '../../src/core/version.js';
 import { DAY, makeDirs } from '../helpers/dirs.js';
 import { sandbox } from '../helpers/tmp.js';
 import { hashTree, listTree } from '../helpers/tree.js';
@@ -102,7 +103,7 @@ describe('runner binary, end to end', () => {
     ]);
     const cfg = config('formats', `checks:\n  - purge: { dirs: [${base}] }\n`);
     const json = JSON.parse((await runner(['check', '-c', cfg, '--format', 'json'])).stdout);
-    expect(json).toMatchObject({ version: 2, command: 'check', exitCode: 2, tally: { drift: 1 } });
+    expect(json).toMatchObject({ version: 2, runner: VERSION, command: 'check', exitCode: 2, tally: { drift: 1 } });
     const result = json.hosts[0].results[0];
     expect(result).toMatchObject({
       check: 'purge',

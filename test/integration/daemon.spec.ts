@@ -107,10 +107,12 @@ describe('runner daemon with a real buildbot master and worker', () => {
         expect.arrayContaining(['preflight', 'starting', 'attached', 'draining', 'postflight']),
       );
       const prom = readFileSync(join(dir, 'runner.prom'), 'utf8');
-      expect(prom).toContain('runner_iterations_total 2\n');
-      expect(prom).toContain('runner_state{state="exit"} 1\n');
-      expect(prom).toContain('runner_check_status{phase="postflight",check="purge"} 0\n');
-      expect(prom).toMatch(/runner_phase_seconds\{phase="draining"\} \d/);
+      expect(prom).toContain('runner_iterations_total{mode="daemon"} 2\n');
+      expect(prom).toContain('runner_state{mode="daemon",state="exit"} 1\n');
+      expect(prom).toContain('runner_check_status{mode="daemon",check="purge",status="ok"} 1\n');
+      expect(prom).toMatch(/runner_phase_seconds\{mode="daemon",phase="draining"\} \d/);
+      expect(prom).toContain('runner_turnaround_seconds_count{mode="daemon"} 1\n');
+      expect(prom).toMatch(/runner_reclaimed_bytes_total\{mode="daemon"\} [1-9]/); // old-build went
       expect(existsSync(join(stateDir, 'worker.pid'))).toBe(false);
       expect(await run.leftovers()).toEqual([]);
     },

@@ -18,7 +18,7 @@ import { HostUnreachableError } from '../../src/core/errors.js';
 import { LocalHost } from '../../src/host/local.js';
 import { SshHost } from '../../src/host/ssh.js';
 import type { SshOptions, SshTarget } from '../../src/host/ssh/connect.js';
-import { parseKnownHosts } from '../../src/host/ssh/known-hosts.js';
+import { loadKnownHosts, parseKnownHosts } from '../../src/host/ssh/known-hosts.js';
 import { hashTree } from '../helpers/tree.js';
 import { keygen, knownHostsLine, sshClient, startSshd, type Sshd } from '../helpers/sshd.js';
 import { sandbox } from '../helpers/tmp.js';
@@ -240,6 +240,49 @@ describe('SshHost', () => {
       acceptNew: true,
     }).catch((e: unknown) => e);
     expect((err as HostUnreachableError).reason).toBe('hostkey-changed');
+  });
+
+  // the known_hosts file on disk, as the audit loads it: reports name its path and line
+  async function refusal(recorded: string): Promise<HostUnreachableError> {
+    const file = join(root, `kh-${randomBytes(4).toString('hex')}`);
+    writeFileSync(file, `# pinned by ops\n\n${knownHostsLine({ ...sshd, hostKey: recorded })}\n`);
+    const err = await SshHost.connect(target, { ...options, knownHosts: await loadKnownHosts([file]) }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(HostUnreachableError);
+    return Object.assign(err as HostUnreachableError, { file });
+  }
+  const fingerprintOf = (pub: string) =>
+    execFileSync('ssh-keygen', ['-l', '-f', pub], { encoding: 'utf8' }).split(' ')[1];
+
+  it('a changed key of the same type: hostkey-changed with both fingerprints and the known_hosts line', async () => {
+    const other = keygen(join(root, 'other-ed25519'), 'other');
+    const err = (await refusal(other)) as HostUnreachableError & { file: string };
+    expect(err.reason).toBe('hostkey-changed');
+    const presented = fingerprintOf(join(root, 'sshd', 'hostkey.pub'));
+    expect(err.failure.hostKey).toEqual({
+      type: 'ssh-ed25519',
+      fingerprint: presented,
+      recorded: [
+        { file: err.file, line: 3, type: 'ssh-ed25519', fingerprint: fingerprintOf(join(root, 'other-ed25519.pub')) },
+      ],
+    });
+    expect(err.detail).toContain(
+      `host key ssh-ed25519 ${presented} differs from known_hosts (${err.file}:3 ssh-ed25519 `,
+    );
+  });
+
+  it('a recorded key of another type than the one the host now has: hostkey-changed, not a failed negotiation', async () => {
+    const rsa = join(root, 'other-rsa');
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'old', '-f', rsa]);
+    const recorded = readFileSync(`${rsa}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
+    const err = (await refusal(recorded)) as HostUnreachableError & { file: string };
+    expect(err.reason).toBe('hostkey-changed');
+    expect(err.failure.hostKey).toEqual({
+      type: 'ssh-ed25519',
+      fingerprint: fingerprintOf(join(root, 'sshd', 'hostkey.pub')),
+      recorded: [{ file: err.file, line: 3, type: 'ssh-rsa', fingerprint: fingerprintOf(`${rsa}.pub`) }],
+    });
   });
 });
 

@@ -50,10 +50,26 @@ describe('report: a host failure is data, and every format reads it', () => {
     });
   });
 
-  it('human: the table spans the row, the details name the stage, the recap counts it', () => {
-    const lines = render('human', doc, opts).split('\n');
+  it('human summary: each failed host once, worst first, its stage and reason, the detail whole', () => {
+    const text = render('human', doc, opts);
+    expect(text.split('\n').filter((l) => /^\S/.test(l) && !/^(audit|CHECK|purge|clobber|problems)/.test(l))).toEqual([
+      'unreachable tarpit: unreachable at connect (timeout)',
+      'unreachable lost: purge unreachable',
+      'failed      bad-cfg: failed at config',
+      'failed      late: failed at connect',
+      'drift       ok-01: purge drift',
+      'skipped     stopped: not audited (the run was stopped)',
+    ]);
+    expect(text).toContain(
+      'failed      bad-cfg: failed at config\n    invalid config bad-cfg:/r.yaml:2:3: x\n      more\n',
+    );
+    expect(text).toContain('unreachable lost: purge unreachable\n    dropped: connection lost: EOF\n');
+  });
+
+  it('human --verbose: the table spans the row, the details name the stage, the recap counts it', () => {
+    const lines = render('human', doc, { ...opts, verbose: true }).split('\n');
     expect(lines).toContain('tarpit   unreachable: timeout: no SSH handshake within 4s');
-    expect(lines).toContain('bad-cfg  failed: invalid config bad-cfg:/r.yaml:2:3: x');
+    expect(lines).toContain('bad-cfg  failed: invalid config bad-cfg:/r.yaml:2:3: x more');
     expect(lines).toContain('late     failed: deadline: late did not finish within 1s');
     expect(lines).toContain('stopped  skipped: not audited: the run was stopped first');
     expect(lines).toContain('unreachable connect      tarpit unreachable: timeout: no SSH handshake within 4s');

@@ -6,6 +6,8 @@ const NEEDED: Record<string, string> = {
   '/usr/bin/hg': 'mercurial',
   '/usr/bin/git': 'git',
   '/usr/bin/puppet': 'puppet',
+  '/usr/bin/puppet-lint': 'puppet-lint',
+  '/usr/bin/systemd-analyze': 'systemd',
   '/usr/bin/buildbot': 'buildbot',
   '/usr/bin/buildbot-worker': 'buildbot-worker',
   '/usr/sbin/sshd': 'openssh-server',

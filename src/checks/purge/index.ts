@@ -31,7 +31,12 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
       if (k.why.includes('mount point'))
         warnings.push(`${k.path} is ${k.why.startsWith('a ') ? k.why : `a dir that ${k.why}`}: never deleted`);
     warnings.push(...excused);
-    const extra = warnings.length ? { warnings } : {};
+    const space = plan.volumes.map((v) => ({
+      dirs: v.dirs,
+      freeBytes: v.freeBytes,
+      ...(v.targetBytes === undefined ? {} : { targetBytes: v.targetBytes }),
+    }));
+    const extra = { ...(warnings.length ? { warnings } : {}), ...(space.length ? { space } : {}) };
     const short = plan.volumes.some((v) => v.shortBytes > 0);
     const planned = plan.delete.length ? { plan } : {};
     // apply cannot fix these: a gate must see "apply will fail", with what apply would still do

@@ -1,4 +1,5 @@
 import { HostUnreachableError, type UnreachableReason } from '../../core/errors.js';
+import type { HostKeyReport } from '../../core/types.js';
 import type { HostKeyVerdict } from './known-hosts.js';
 
 /** What the connection knew when it failed. */
@@ -8,6 +9,8 @@ export interface FailureContext {
   ready: boolean;
   /** the host key check's verdict, when the handshake got that far */
   hostKey?: HostKeyVerdict;
+  /** the presented key and the known_hosts lines it disagrees with, when the verdict is not `known` */
+  hostKeyReport?: HostKeyReport;
   connectTimeoutMs: number;
 }
 
@@ -27,21 +30,25 @@ export function classify(err: unknown, ctx: FailureContext): HostUnreachableErro
   const e = err as (Error & { level?: string; code?: string }) | undefined;
   const message = e?.message ?? String(err);
   const [reason, detail] = reasonOf(e, ctx);
-  return new HostUnreachableError(ctx.host, reason, detail ?? message, { cause: err });
+  const hostKey = reason.startsWith('hostkey-') ? ctx.hostKeyReport : undefined;
+  return new HostUnreachableError(ctx.host, reason, detail ?? message, { cause: err, ...(hostKey ? { hostKey } : {}) });
 }
 
 function reasonOf(
   e: (Error & { level?: string; code?: string }) | undefined,
   ctx: FailureContext,
 ): [UnreachableReason, string?] {
+  const k = ctx.hostKeyReport;
+  const key = k ? `host key ${k.type} ${k.fingerprint}` : 'host key';
+  const lines = k?.recorded.map((r) => `${r.file}:${r.line} ${r.type} ${r.fingerprint}`).join(', ') ?? '';
   if (ctx.hostKey === 'unknown')
-    return ['hostkey-unknown', 'host key not in known_hosts (--accept-new records new keys)'];
+    return ['hostkey-unknown', `${key} not in known_hosts (--accept-new records new keys)`];
   if (ctx.hostKey === 'changed')
     return [
       'hostkey-changed',
-      'host key differs from the one in known_hosts: possible man-in-the-middle, or a reinstalled host',
+      `${key} differs from known_hosts (${lines}): possible man-in-the-middle, or a reinstalled host`,
     ];
-  if (ctx.hostKey === 'revoked') return ['hostkey-changed', 'host key is marked @revoked in known_hosts'];
+  if (ctx.hostKey === 'revoked') return ['hostkey-changed', `${key} is marked @revoked in known_hosts (${lines})`];
   if (ctx.ready) return ['dropped', `connection lost: ${e?.message ?? 'closed'}`];
   const code = e?.code ?? '';
   if (e?.level === 'client-dns' || SOCKET_CODES[code] === 'dns') return ['dns'];

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import ssh2, { type AuthMethod, type Client, type ConnectConfig } from 'ssh2';
 import { HostUnreachableError } from '../../core/errors.js';
 import { classify, type FailureContext } from './classify.js';
-import { knownTypes, lookupName, recordKey, verify, type KnownHost } from './known-hosts.js';
+import { hostKeyReport, knownTypes, lookupName, recordKey, verify, type KnownHost } from './known-hosts.js';
 
 /** Where and as whom to connect: the inventory's vars merged with ~/.ssh/config and the command line. */
 export interface SshTarget {
@@ -52,7 +52,10 @@ export async function connect(
     throw new HostUnreachableError(target.name, 'auth', (err as Error).message);
   });
   const name = lookupName(target.address, target.port);
-  const hostKeyAlgos = knownTypes(opts.knownHosts, name).flatMap((t) => HOST_KEY_ALGOS[t] ?? []);
+  // the recorded types first, as OpenSSH orders them, then every other: a host now offering only a key of another
+  // type shows that key, and is told `hostkey-changed`, not a failed negotiation
+  const preferred = knownTypes(opts.knownHosts, name).flatMap((t) => HOST_KEY_ALGOS[t] ?? []);
+  const hostKeyAlgos = [...new Set([...preferred, ...Object.values(HOST_KEY_ALGOS).flat()])];
   const client = new ssh2.Client();
   const config: ConnectConfig = {
     host: target.address,
@@ -63,15 +66,17 @@ export async function connect(
     keepaliveInterval: 15_000,
     keepaliveCountMax: 4,
     algorithms: {
-      ...(hostKeyAlgos.length ? { serverHostKey: hostKeyAlgos as never } : {}),
+      ...(preferred.length ? { serverHostKey: hostKeyAlgos as never } : {}),
       ...(opts.kex ? { kex: opts.kex as never } : {}),
     },
     hostVerifier: ((blob: Buffer, done: (ok: boolean) => void) => {
       ctx.hostKey = verify(opts.knownHosts, name, blob);
+      if (ctx.hostKey !== 'known') ctx.hostKeyReport = hostKeyReport(opts.knownHosts, name, blob);
       if (ctx.hostKey !== 'unknown' || !opts.acceptNew) return done(ctx.hostKey === 'known');
       recordKey(opts.recordTo, name, blob).then(
         () => {
           ctx.hostKey = 'known';
+          delete ctx.hostKeyReport;
           done(true);
         },
         () => done(false),

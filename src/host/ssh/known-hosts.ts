@@ -1,13 +1,17 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { HostKeyReport } from '../../core/types.js';
 
-/** One usable line of a known_hosts file. */
+/** One usable line of a known_hosts file, and where it is (reports name the line that disagrees). */
 export interface KnownHost {
   patterns: string;
   type: string;
   key: Buffer;
   revoked: boolean;
+  file: string;
+  /** 1-based */
+  line: number;
 }
 
 export type HostKeyVerdict = 'known' | 'unknown' | 'changed' | 'revoked';
@@ -18,16 +22,16 @@ export function lookupName(host: string, port: number): string {
 }
 
 /** Parses known_hosts text leniently: comments, blank and malformed lines and @cert-authority lines are skipped. */
-export function parseKnownHosts(text: string): KnownHost[] {
+export function parseKnownHosts(text: string, file = '(known_hosts text)'): KnownHost[] {
   const out: KnownHost[] = [];
-  for (const raw of text.split('\n')) {
+  for (const [i, raw] of text.split('\n').entries()) {
     const fields = raw.trim().split(/\s+/);
     if (!fields[0] || fields[0].startsWith('#')) continue;
     const marker = fields[0].startsWith('@') ? fields.shift() : undefined;
     if (marker === '@cert-authority') continue;
     const [patterns, type, b64] = fields;
     if (!patterns || !type || !b64) continue;
-    out.push({ patterns, type, key: Buffer.from(b64, 'base64'), revoked: marker === '@revoked' });
+    out.push({ patterns, type, key: Buffer.from(b64, 'base64'), revoked: marker === '@revoked', file, line: i + 1 });
   }
   return out;
 }
@@ -83,6 +87,23 @@ export function verify(entries: readonly KnownHost[], name: string, blob: Buffer
   return mine.some((e) => !e.revoked) ? 'changed' : 'unknown';
 }
 
+/** OpenSSH's fingerprint: `SHA256:` and the unpadded base64 of the key blob's SHA-256. */
+export function fingerprint(blob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The presented key and the entries that disagree with it (revoked: the entries revoking it), for the report. */
+export function hostKeyReport(entries: readonly KnownHost[], name: string, blob: Buffer): HostKeyReport {
+  const mine = entries.filter((e) => entryMatches(e.patterns, name));
+  const revoking = mine.filter((e) => e.revoked && e.key.equals(blob));
+  const against = revoking.length ? revoking : mine.filter((e) => !e.revoked);
+  return {
+    type: keyType(blob),
+    fingerprint: fingerprint(blob),
+    recorded: against.map((e) => ({ file: e.file, line: e.line, type: e.type, fingerprint: fingerprint(e.key) })),
+  };
+}
+
 /** The key types recorded for a name, so the handshake asks for a key we can check (as OpenSSH does). */
 export function knownTypes(entries: readonly KnownHost[], name: string): string[] {
   return [...new Set(entries.filter((e) => !e.revoked && entryMatches(e.patterns, name)).map((e) => e.type))];
@@ -91,7 +112,7 @@ export function knownTypes(entries: readonly KnownHost[], name: string): string[
 /** Reads every file that exists; a missing file is empty. */
 export async function loadKnownHosts(files: readonly string[]): Promise<KnownHost[]> {
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => '')));
-  return texts.flatMap(parseKnownHosts);
+  return texts.flatMap((t, i) => parseKnownHosts(t, files[i]));
 }
 
 /** Records a newly accepted key (accept-new), one line appended, like OpenSSH. */
