@@ -1,7 +1,8 @@
 import { extname, join } from 'node:path';
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, type Node, type Pair } from 'yaml';
 import { listDir, readTextSync, statPath } from '../host/local-files.js';
 import { InventoryError, type Vars } from './model.js';
+import { checkYamlInput } from './runner-inputs.js';
 import { parseYaml } from './yaml.js';
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
@@ -13,7 +14,8 @@ export function varsFor(dir: string, kind: 'group_vars' | 'host_vars', name: str
     const st = statPath(path, `${kind} ${path}`);
     if (st === null) continue;
     const files = st.type === 'dir' ? filesUnder(path) : [path];
-    return Object.assign({}, ...files.map(readVarsFile));
+    const owner = `${kind === 'host_vars' ? 'host' : 'group'} ${name}`;
+    return Object.assign({}, ...files.map((f) => readVarsFile(f, owner)));
   }
   return {};
 }
@@ -29,10 +31,14 @@ function filesUnder(dir: string): string[] {
     });
 }
 
-function readVarsFile(file: string): Vars {
+function readVarsFile(file: string, owner: string): Vars {
   const { doc, where } = parseYaml(readTextSync(file, `vars file ${file}`), file);
   const top = doc.contents;
   if (top === null || (isScalar(top) && top.value === null)) return {};
   if (!isMap(top)) throw new InventoryError(`${where(top)}: a vars file must hold a mapping of names to values`);
+  for (const pair of top.items as Pair<Node, Node | null>[]) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    checkYamlInput(key, pair.value, () => pair.value?.toJS(doc), `${where(pair.value ?? pair.key)}: ${owner}`);
+  }
   return top.toJS(doc) as Vars;
 }
