@@ -1,4 +1,4 @@
-import { ansibleJson } from './yaml-values.js';
+import { ansibleJson, PyFloat, pyFloatRepr } from './yaml-values.js';
 
 /**
  * JSON as ansible-inventory prints it: Python's json.dumps(sort_keys=True, indent=4, ensure_ascii=False), so the
@@ -7,6 +7,7 @@ import { ansibleJson } from './yaml-values.js';
 export function pyJson(value: unknown, level = 0): string {
   const v = ansibleJson('', value);
   if (v === null || v === undefined) return 'null';
+  if (v instanceof PyFloat) return pyFloatRepr(v.value);
   if (typeof v === 'number')
     return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);

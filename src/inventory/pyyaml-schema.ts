@@ -1,6 +1,16 @@
-import { isMap, isSeq, YAMLMap, YAMLSeq, type CollectionTag, type ScalarTag, type Tags } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  YAMLMap,
+  YAMLSeq,
+  type CollectionTag,
+  type Pair,
+  type ScalarTag,
+  type Tags,
+} from 'yaml';
 import { IMPLICIT_TIMESTAMP, pyTimestamp } from './pyyaml-timestamp.js';
-import { Unsafe } from './yaml-values.js';
+import { PyFloat, Unsafe } from './yaml-values.js';
 
 /** PyYAML's implicit resolvers (resolver.py), which differ from the yaml package's 1.1 schema: `y`, `1e3`, `0:30`, `.` stay strings. */
 const NULL = /^(?:~|null|Null|NULL|)$/;
@@ -25,13 +35,13 @@ function pyInt(text: string): number {
 }
 
 /** construct_yaml_float */
-function pyFloat(text: string): number {
+function pyFloat(text: string): PyFloat {
   const raw = text.replace(/_/g, '').toLowerCase();
   const sign = raw.startsWith('-') ? -1 : 1;
   const v = raw.replace(/^[-+]/, '');
-  if (v === '.inf') return sign * Infinity;
-  if (v === '.nan') return NaN;
-  return sign * (v.includes(':') ? sexagesimal(v) : Number(v));
+  if (v === '.inf') return new PyFloat(sign * Infinity);
+  if (v === '.nan') return new PyFloat(NaN);
+  return new PyFloat(sign * (v.includes(':') ? sexagesimal(v) : Number(v)));
 }
 
 const scalar = (tag: string, test: RegExp, resolve: (s: string) => unknown, identify: (v: unknown) => boolean) =>
@@ -41,24 +51,25 @@ const REPLACED = ['null', 'bool', 'int', 'float', 'timestamp', 'binary'].map((t)
 
 /** Ansible's `!unsafe` on a mapping or sequence wraps the strings in it; it loses nested collections (2.14), so runner refuses them. */
 function unsafeCollection(collection: 'map' | 'seq'): CollectionTag {
+  const value = (node: unknown, onError: (m: string) => void): unknown => {
+    if (isScalar(node)) return typeof node.value === 'string' ? new Unsafe(node.value) : node.value;
+    onError(
+      isMap(node) || isSeq(node)
+        ? '!unsafe on a collection that holds collections: Ansible 2.14 prints those empty; put !unsafe on the strings instead'
+        : '!unsafe on a collection: only plain values inside are supported',
+    );
+    return null;
+  };
   return {
     tag: '!unsafe',
     collection,
     nodeClass: collection === 'map' ? YAMLMap : YAMLSeq,
     resolve(node, onError) {
-      const items = isMap(node) ? node.items.map((p) => p.value) : isSeq(node) ? node.items : [];
-      if (items.some((v) => isMap(v) || isSeq(v)))
-        onError(
-          '!unsafe on a collection that holds collections: Ansible 2.14 prints those empty; put !unsafe on the strings instead',
-        );
-      return {
-        toJSON(arg: unknown, ctx: never) {
-          const js = (node as YAMLMap).toJSON(arg, ctx) as unknown;
-          const wrap = (v: unknown) => (typeof v === 'string' ? new Unsafe(v) : v);
-          if (Array.isArray(js)) return js.map(wrap);
-          return Object.fromEntries(Object.entries(js as object).map(([k, v]) => [k, wrap(v)]));
-        },
-      };
+      if (isSeq(node)) return node.items.map((v) => value(v, onError));
+      const pairs = isMap(node) ? (node.items as Pair[]) : [];
+      return Object.fromEntries(
+        pairs.map((p) => [String(isScalar(p.key) ? p.key.value : p.key), value(p.value, onError)]),
+      );
     },
   } as CollectionTag;
 }
@@ -86,7 +97,7 @@ export function ansibleTags(defaults: Tags): Tags {
       (v) => v === false,
     ),
     scalar('int', INT, pyInt, (v) => Number.isInteger(v)),
-    scalar('float', FLOAT, pyFloat, (v) => typeof v === 'number'),
+    scalar('float', FLOAT, pyFloat, (v) => v instanceof PyFloat),
     scalar('timestamp', IMPLICIT_TIMESTAMP, pyTimestamp, () => false),
     { tag: 'tag:yaml.org,2002:timestamp', resolve: pyTimestamp } as ScalarTag,
     {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { limitHosts, loadInventory } from '../../src/inventory/index.js';
-import { inventoryList } from '../../src/inventory/list.js';
+import { inventoryListText } from '../../src/inventory/list.js';
 import { limiter } from '../../src/core/limit.js';
 
 const run = promisify(execFile);
@@ -15,6 +15,7 @@ const VALID = [
   ...['pool.ini', 'pool.yaml'].map((f) => here(`inventory/${f}`)),
   ...readdirSync(here('fixtures/inventory/valid')).map((f) => here(`fixtures/inventory/valid/${f}`)),
   here('fixtures/inventory/vars-dir/pool.ini'),
+  here('fixtures/inventory/yaml-values/pool.ini'),
 ];
 const MALFORMED = readdirSync(here('fixtures/inventory/malformed')).map((f) =>
   here(`fixtures/inventory/malformed/${f}`),
@@ -45,11 +46,13 @@ beforeAll(() => {
 
 describe('inventory against the real ansible-inventory --list', () => {
   it.each(VALID.map((f) => [f.split('/').slice(-2).join('/'), f]))(
-    '%s: same groups, hosts and vars',
+    '%s: same groups, hosts and vars, printed the same',
     async (_name, file) => {
       const real = await oracle.get(file);
       expect(real?.code, real?.stderr).toBe(0);
-      expect(inventoryList(loadInventory(file))).toEqual(JSON.parse(real?.stdout ?? ''));
+      const text = inventoryListText(loadInventory(file));
+      expect(JSON.parse(text)).toEqual(JSON.parse(real?.stdout ?? ''));
+      expect(`${text}\n`).toBe(real?.stdout);
     },
   );
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expandHostPattern } from '../../src/inventory/hosts.js';
 import { parseIniValue } from '../../src/inventory/literal.js';
 import { shlexSplit } from '../../src/inventory/shlex.js';
+import { PyFloat } from '../../src/inventory/yaml-values.js';
 
 describe('inventory values, ranges and words', () => {
   it.each([
@@ -9,7 +10,8 @@ describe('inventory values, ranges and words', () => {
     ['-5', -5],
     ['0x1f', 31],
     ['1_000', 1000],
-    ['1.5', 1.5],
+    ['1.5', new PyFloat(1.5)],
+    ['1e3', new PyFloat(1000)],
     ['True', true],
     ['None', null],
     ['0755', '0755'],
