@@ -35,6 +35,9 @@ export function expandHostPattern(pattern: string): { names: string[]; port?: nu
       `Invalid host pattern '${pattern}' supplied, ending in ':' is not allowed, this character is reserved to provide a port.`,
     );
   }
+  // Ansible drops a `:0` silently and keeps `:99999` until it connects; runner refuses both
+  if (parsed?.port !== undefined && !(parsed.port >= 1 && parsed.port <= 65535))
+    throw new InventoryError(`host ${pattern}: a port must be a decimal number from 1 to 65535; runner does not guess`);
   const names = base.includes('[') ? expandRange(base) : [base];
   return parsed?.port === undefined ? { names } : { names, port: parsed.port };
 }

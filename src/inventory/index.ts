@@ -5,6 +5,7 @@ import { parseIni } from './ini.js';
 import { Inventory, InventoryError, type Vars } from './model.js';
 import { selectHosts } from './patterns.js';
 import { hostVars } from './resolve.js';
+import { varsReader } from './vars-files.js';
 import { parseYamlInventory, PluginConfigError } from './yaml.js';
 
 export interface LoadedInventory {
@@ -21,7 +22,8 @@ export function loadInventory(file: string): LoadedInventory {
   const dir = dirname(file);
   try {
     inv.reconcile();
-    const vars = new Map([...inv.hosts.keys()].map((h) => [h, hostVars(inv, h, dir)] as const));
+    const reader = varsReader(dir);
+    const vars = new Map([...inv.hosts.keys()].map((h) => [h, hostVars(inv, h, reader)] as const));
     return { file, inv, vars, warnings: inv.warnings };
   } catch (err) {
     throw asConfigError(err);

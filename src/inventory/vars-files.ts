@@ -7,9 +7,35 @@ import { parseYaml } from './yaml.js';
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
-/** `group_vars/<name>` or `host_vars/<name>` beside the inventory: a file (first of '', .yml, .yaml, .json) or a dir of them. */
-export function varsFor(dir: string, kind: 'group_vars' | 'host_vars', name: string): Vars {
+export type VarsReader = (kind: 'group_vars' | 'host_vars', name: string) => Vars;
+
+/**
+ * `group_vars/<name>` or `host_vars/<name>` beside the inventory: a file (first of '', .yml, .yaml, .json) or a
+ * dir of them. Each dir is listed once and each group read once, so 100,000 hosts cost no 100,000 stats.
+ */
+export function varsReader(dir: string): VarsReader {
+  const entries = new Map<string, Set<string>>();
+  const cache = new Map<string, Vars>();
+  const listed = (kind: string) => {
+    let names = entries.get(kind);
+    if (!names) {
+      const path = join(dir, kind);
+      const st = statPath(path, `${kind} ${path}`);
+      entries.set(kind, (names = new Set(st?.type === 'dir' ? listDir(path, `${kind} ${path}`) : [])));
+    }
+    return names;
+  };
+  return (kind, name) => {
+    const key = `${kind}/${name}`;
+    let vars = cache.get(key);
+    if (!vars) cache.set(key, (vars = read(dir, kind, name, listed(kind))));
+    return vars;
+  };
+}
+
+function read(dir: string, kind: 'group_vars' | 'host_vars', name: string, present: Set<string>): Vars {
   for (const ext of EXTENSIONS) {
+    if (!present.has(`${name}${ext}`)) continue;
     const path = join(dir, kind, `${name}${ext}`);
     const st = statPath(path, `${kind} ${path}`);
     if (st === null) continue;
