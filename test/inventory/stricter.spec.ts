@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { inventoryListText } from '../../src/inventory/list.js';
 import { MAX_HOSTS_PER_PATTERN } from '../../src/inventory/ranges.js';
+import { runner } from '../helpers/cli.js';
 import { sandbox } from '../helpers/tmp.js';
 
 const run = promisify(execFile);
@@ -131,5 +133,20 @@ describe(`host ranges: refused above ${MAX_HOSTS_PER_PATTERN} hosts per pattern 
     const loaded = loadInventory(file);
     expect(loaded.inv.hosts.size).toBe(MAX_HOSTS_PER_PATTERN);
     expect([...loaded.inv.hosts.keys()].at(-1)).toBe('h100000');
+  });
+});
+
+describe('runner inventory --list (the built binary)', () => {
+  it('prints the same text as ansible-inventory --list, and exits 1 naming an odd port', async () => {
+    const file = fileURLToPath(new URL('../../fixtures/inventory/yaml-values/pool.ini', import.meta.url));
+    const real = await run('ansible-inventory', ['-i', file, '--list'], { env: ENV, cwd: '/' });
+    const ours = await runner(['inventory', '-i', file, '--list']);
+    expect(ours.code, ours.stderr).toBe(0);
+    expect(`${ours.stdout}\n`).toBe(real.stdout);
+    const odd = write('cli-odd', { 'pool.yml': 'all:\n  hosts:\n    bld-01:\n      ansible_port: 0x8AE\n' });
+    const refused = await runner(['inventory', '-i', odd, '--list']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${odd}:4: host bld-01: ansible_port=0x8AE`);
+    expect(refused.stdout).toBe('');
   });
 });
