@@ -5,6 +5,7 @@ import { exists } from '../host/local-files.js';
 import { expandHome, lookupSshConfig, type parseSshConfig } from '../host/ssh/config.js';
 import type { SshTarget } from '../host/ssh/connect.js';
 import type { Vars } from '../inventory/model.js';
+import { plainValue } from '../inventory/yaml-values.js';
 
 /** One host of the audit: how to reach it and where its checks come from. */
 export interface AuditTarget {
@@ -74,6 +75,8 @@ export function targetFor(
       ? cfg.identityFiles
       : DEFAULT_KEYS.filter(exists);
   const timeout = first(vars, 'ansible_ssh_timeout', 'ansible_timeout');
+  if (timeout !== undefined && !(Number.isInteger(Number(timeout)) && Number(timeout) > 0))
+    throw new ConfigError(`host ${name}: ansible_ssh_timeout ${String(timeout)} is not a whole number of seconds`);
   return {
     ssh: {
       name,
@@ -85,7 +88,7 @@ export function targetFor(
       become: toBool(first(vars, 'ansible_become') ?? defaults.become ?? false),
     },
     configPath: String(first(vars, 'runner_config') ?? DEFAULT_CONFIG),
-    ...(vars.runner_checks !== undefined ? { overrides: vars.runner_checks } : {}),
+    ...(vars.runner_checks !== undefined ? { overrides: plainValue(vars.runner_checks) } : {}),
     ...(timeout !== undefined ? { connectTimeoutMs: Number(timeout) * 1000 } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors.js';
 import { limitHosts, loadInventory } from '../inventory/index.js';
-import { inventoryList } from '../inventory/list.js';
+import { inventoryListText } from '../inventory/list.js';
 import type { Io } from '../core/io.js';
 
 /** `runner inventory --list`: the resolved inventory in the JSON shape of `ansible-inventory --list`. */
@@ -10,6 +10,6 @@ export function listInventory(opts: { inventory: string; list?: boolean; limit?:
   const warn = (m: string) => io.stderr.write(`runner: warning: ${m}\n`);
   for (const w of loaded.warnings) warn(w);
   const selected = opts.limit === undefined ? undefined : limitHosts(loaded, opts.limit, warn);
-  io.stdout.write(`${JSON.stringify(inventoryList(loaded, selected), null, 4)}\n`);
+  io.stdout.write(`${inventoryListText(loaded, selected)}\n`);
   return 0;
 }

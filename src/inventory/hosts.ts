@@ -1,10 +1,13 @@
 import { InventoryError } from './model.js';
+import { expandRange } from './ranges.js';
 
 const NUM_RANGE = String.raw`\[[0-9]+:[0-9]+(?::[0-9]+)?\]`;
 const ALNUM_RANGE = String.raw`\[(?:[a-z]:[a-z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]`;
-const LABEL = String.raw`(?:[\w]|${ALNUM_RANGE})(?:[\w-]|${ALNUM_RANGE})*(?<![_-])`;
-const HOSTNAME = new RegExp(String.raw`^${LABEL}(?:\.${LABEL})*$`);
-const IPV4 = new RegExp(String.raw`^(?:\d{1,3}|${NUM_RANGE})(?:\.(?:\d{1,3}|${NUM_RANGE})){3}$`);
+// Python's re.UNICODE \w: letters and digits of any script, and '_'
+const WORD = String.raw`\p{L}\p{N}_`;
+const LABEL = String.raw`(?:[${WORD}]|${ALNUM_RANGE})(?:[${WORD}-]|${ALNUM_RANGE})*(?<![_-])`;
+const HOSTNAME = new RegExp(String.raw`^${LABEL}(?:\.${LABEL})*$`, 'iu');
+const IPV4 = new RegExp(String.raw`^(?:\d{1,3}|${NUM_RANGE})(?:\.(?:\d{1,3}|${NUM_RANGE})){3}$`, 'i');
 const IPV6 = /^(?=.*:.*:)[0-9a-fA-F:.[\]]+$/;
 
 /** Ansible's parse_address: an optional `:port` (or `[host]:port`), then a hostname, IPv4 or IPv6. */
@@ -32,44 +35,9 @@ export function expandHostPattern(pattern: string): { names: string[]; port?: nu
       `Invalid host pattern '${pattern}' supplied, ending in ':' is not allowed, this character is reserved to provide a port.`,
     );
   }
+  // Ansible drops a `:0` silently and keeps `:99999` until it connects; runner refuses both
+  if (parsed?.port !== undefined && !(parsed.port >= 1 && parsed.port <= 65535))
+    throw new InventoryError(`host ${pattern}: a port must be a decimal number from 1 to 65535; runner does not guess`);
   const names = base.includes('[') ? expandRange(base) : [base];
   return parsed?.port === undefined ? { names } : { names, port: parsed.port };
-}
-
-const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-/** `db[01:10:3]-[a:c]`: the first bracket expands, then the rest recursively (expand_hostname_range). */
-export function expandRange(line: string): string[] {
-  const open = line.indexOf('[');
-  const close = line.indexOf(']', open);
-  if (open === -1 || close === -1) throw new InventoryError(`host range must be begin:end or begin:end:step: ${line}`);
-  const [head, range, tail] = [line.slice(0, open), line.slice(open + 1, close), line.slice(close + 1)];
-  const bounds = range.split(':');
-  if (bounds.length !== 2 && bounds.length !== 3)
-    throw new InventoryError(`host range must be begin:end or begin:end:step: ${line}`);
-  const beg = bounds[0] || '0';
-  const end = bounds[1] as string;
-  const step = Number(bounds[2] ?? 1);
-  if (!end) throw new InventoryError(`host range must specify end value: ${line}`);
-  let fill = (x: string | number) => String(x);
-  if (beg[0] === '0' && beg.length > 1) {
-    if (beg.length !== end.length)
-      throw new InventoryError(`host range must specify equal-length begin and end formats: ${line}`);
-    fill = (x) => String(x).padStart(beg.length, '0');
-  }
-  const seq: (string | number)[] = [];
-  if (LETTERS.includes(beg) && LETTERS.includes(end) && beg.length === 1 && end.length === 1) {
-    const [i, j] = [LETTERS.indexOf(beg), LETTERS.indexOf(end)];
-    if (i > j) throw new InventoryError(`host range must have begin <= end: ${line}`);
-    for (let k = i; k <= j; k += step) seq.push(LETTERS[k] as string);
-  } else {
-    const [i, j] = [Number(beg), Number(end)];
-    if (!Number.isInteger(i) || !Number.isInteger(j) || !(step > 0))
-      throw new InventoryError(`invalid host range: ${line}`);
-    for (let k = i; k <= j; k += step) seq.push(k);
-  }
-  return seq.flatMap((x) => {
-    const name = `${head}${fill(x)}${tail}`;
-    return name.includes('[') ? expandRange(name) : [name];
-  });
 }

@@ -5,7 +5,8 @@ import { parseIni } from './ini.js';
 import { Inventory, InventoryError, type Vars } from './model.js';
 import { selectHosts } from './patterns.js';
 import { hostVars } from './resolve.js';
-import { parseYamlInventory } from './yaml.js';
+import { varsReader } from './vars-files.js';
+import { parseYamlInventory, PluginConfigError } from './yaml.js';
 
 export interface LoadedInventory {
   file: string;
@@ -21,7 +22,8 @@ export function loadInventory(file: string): LoadedInventory {
   const dir = dirname(file);
   try {
     inv.reconcile();
-    const vars = new Map([...inv.hosts.keys()].map((h) => [h, hostVars(inv, h, dir)] as const));
+    const reader = varsReader(dir);
+    const vars = new Map([...inv.hosts.keys()].map((h) => [h, hostVars(inv, h, reader)] as const));
     return { file, inv, vars, warnings: inv.warnings };
   } catch (err) {
     throw asConfigError(err);
@@ -40,19 +42,27 @@ function readInventory(file: string): string {
   return readTextSync(file, what);
 }
 
-/** .yml/.yaml/.json are YAML; no extension tries YAML first, then INI (Ansible's plugin order); others are INI. */
+/**
+ * Ansible's plugin order: the yaml plugin takes `.yml`, `.yaml`, `.json` or no extension (case-sensitive); the
+ * ini plugin takes any file, and is tried when yaml fails (a `.yml` holding INI is read as INI).
+ */
 function parse(text: string, file: string): Inventory {
-  const ext = extname(file).toLowerCase();
   try {
-    if (['.yml', '.yaml', '.json'].includes(ext)) return parseYamlInventory(text, file);
-    if (ext === '') {
-      try {
-        return parseYamlInventory(text, file);
-      } catch {
-        // not a YAML inventory: read it as INI, whose errors are the ones worth showing
-      }
+    const ext = extname(file);
+    if (ext !== '' && !['.yml', '.yaml', '.json'].includes(ext)) return parseIni(text, file);
+    let yamlError: InventoryError;
+    try {
+      return parseYamlInventory(text, file);
+    } catch (err) {
+      if (!(err instanceof InventoryError) || err instanceof PluginConfigError) throw err;
+      yamlError = err;
     }
-    return parseIni(text, file);
+    try {
+      return parseIni(text, file);
+    } catch (err) {
+      if (!(err instanceof InventoryError)) throw err;
+      throw new InventoryError(`${yamlError.message}; nor is it INI: ${err.message}`);
+    }
   } catch (err) {
     throw asConfigError(err);
   }

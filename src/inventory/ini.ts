@@ -1,5 +1,6 @@
 import { expandHostPattern } from './hosts.js';
 import { parseIniValue } from './literal.js';
+import { checkRunnerInput } from './runner-inputs.js';
 import { Inventory, InventoryError } from './model.js';
 import { shlexSplit } from './shlex.js';
 
@@ -47,11 +48,14 @@ export function parseIni(text: string, file: string, inv = new Inventory()): Inv
         `Invalid section entry: '${line}'. Please make sure that there are no spaces in the section entry, and that there are no other invalid characters`,
       );
     }
-    if (state === 'hosts') hostLine(inv, line, group, fail);
+    if (state === 'hosts') hostLine(inv, line, group, fail, `${file}:${lineNo}`);
     else if (state === 'vars') {
       const eq = line.indexOf('=');
       if (eq === -1) fail(`Expected key=value, got: ${line}`);
-      inv.setGroupVar(group, line.slice(0, eq).trim(), parseIniValue(line.slice(eq + 1).trim()));
+      const [key, text] = [line.slice(0, eq).trim(), line.slice(eq + 1).trim()];
+      const value = parseIniValue(text);
+      checkRunnerInput(key, value, text, `${file}:${lineNo}: group ${group}`);
+      inv.setGroupVar(group, key, value);
     } else {
       const m = GROUP_NAME.exec(line);
       if (!m) fail(`Invalid group name: ${line}`);
@@ -74,7 +78,7 @@ export function parseIni(text: string, file: string, inv = new Inventory()): Inv
   return inv;
 }
 
-function hostLine(inv: Inventory, line: string, group: string, fail: (msg: string) => never): void {
+function hostLine(inv: Inventory, line: string, group: string, fail: (msg: string) => never, where: string): void {
   let tokens: string[] = [];
   try {
     tokens = shlexSplit(line);
@@ -87,7 +91,9 @@ function hostLine(inv: Inventory, line: string, group: string, fail: (msg: strin
   for (const t of tokens.slice(1)) {
     const eq = t.indexOf('=');
     if (eq === -1) fail(`Expected key=value host variable assignment, got: ${t}`);
-    vars[t.slice(0, eq)] = parseIniValue(t.slice(eq + 1));
+    const [key, text] = [t.slice(0, eq), t.slice(eq + 1)];
+    vars[key] = parseIniValue(text);
+    checkRunnerInput(key, vars[key], text, `${where}: host ${tokens[0]}`);
   }
   for (const name of names) Object.assign(inv.addHost(name, group, port).vars, vars);
 }

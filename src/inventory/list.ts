@@ -1,4 +1,5 @@
 import type { LoadedInventory } from './index.js';
+import { pyJson } from './py-json.js';
 
 /** The JSON shape of `ansible-inventory --list`: `_meta.hostvars`, then each group with its hosts and children. */
 export function inventoryList(loaded: LoadedInventory, selected?: readonly string[]): Record<string, unknown> {
@@ -14,4 +15,9 @@ export function inventoryList(loaded: LoadedInventory, selected?: readonly strin
     if (entry.hosts || entry.children) out[g.name] = entry;
   }
   return out;
+}
+
+/** `runner inventory --list`: the text `ansible-inventory --list` prints for the same files. */
+export function inventoryListText(loaded: LoadedInventory, selected?: readonly string[]): string {
+  return pyJson(inventoryList(loaded, selected));
 }

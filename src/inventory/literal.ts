@@ -1,3 +1,5 @@
+import { PyFloat } from './yaml-values.js';
+
 /**
  * The part of Python's `ast.literal_eval` that Ansible's INI parser applies to every value: numbers, quoted
  * strings, True/False/None, lists, tuples and dicts, with an optional trailing `# comment`. Anything else stays
@@ -42,7 +44,7 @@ class LiteralParser {
     return this.number();
   }
 
-  private number(): number {
+  private number(): number | PyFloat {
     const m =
       /^[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(\d[\d_]*)?\.?\d[\d_]*([eE][-+]?\d+)?|\d[\d_]*\.)/.exec(
         this.s.slice(this.i),
@@ -56,7 +58,8 @@ class LiteralParser {
     const sign = raw.startsWith('-') ? -1 : 1;
     if (/^0[xob]/i.test(body))
       return sign * parseInt(body.slice(2), { x: 16, o: 8, b: 2 }[body[1]?.toLowerCase() as 'x' | 'o' | 'b']);
-    return sign * Number(body);
+    // a float literal stays a Python float, so it prints as `1.0`, not `1`
+    return /[.eE]/.test(body) ? new PyFloat(sign * Number(body)) : sign * Number(body);
   }
 
   /** Adjacent string literals concatenate, as in Python. */

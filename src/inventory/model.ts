@@ -46,9 +46,11 @@ export class Inventory {
       this.hosts.set(name, (h = { name, vars: {}, groups: [] }));
       if (port !== undefined) h.vars.ansible_port = port;
     }
-    const g = this.addGroup(group);
-    if (!g.hosts.includes(name)) g.hosts.push(name);
-    if (!h.groups.includes(group)) h.groups.push(group);
+    // h.groups and g.hosts change together, so the host's (short) list says whether the group has it
+    if (!h.groups.includes(group)) {
+      h.groups.push(group);
+      this.addGroup(group).hosts.push(name);
+    }
     return h;
   }
 
@@ -121,17 +123,19 @@ export class Inventory {
       if (g.name !== 'all' && g.parents.length === 0) this.addChild('all', g.name);
     }
     const ungrouped = this.groups.get('ungrouped') as Group;
+    const leaving = new Set<string>();
     for (const h of this.hosts.values()) {
       const others = h.groups.filter((g) => g !== 'all' && g !== 'ungrouped');
       if (others.length && h.groups.includes('ungrouped')) {
-        ungrouped.hosts = ungrouped.hosts.filter((n) => n !== h.name);
+        leaving.add(h.name);
         h.groups = h.groups.filter((g) => g !== 'ungrouped');
       } else if (others.length === 0 && !h.groups.includes('ungrouped')) {
         this.addHost(h.name, 'ungrouped');
       }
       h.groups = h.groups.filter((g) => g !== 'all');
-      const all = this.groups.get('all') as Group;
-      all.hosts = all.hosts.filter((n) => n !== h.name);
     }
+    if (leaving.size) ungrouped.hosts = ungrouped.hosts.filter((n) => !leaving.has(n));
+    // every host is in 'all' implicitly; Ansible lists none under it
+    (this.groups.get('all') as Group).hosts = [];
   }
 }

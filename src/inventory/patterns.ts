@@ -53,9 +53,10 @@ function matchOne(inv: Inventory, term: string, warn: (msg: string) => void): st
   const sub = body.startsWith('~') ? null : SUBSCRIPT.exec(body);
   const expr = sub ? (sub[1] as string) : body;
   const hosts = enumerate(inv, expr, warn);
-  if (!sub) return hosts;
-  if (sub[2] !== undefined) {
-    const i = Number(sub[2]);
+  // _apply_subscript: nothing matched is no error; an end of 0 is falsy, so `g[2:0]` means `g[2]`
+  if (!sub || hosts.length === 0) return hosts;
+  if (sub[2] !== undefined || Number(sub[5]) === 0) {
+    const i = Number(sub[2] ?? sub[3]);
     const h = hosts.at(i);
     if (h === undefined || i >= hosts.length)
       throw new InventoryError(`No hosts matched the subscripted pattern '${body}'`);

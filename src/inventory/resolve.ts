@@ -1,18 +1,18 @@
 import type { Inventory, Vars } from './model.js';
-import { varsFor } from './vars-files.js';
+import type { VarsReader } from './vars-files.js';
 
 /**
  * A host's vars with Ansible's precedence (lowest first): 'all' group vars, other group vars (by depth,
  * ansible_group_priority, name), group_vars/all, group_vars/<group> in the same order, inline host vars,
  * host_vars/<host>. Top-level keys replace, they do not merge (hash_behaviour = replace).
  */
-export function hostVars(inv: Inventory, host: string, dir: string | undefined): Vars {
+export function hostVars(inv: Inventory, host: string, varsFor: VarsReader | undefined): Vars {
   const groups = sortGroups(
     inv,
     inv.groupsOf(host).filter((g) => g !== 'all'),
   );
   const fromFile = (kind: 'group_vars' | 'host_vars', name: string) =>
-    dir === undefined ? {} : varsFor(dir, kind, name);
+    varsFor === undefined ? {} : varsFor(kind, name);
   return Object.assign(
     {},
     inv.groups.get('all')?.vars,

@@ -1,11 +1,19 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { expandHostPattern } from './hosts.js';
 import { Inventory, InventoryError } from './model.js';
+import { ansibleTags } from './pyyaml-schema.js';
+import { checkYamlInput } from './runner-inputs.js';
 
-/** YAML 1.1, as PyYAML reads it for Ansible: `yes` is true, `0755` is 493. */
+/** YAML 1.1, as PyYAML reads it for Ansible: `yes` is true, `0755` is 493, `y` is a string. */
 export function parseYaml(text: string, file: string): { doc: Document.Parsed; where: (node: unknown) => string } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, {
+    version: '1.1',
+    customTags: ansibleTags,
+    lineCounter: lines,
+    uniqueKeys: false,
+    prettyErrors: false,
+  });
   const first = doc.errors[0];
   if (first) {
     throw new InventoryError(`${file}:${lines.linePos(first.pos[0]).line}: ${first.message.split('\n')[0]}`);
@@ -17,6 +25,9 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; w
   return { doc, where };
 }
 
+/** A YAML file configuring an inventory plugin: no use reading it as INI. */
+export class PluginConfigError extends InventoryError {}
+
 /** Ansible's YAML inventory format (plugins/inventory/yaml.py). */
 export function parseYamlInventory(text: string, file: string, inv = new Inventory()): Inventory {
   const { doc, where } = parseYaml(text, file);
@@ -26,7 +37,7 @@ export function parseYamlInventory(text: string, file: string, inv = new Invento
   if (!isMap(top))
     throw new InventoryError(`${where(top)}: YAML inventory has invalid structure, it should be a dictionary`);
   if (top.get('plugin'))
-    throw new InventoryError(
+    throw new PluginConfigError(
       `${where(top)}: a plugin configuration (dynamic inventory) is not supported; list the hosts in an INI or YAML inventory`,
     );
   const ctx = { inv, doc, where };
@@ -91,7 +102,12 @@ function sectionItem(ctx: Ctx, group: string, key: string, item: Pair<Node, Node
   const fail = (err: unknown): never => {
     throw new InventoryError(`${where(item.key)}: ${(err as Error).message}`);
   };
-  if (key === 'vars') return inv.setGroupVar(group, keyOf(item, where), item.value?.toJS(ctx.doc) ?? null);
+  const toJS = (node: Node | null) => () => node?.toJS(ctx.doc) ?? null;
+  if (key === 'vars') {
+    const name = keyOf(item, where);
+    checkYamlInput(name, item.value, toJS(item.value), `${where(item.value ?? item.key)}: group ${group}`);
+    return inv.setGroupVar(group, name, toJS(item.value)());
+  }
   if (key === 'children') {
     const child = parseGroup(ctx, keyOf(item, where), item.value);
     try {
@@ -106,6 +122,9 @@ function sectionItem(ctx: Ctx, group: string, key: string, item: Pair<Node, Node
     throw new InventoryError(
       `${where(item.key)}: Host pattern ${String(raw)} must be a string. Enclose integers/floats in quotation marks.`,
     );
+  if (isMap(item.value))
+    for (const pair of item.value.items as Pair<Node, Node | null>[])
+      checkYamlInput(keyOf(pair, where), pair.value, toJS(pair.value), `${where(pair.value ?? pair.key)}: host ${raw}`);
   const vars = item.value?.toJS(ctx.doc) ?? {};
   if (typeof vars !== 'object' || Array.isArray(vars))
     throw new InventoryError(`${where(item.value)}: host vars of ${raw} must be a mapping`);

@@ -3,6 +3,7 @@ import { targetFor } from '../../src/audit/targets.js';
 import { parseSshConfig } from '../../src/host/ssh/config.js';
 import { configWithOverrides } from '../../src/audit/host-config.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { Timestamp, Unsafe } from '../../src/inventory/yaml-values.js';
 
 const sshConfig = parseSshConfig(
   'Host bld-*\n  HostName %h.pool.example\n  User from-config\n  Port 2200\n  IdentityFile /keys/pool\n',
@@ -50,8 +51,26 @@ describe('audit/targets', () => {
     [{ ansible_ssh_pass: 'x' }, /keys only/],
     [{ ansible_connection: 'winrm' }, /not supported/],
     [{ ansible_port: 'ssh' }, /not a port/],
+    [{ ansible_ssh_timeout: 'abc' }, /ansible_ssh_timeout abc is not a whole number of seconds/],
+    [{ ansible_timeout: 0 }, /not a whole number of seconds/],
   ])('rejects %j before connecting', (vars, why) => {
     expect(() => targetFor('h', vars, {}, sshConfig)).toThrow(why);
+  });
+});
+
+describe('audit/targets: values from vars files that Ansible prints its own way', () => {
+  it('uses !unsafe text and timestamps as plain strings', () => {
+    const t = targetFor(
+      'h',
+      {
+        runner_config: new Unsafe('/etc/r/{{ x }}.yaml'),
+        runner_checks: { purge: { note: new Timestamp('2002-12-14') } },
+      },
+      {},
+      sshConfig,
+    );
+    expect(t.configPath).toBe('/etc/r/{{ x }}.yaml');
+    expect(t.overrides).toEqual({ purge: { note: '2002-12-14' } });
   });
 });
 
