@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { configPath, loadConfig } from '../config/load.js';
 import { entriesFor } from '../config/entries.js';
@@ -32,7 +33,7 @@ export async function writePlanOut(
     version: PLAN_VERSION,
     runner: origin.runner,
     host: { machineId: origin.machineId, hostname: origin.hostname },
-    config: config.file,
+    config: resolve(config.file),
     configHash: origin.configHash,
     createdAt: started.toISOString(),
     probed: entries.map((e) => e.check.id),

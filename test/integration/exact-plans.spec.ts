@@ -87,7 +87,8 @@ describe('runner apply --plan: exactly the reviewed plan, or nothing', () => {
       const plan = JSON.parse(readFileSync(planFile, 'utf8'));
       const planned: string[] = plan.checks[0].plan.delete.map((i: { name: string }) => i.name);
       expect(planned.length).toBeGreaterThan(0);
-      const m = MUTATIONS[Math.floor(r() * MUTATIONS.length)] as Mutation;
+      // a third unchanged, so that the applying side is tried as often as the refusing one is, per kind
+      const m = r() < 1 / 3 ? 'none' : (MUTATIONS[1 + Math.floor(r() * (MUTATIONS.length - 1))] as Mutation);
       mutate(m, planned, r);
       const before = { tree: hashTree(base), decoys: hashTree(decoys), list: listTree(base, 1) };
       const applied = await runner(['apply', '-c', cfg, '--plan', planFile]);
@@ -96,7 +97,9 @@ describe('runner apply --plan: exactly the reviewed plan, or nothing', () => {
       if (m !== 'none') {
         tally.refused++;
         expect(applied.code, what).toBe(1);
-        expect(applied.stderr, what).toMatch(m === 'config' ? /made with another config/ : /the host changed since the plan was made/);
+        expect(applied.stderr, what).toMatch(
+          m === 'config' ? /made with another config/ : /the host changed since the plan was made/,
+        );
         expect(hashTree(base), what).toBe(before.tree);
       } else {
         expect(applied.code, what).toBe(2);
@@ -109,4 +112,49 @@ describe('runner apply --plan: exactly the reviewed plan, or nothing', () => {
     process.stderr.write(`exact plans: ${tally.trials} trials, ${tally.refused} refused (seed ${SEED})\n`);
     expect(tally.trials).toBe(TRIALS);
   }, 600_000);
+});
+
+describe('runner apply --plan refuses a plan made elsewhere, by another runner, too old or malformed', () => {
+  const cases: [string, (p: Record<string, any>) => unknown, RegExp, string[]?][] = [
+    ['another host', (p) => (p.host.machineId = 'f'.repeat(32)), /made on another host: machine id f{32}/],
+    ['another runner', (p) => (p.runner = '0.0.1-other'), /made by runner 0\.0\.1-other, this is runner /],
+    [
+      'too old',
+      (p) => (p.createdAt = new Date(Date.now() - 7_200_000).toISOString()),
+      /older than --max-plan-age \(3600s\)/,
+    ],
+    [
+      'older than --max-plan-age 10m',
+      (p) => (p.createdAt = new Date(Date.now() - 1_200_000).toISOString()),
+      /older than --max-plan-age \(600s\)/,
+      ['--max-plan-age', '10m'],
+    ],
+    ['another version', (p) => (p.version = 2), /version 2, this runner reads plan version 1/],
+    ['malformed', (p) => (p.checks[0].fingerprint = 'x'), /not a plan file: checks\.0\.fingerprint: /],
+    ['an unknown field', (p) => (p.extra = 1), /not a plan file: \(top\): Unrecognized key: "extra"/],
+  ];
+  for (const [what, edit, message, extra] of cases)
+    it(`refuses ${what}: exit 1, nothing changed`, async () => {
+      freshTree(rng(7));
+      expect((await runner(['check', '-c', cfg, '--plan-out', planFile])).code).toBe(2);
+      const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+      edit(plan);
+      writeFileSync(planFile, JSON.stringify(plan));
+      const before = hashTree(base);
+      const r = await runner(['apply', '-c', cfg, '--plan', planFile, ...(extra ?? [])]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(hashTree(base)).toBe(before);
+    });
+
+  it('refuses a plan file that is not JSON, and --plan with --only', async () => {
+    writeFileSync(planFile, '{"version": 1,');
+    const r = await runner(['apply', '-c', cfg, '--plan', planFile]);
+    expect([r.code, r.stderr]).toEqual([1, expect.stringMatching(/--plan .*plan\.json: not JSON: /)]);
+    const only = await runner(['apply', '-c', cfg, '--plan', planFile, '--only', 'purge']);
+    expect([only.code, only.stderr]).toEqual([
+      1,
+      expect.stringMatching(/--plan with --only: a plan runs as it was made/),
+    ]);
+  });
 });
