@@ -41,7 +41,16 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
       )
       .action(async (opts) => done(await (await import('./commands/run.js')).runLocal(mode, opts, io)));
     if (mode === 'apply')
-      cmd.option('--rebaseline', 'record baselines anew (processes) instead of comparing against them');
+      cmd
+        .option('--rebaseline', 'record baselines anew (processes) instead of comparing against them')
+        .option(
+          '--plan <file>',
+          'run exactly the plans of this file (check --plan-out), or nothing if the host changed',
+        )
+        .option('--max-plan-age <duration>', 'refuse a plan older than this (default 1h)', (v) =>
+          duration(v, '--max-plan-age'),
+        );
+    else cmd.option('--plan-out <file>', "also write the drifted checks' plans, fingerprinted, for apply --plan");
   }
 
   program

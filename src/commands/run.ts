@@ -25,10 +25,21 @@ export interface RunOptions extends OutputOptions {
   deferDeletes?: boolean;
   /** also write the run's Prometheus series here (atomically: temp file + rename) */
   textfile?: string;
+  /** check: also write the drifted checks' plans, fingerprinted, to this file (`apply --plan` runs them) */
+  planOut?: string;
+  /** apply: run exactly this plan file's plans, or nothing */
+  plan?: string;
+  maxPlanAge?: number;
 }
 
 /** `runner check` / `runner apply` on this machine; returns the exit code. */
 export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<number> {
+  if (mode === 'apply' && opts.plan !== undefined) {
+    planConflicts(opts);
+    return (await import('./plan.js')).applyPlanFile({ ...opts, plan: opts.plan }, io);
+  }
+  if (opts.planOut !== undefined && opts.deferDeletes)
+    throw new ConfigError('--plan-out with --defer-deletes: a plan file holds plans that delete at once; drop one');
   const config = await loadConfig(configPath(opts.config, io.env));
   const entries = entriesFor(config, opts.only);
   // thrown, so that runCli tells it as every bad config is told (--format nagios: UNKNOWN, exit 3)
@@ -61,7 +72,21 @@ export async function runLocal(mode: Mode, opts: RunOptions, io: Io): Promise<nu
     await host.writeFile(opts.textfile, renderRunMetrics(doc), { mode: 0o644 }).catch((err: Error) => {
       throw new Error(`--textfile ${opts.textfile}: ${err.message}`);
     });
+  if (opts.planOut !== undefined)
+    await (await import('./plan.js')).writePlanOut(opts.planOut, host, config, entries, report, started);
   await host.close();
   await emit(doc, opts, io, { plans: mode === 'check' });
   return exitCodeOf(doc, opts);
+}
+
+/** --plan runs the saved plans as they are: options that would change what runs are refused. */
+function planConflicts(opts: RunOptions): void {
+  const bad = [
+    opts.only ? '--only' : '',
+    opts.rebaseline ? '--rebaseline' : '',
+    opts.deferDeletes ? '--defer-deletes' : '',
+    opts.textfile ? '--textfile' : '',
+  ].filter(Boolean);
+  if (bad.length)
+    throw new ConfigError(`--plan with ${bad.join(', ')}: a plan runs as it was made; drop ${bad.join(', ')}`);
 }

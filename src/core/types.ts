@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { RunMemo } from './memo.js';
 import type { PendingLedger } from './pending.js';
+import type { Fingerprint } from './fingerprint.js';
 
 /**
  * What a read-only probe found. `plan` is data: exactly what apply would do, with its predicted effect.
@@ -145,6 +146,8 @@ export interface Check<O = unknown, P = unknown> {
   explain?(plan: P): string[];
   /** apply: why the plan it ran differs from the first probe's (undefined: it does not), e.g. space freed earlier */
   replanned?(first: P, now: P | undefined): string | undefined;
+  /** what the plan depends on, entry by entry (`runner check --plan-out`); without it, every leaf of the plan */
+  fingerprint?(plan: P): Fingerprint;
 }
 
 /** Executes a plan; never called in check mode. Returns what it did, in the past tense. */

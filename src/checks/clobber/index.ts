@@ -1,3 +1,4 @@
+import { clobberFingerprint } from './fingerprint.js';
 import { join } from 'node:path/posix';
 import type { PendingEntry } from '../../core/pending.js';
 import type { Check, Context, Finding, ReadHost } from '../../core/types.js';
@@ -14,6 +15,7 @@ export const clobber: Check<ClobberOptions, ClobberPlan> = {
   id: 'clobber',
   summary: 'empties build dirs that the clobber feed asks to clobber since their last-clobber marker',
   options: ClobberOptions,
+  fingerprint: clobberFingerprint,
   async probe(host, opts, ctx): Promise<Finding<ClobberPlan>> {
     const [st, text, name] = await allInOrder([
       host.lstat(opts.dir),

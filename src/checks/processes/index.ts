@@ -1,3 +1,4 @@
+import { processesFingerprint } from './fingerprint.js';
 import { formatDuration } from '../../core/units.js';
 import { allInOrder } from '../../core/all.js';
 import { RunnerError } from '../../core/errors.js';
@@ -25,6 +26,7 @@ export const processes: Check<ProcessesOptions, ProcessesPlan> = {
   summary:
     "kills the build users' processes left by the last job: not in the baseline, not allowed, never runner's own",
   options: ProcessesOptions,
+  fingerprint: processesFingerprint,
   async probe(host, opts, ctx): Promise<Finding<ProcessesPlan>> {
     const [roots, stored, { self, procs, exes, users }] = await allInOrder([
       readProtected(host, opts.protect),

@@ -1,3 +1,4 @@
+import { purgeFingerprint } from './fingerprint.js';
 import { formatBytes, formatDuration } from '../../core/units.js';
 import { allInOrder } from '../../core/all.js';
 import type { Check, Finding } from '../../core/types.js';
@@ -12,6 +13,7 @@ export const purge: Check<PurgeOptions, PurgePlan> = {
   id: 'purge',
   summary: 'deletes old build dirs, oldest first, until each filesystem has the free space it needs',
   options: PurgeOptions,
+  fingerprint: purgeFingerprint,
   async probe(host, opts, ctx): Promise<Finding<PurgePlan>> {
     const pending = ctx.pending?.entries() ?? [];
     const [active, mounts, { volumes, warnings, excused, problems }] = await allInOrder([

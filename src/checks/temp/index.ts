@@ -1,3 +1,4 @@
+import { tempFingerprint } from './fingerprint.js';
 import { formatBytes, formatDuration } from '../../core/units.js';
 import { basename } from 'node:path/posix';
 import { pendingAt } from '../../core/pending.js';
@@ -13,6 +14,7 @@ export const temp: Check<TempOptions, TempPlan> = {
   id: 'temp',
   summary: "deletes the build users' old temporary files; never sockets, fifos, devices, symlink targets or kept paths",
   options: TempOptions,
+  fingerprint: tempFingerprint,
   async probe(host, opts, ctx): Promise<Finding<TempPlan>> {
     const users = await resolveUsers(host, opts.users);
     const nowMs = ctx.now().getTime();
