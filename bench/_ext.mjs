@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { SshHost } from '../dist/src/host/ssh.js';
+import { loadKnownHosts } from '../dist/src/host/ssh/known-hosts.js';
+const fl = JSON.parse(readFileSync('/tmp/perf13-fleet.json', 'utf8'));
+const inv = readFileSync(fl.inv['no-tools'], 'utf8').split('\n').filter((l) => l.startsWith('bld-'));
+const key = `${fl.root}/client/client_key`;
+const f = (x) => (x / 1048576).toFixed(1);
+const show = (w) => { global.gc?.(); const m = process.memoryUsage(); console.log(`${w}: rss ${f(m.rss)} heapUsed ${f(m.heapUsed)} external ${f(m.external)} ab ${f(m.arrayBuffers)}`); };
+show('start');
+const opts = { knownHosts: await loadKnownHosts([fl.kh]), recordTo: fl.kh, acceptNew: false, connectTimeoutMs: 30000, kex: ['curve25519-sha256'] };
+const hosts = await Promise.all(inv.map((l) => { const [name, h, p] = l.split(' '); return SshHost.connect({ name, address: h.split('=')[1], port: Number(p.split('=')[1]), user: 'rtest-ssh', identityFiles: [key], explicitIdentity: true, become: false }, opts); }));
+show('50 connected');
+await Promise.all(hosts.map((h) => h.lstat('/tmp')));
+show('50 with a shell');
+await Promise.all(hosts.map((h) => h.run('true')));
+show('50 with two shells');
+await Promise.all(hosts.map((h) => h.close()));
+show('closed');
