@@ -7,7 +7,8 @@ import { RUNNER } from './lib.js';
 
 // Where one host's remote CPU goes in `runner audit`: one loopback sshd host, each check alone (--only) and all
 // together, the host's CPU by cgroup over TRACE_RUNS runs, then one run under strace counting the processes
-// the sshd side started (every fork and exec costs). `node dist/bench/trace-host.js [all|no-tools]`, as root.
+// the sshd side started (every fork and exec costs). `node dist/bench/trace-host.js [all|no-tools]`, as root;
+// TRACE_RUNNER=path/to/runner.cjs measures another build (e.g. a copy of dist/ made before a change).
 const RUNS = Number(process.env.TRACE_RUNS ?? 10);
 const variant = (process.argv[2] ?? 'no-tools') as 'all' | 'no-tools';
 const CHECKS =
@@ -19,7 +20,7 @@ function audit(fleet: Fleet, only: string[] | undefined, pre: string[] = []): vo
   const argv = [
     ...pre,
     'node',
-    RUNNER,
+    process.env.TRACE_RUNNER ?? RUNNER,
     'audit',
     '-i',
     fleet.runnerInventory[variant],
