@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+const text = readFileSync('/tmp/p13cfg.yaml', 'utf8');
+let t = performance.now();
+const { parseDocument } = await import('yaml');
+console.log('import yaml', (performance.now() - t).toFixed(1)); t = performance.now();
+const d = parseDocument(text, { uniqueKeys: true }); d.toJS();
+console.log('first yaml parseDocument', (performance.now() - t).toFixed(1)); t = performance.now();
+parseDocument(text, { uniqueKeys: true }).toJS();
+console.log('second yaml parseDocument', (performance.now() - t).toFixed(1)); t = performance.now();
+const { parseConfig } = await import('../dist/src/config/load.js');
+console.log('import load.js', (performance.now() - t).toFixed(1)); t = performance.now();
+parseConfig(text, 'x');
+console.log('first parseConfig', (performance.now() - t).toFixed(1)); t = performance.now();
+parseConfig(text, 'x');
+console.log('second parseConfig', (performance.now() - t).toFixed(1));
