@@ -15,7 +15,9 @@ import { printTable, report, runnerStats, type Run } from './fleet/report.js';
 // runs alternated A B C A B C …, the same key exchange forced on every side. Needs root (users, sshd).
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SIZES = (process.env.BENCH_HOSTS ?? '10,25,50').split(',').map(Number);
-const SIDES = (process.env.BENCH_SIDES ?? 'runner,ansible,script,floor').split(',');
+// BENCH_BEFORE=path/to/runner.cjs: a side "before", that build of runner, alternated with this one
+const BEFORE = process.env.BENCH_BEFORE;
+const SIDES = [...(process.env.BENCH_SIDES ?? 'runner,ansible,script,floor').split(','), ...(BEFORE ? ['before'] : [])];
 const VARIANTS = (process.env.BENCH_VARIANTS ?? 'all,no-tools').split(',') as Variant[];
 // the variant without tools only where the goal is set, unless asked for more: Ansible takes minutes per run
 const NO_TOOLS_AT = (process.env.BENCH_NO_TOOLS_HOSTS ?? '50').split(',').map(Number);
@@ -103,6 +105,7 @@ async function benchVariant(fleet: Fleet, n: number, variant: Variant, client: C
   console.log(`N = ${n}, ${variant === 'all' ? 'all five checks' : 'all but tools (no hg, no git)'}:`);
   const all = [
     runnerSide(fleet, n, variant),
+    ...(BEFORE ? [runnerSide(fleet, n, variant, BEFORE)] : []),
     ansibleSide(fleet, n, variant),
     scriptSide(fleet, n, variant),
     floorSide(fleet, n),

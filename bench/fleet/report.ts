@@ -60,9 +60,10 @@ export function report(
     runnerOverAnsible: ratio('runner', 'ansible'),
     runnerOverFloor: ratio('runner', 'floor'),
     runnerOverScript: ratio('runner', 'script'),
+    runnerOverBefore: ratio('runner', 'before'),
   };
   console.log(
-    `  runner/ansible ${ratios.runnerOverAnsible ?? '-'}×, runner/floor ${ratios.runnerOverFloor ?? '-'}× (goal ≤ 1.25×), runner/script ${ratios.runnerOverScript ?? '-'}×; kex ${KEX}; load ${r.load}`,
+    `  runner/ansible ${ratios.runnerOverAnsible ?? '-'}×, runner/floor ${ratios.runnerOverFloor ?? '-'}× (goal ≤ 1.25×), runner/script ${ratios.runnerOverScript ?? '-'}×${ratios.runnerOverBefore ? `, runner/before ${ratios.runnerOverBefore}×` : ''}; kex ${KEX}; load ${r.load}`,
   );
   const p = r.perHost;
   variants.add(r.variant);

@@ -13,7 +13,8 @@ export const KEX = 'curve25519-sha256';
 export const PLAYBOOK = fileURLToPath(new URL('../../../bench/ansible/audit.yml', import.meta.url));
 
 export interface Side {
-  name: 'runner' | 'ansible' | 'floor' | 'script';
+  /** `before`: another build of runner (BENCH_BEFORE), alternated with this one under the same load */
+  name: 'runner' | 'before' | 'ansible' | 'floor' | 'script';
   argv: string[];
   env: NodeJS.ProcessEnv;
   /** exit codes of a good run */
@@ -39,15 +40,16 @@ function sshOptions(fleet: Fleet): string[] {
 // no agent: every side authenticates with the pool's key file alone
 const ENV = { ...process.env, SSH_AUTH_SOCK: '' };
 
-export function runnerSide(fleet: Fleet, n: number, variant: Variant): Side {
-  const dir = join(fleet.shared.root, `runner-${variant}`);
+export function runnerSide(fleet: Fleet, n: number, variant: Variant, before?: string): Side {
+  const name = before ? 'before' : 'runner';
+  const dir = join(fleet.shared.root, `${name}-${variant}`);
   mkdirSync(dir, { recursive: true });
   const output = join(dir, 'report.json');
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=DIR", go to runner's node
   const node = ['node', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const argv = [
     ...node,
-    RUNNER,
+    before ?? RUNNER,
     'audit',
     '-i',
     fleet.runnerInventory[variant],
@@ -64,7 +66,7 @@ export function runnerSide(fleet: Fleet, n: number, variant: Variant): Side {
     '--stats',
     join(dir, 'stats.json'),
   ];
-  return { name: 'runner', argv, env: ENV, ok: [2], output };
+  return { name, argv, env: ENV, ok: [2], output };
 }
 
 function psshArgv(fleet: Fleet, n: number, command: string): string[] {

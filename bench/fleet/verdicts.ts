@@ -14,7 +14,7 @@ export const EXPECTED: Record<string, string> = {
 
 /** Throws unless the run saw exactly the expected verdicts on every host: a fast run that found nothing would prove nothing. */
 export function checkVerdicts(side: Side, hosts: number, variant: Variant): void {
-  if (side.name === 'runner') checkRunner(side.output, hosts, variant);
+  if (side.name === 'runner' || side.name === 'before') checkRunner(side.output, hosts, variant);
   if (side.name === 'ansible') checkAnsible(side.output, hosts);
 }
 

@@ -25,7 +25,7 @@ export async function readHostConfig(host: Host, path: string): Promise<ConfigSo
  * checks it configures; each override is validated by that check's schema, and errors name the host var.
  */
 export function configWithOverrides(source: ConfigSource, overrides: unknown, host: string): RunnerConfig {
-  const config = parseConfig(source.text, source.label);
+  const config = parseOnce(source);
   if (overrides === undefined) return config;
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
     throw new ConfigError(`host ${host}: runner_checks must map check ids to options, like {purge: {free: 30GB}}`);
@@ -56,6 +56,21 @@ export function configWithOverrides(source: ConfigSource, overrides: unknown, ho
       problems,
     );
   return { ...config, checks: result };
+}
+
+/** The last few configs validated, by text: a pool sharing one runner.yaml (or --config) parses it once a run. */
+const recent = new Map<string, Omit<RunnerConfig, 'file'>>();
+const RECENT = 8;
+
+/** parseConfig, answered from `recent` for a text seen before (errors are not kept: each host names its own file). */
+function parseOnce(source: ConfigSource): RunnerConfig {
+  const hit = recent.get(source.text);
+  if (hit) return { ...hit, file: source.label };
+  const config = parseConfig(source.text, source.label);
+  const { file: _file, ...rest } = config;
+  if (recent.size >= RECENT) recent.delete(recent.keys().next().value as string);
+  recent.set(source.text, rest);
+  return config;
 }
 
 function rawOptions(text: string): Map<string, object> {

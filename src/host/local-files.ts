@@ -77,8 +77,13 @@ export async function readText(path: string, what: string, maxBytes = LOCAL_MAX_
   }
 }
 
-/** Atomic: a temp file beside `path`, then rename; the temp file is removed when either step fails. */
+/**
+ * Atomic: a temp file beside `path`, then rename; the temp file is removed when either step fails. A device or
+ * a pipe already there (`-o /dev/null`, `-o /dev/stdout`) is written to, never replaced by a file.
+ */
 export async function writeText(path: string, text: string): Promise<void> {
+  const there = statPath(path, `output ${path}`);
+  if (there && there.type !== 'file' && there.type !== 'dir') return writeFile(path, text);
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     await writeFile(tmp, text);

@@ -85,6 +85,21 @@ describe('audit/host-config: runner_checks overrides', () => {
     expect(config.checks[0]?.options).toMatchObject({ dirs: ['/builds'], free: 30e9, max_age: 14 * 86_400_000 });
   });
 
+  it('validates a text shared by hosts once, each host keeping its own file name and overrides', () => {
+    const a = configWithOverrides(source, { purge: { free: '30GB' } }, 'bld-01');
+    const b = configWithOverrides({ ...source, label: 'bld-02:/etc/runner/runner.yaml' }, undefined, 'bld-02');
+    expect(a.file).toBe('bld-01:/etc/runner/runner.yaml');
+    expect(b.file).toBe('bld-02:/etc/runner/runner.yaml');
+    expect(b.checks[0]?.options).toMatchObject({ free: 20e9 });
+    expect(a.checks[0]?.options).toMatchObject({ free: 30e9 });
+    // a broken text is never answered from the cache: every host gets its own error naming its file
+    const broken = { text: 'checks:\n  - purge: { free: 1GB }\n', label: 'bld-03:/r.yaml' };
+    expect(() => configWithOverrides(broken, undefined, 'bld-03')).toThrow('bld-03:/r.yaml');
+    expect(() => configWithOverrides({ ...broken, label: 'bld-04:/r.yaml' }, undefined, 'bld-04')).toThrow(
+      'bld-04:/r.yaml',
+    );
+  });
+
   it.each([
     [{ purge: { free: '30 gigs' } }, 'runner_checks.purge.free: expected a size like 20GB, got "30 gigs"'],
     [{ tools: {} }, "runner_checks.tools: 'tools' is not configured in bld-01:/etc/runner/runner.yaml"],

@@ -11,6 +11,8 @@ import {
   pendingResources,
 } from '../../src/checks/puppet/parse.js';
 import { PuppetOptions } from '../../src/checks/puppet/schema.js';
+import { puppetSummaryYaml } from '../../src/checks/puppet/summary-yaml.js';
+import { parse as parseYaml } from 'yaml';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/puppet/${name}`, import.meta.url), 'utf8');
 const H = 3600_000;
@@ -113,5 +115,55 @@ describe('checks/puppet layouts', () => {
       '[main]\n# vardir = /commented\nserver = puppet.example\n[agent]\n  statedir=/srv/state\nlastrunfile = /x\n';
     expect(moversSet(conf)).toEqual(['statedir', 'lastrunfile']);
     expect(moversSet('[main]\nvardir_extra = 1\nlogdir = /l\n')).toEqual([]);
+  });
+});
+
+describe('checks/puppet summary fast reader', () => {
+  const fixtures = ['summary-converged.yaml', 'summary-failed.yaml', 'summary-noop-pending.yaml'];
+
+  it('reads every summary puppet writes as the YAML parser does', () => {
+    for (const name of fixtures) {
+      const text = fixture(name);
+      const fast = puppetSummaryYaml(text);
+      expect(fast, name).toBeDefined();
+      expect(JSON.parse(JSON.stringify(fast))).toEqual(parseYaml(text));
+    }
+  });
+
+  it('reads a value as a number exactly when YAML does, and leaves any other shape to the YAML parser', () => {
+    const values = ['1795847919', '-3', '007', '8.543e-05', '1.', '.5', '-.5', '1E3', '7.23.0', 'production', 'user'];
+    const others = ['0x1F', '0o17', '+5', '.inf', '-.inf', '.nan', '1_000', 'null', 'true', '~', '"5"', "'5'", '5 # c'];
+    for (const v of [...values, ...others]) {
+      const text = `---\ntime:\n  last_run: ${v}\n`;
+      const fast = puppetSummaryYaml(text);
+      if (values.includes(v)) expect(fast?.time?.last_run, v).toEqual(parseYaml(text).time.last_run);
+      else expect(fast, v).toBeUndefined();
+      const full = parseYaml(text).time.last_run;
+      expect(parseSummary(text, 'x').lastRun, v).toEqual(Number.isFinite(full) ? full : undefined);
+    }
+    for (const text of [
+      'time:\n  last_run: 5\ntime:\n  last_run: 6\n',
+      'time:\n  last_run: 5\n  last_run: 6\n',
+      '# c\ntime:\n  last_run: 5\n',
+      'time:\n    last_run: 5\n',
+      'last_run: 5\n',
+      'time: {last_run: 5}\n',
+      'time:\r\n  last_run: 5\r\n',
+      '---\ntime:\n  last_run: 5\n---\ntime:\n  last_run: 6\n',
+      '',
+    ])
+      expect(puppetSummaryYaml(text), JSON.stringify(text)).toBeUndefined();
+    // those go to the YAML parser, which decides as before: duplicate keys are not YAML
+    expect(() => parseSummary('time:\n  last_run: 5\n  last_run: 6\n', '/p/s.yaml')).toThrow(
+      /^\/p\/s\.yaml is not YAML/,
+    );
+    expect(parseSummary('# c\ntime:\n  last_run: 5\n', 'x').lastRun).toBe(5);
+  });
+
+  it('takes a section or key named __proto__ as data', () => {
+    const fast = puppetSummaryYaml('__proto__:\n  polluted: 1\ntime:\n  __proto__: 2\n  last_run: 5\n');
+    expect(Object.keys(fast ?? {})).toEqual(['__proto__', 'time']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(fast?.time?.last_run).toBe(5);
   });
 });

@@ -80,7 +80,11 @@ describe('faults: hostile processes (pid namespace, real build user)', () => {
     const copy = await start([join(home, 'sleep-copy'), '2002'], `${home}/sleep-copy 2002`);
     const check = await run('check', { allow });
     expect(strayPids(planOf(check))).toEqual([copy]);
-    expect((await readSnapshot(ns.host())).procs.find((p) => p.pid === link)?.exe).toBe('/usr/bin/sleep');
+    expect((await readSnapshot(ns.host(), [], ['/usr/bin/sleep'])).procs.find((p) => p.pid === link)?.exe).toBe(
+      '/usr/bin/sleep',
+    );
+    // without allow rules nothing looks at executables: none are read
+    expect((await readSnapshot(ns.host())).procs.filter((p) => p.exe !== undefined)).toEqual([]);
     await run('apply', {});
     expect(alive(await ns.until((m) => alive(m, [link, copy]).length === 0, 'both to die'), [link, copy])).toEqual([]);
   });
@@ -146,7 +150,7 @@ describe('faults: hostile processes (pid namespace, real build user)', () => {
     ];
     const pid = await start(argv, 'perl -e open');
     const ps = await ns.processes();
-    const snap = await readSnapshot(ns.host());
+    const snap = await readSnapshot(ns.host(), [], ['/usr/bin/perl']);
     for (const procs of [[...ps.values()], snap.procs]) {
       expect(procs.filter((p) => p.pid === 31337 || p.uid === 99999)).toEqual([]);
       expect(procs.filter((p) => p.pid === pid)).toEqual([

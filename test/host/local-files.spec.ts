@@ -48,4 +48,14 @@ describe('host/local-files: the operator’s own files on the controller', () =>
     await expect(writeText(join(root, 'out', 'taken'), 'y')).rejects.toThrow();
     expect(readdirSync(join(root, 'out')).sort()).toEqual(['report.json', 'taken']);
   });
+
+  it('writes into a device already at the path (-o /dev/null) instead of replacing it with a file', async () => {
+    // a null device of our own in the sandbox: the machine's /dev/null is never at stake
+    const dev = join(root, 'null');
+    execFileSync('mknod', ['-m', '666', dev, 'c', '1', '3']);
+    await writeText(dev, 'report');
+    expect(statPath(dev, 'x')?.type).toBe('char');
+    expect(readFileSync(dev, 'utf8')).toBe('');
+    expect(readdirSync(root).filter((n) => n.startsWith('null'))).toEqual(['null']);
+  });
 });

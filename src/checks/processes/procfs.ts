@@ -7,8 +7,10 @@ const STAT_NAME = /^\/proc\/(\d+)\/stat$/;
 const PROC_DIR = /^\/proc\/(\d+)$/;
 
 /**
- * `grep -aHZ '' /proc/[0-9]*\/stat`: `NAME\0LINE\n` per line, so a comm holding newlines spans records of
- * the same NAME. Returns each pid's start time (field 22, clock ticks since boot).
+ * `grep -aHZoE ')( [^ )]*){20}' /proc/[0-9]*\/stat`: `NAME\0) STATE … STARTTIME\n`, one record per file (a
+ * comm of at most 15 bytes cannot hold 20 fields; its lines without them print nothing); a whole stat line, or
+ * a comm's lines as records of the same NAME, read the same. Returns each pid's start time (field 22, clock
+ * ticks since boot).
  */
 export function parseStatRecords(out: string): Map<number, number> {
   const lines = new Map<number, string[]>();

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { formatDuration } from '../../core/units.js';
+import { puppetSummaryYaml } from './summary-yaml.js';
 
 /** The parts of last_run_summary.yaml runner judges; a missing count reads as 0. */
 export interface RunSummary {
@@ -15,9 +16,9 @@ export interface RunSummary {
 }
 
 export function parseSummary(text: string, source: string): RunSummary {
-  let doc: unknown;
+  let doc: unknown = puppetSummaryYaml(text);
   try {
-    doc = parseYaml(text);
+    doc ??= parseYaml(text);
   } catch (err) {
     throw new Error(`${source} is not YAML: ${(err as Error).message.split('\n')[0]}`);
   }

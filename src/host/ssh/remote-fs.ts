@@ -106,7 +106,7 @@ export function removeCommand(path: string): string {
 
 /**
  * At most `max + 1` bytes of a regular file, never through a symlink (last component: `iflag=nofollow`; on the
- * way: `pwd -P` must be the dir itself) and never waiting on a FIFO (`nonblock`). Exit 3: it does not exist;
+ * way: `cd -P` must land in the dir itself) and never waiting on a FIFO (`nonblock`). Exit 3: it does not exist;
  * 4: a symlink on the way; 5: it is a symlink; 6: not a regular file (its type on stderr).
  */
 export function readFileCommand(path: string, max: number): string {
@@ -114,7 +114,8 @@ export function readFileCommand(path: string, max: number): string {
     [
       `p=${quoteArg(path)}; d=\${p%/*}; d=\${d:-/}`,
       `{ [ -e "$p" ] || [ -h "$p" ]; } || exit 3`,
-      `[ "$(cd -P -- "$d" 2>/dev/null && pwd -P)" = "$d" ] || exit 4`,
+      // cd -P sets PWD to the physical path (POSIX), as `pwd -P` would print it: no command substitution, no fork
+      `{ cd -P -- "$d" 2>/dev/null && [ "$PWD" = "$d" ]; } || exit 4`,
       `[ ! -h "$p" ] || exit 5`,
       `[ -f "$p" ] || { stat -c %F -- "$p" >&2; exit 6; }`,
       `exec dd if="$p" iflag=nofollow,nonblock,count_bytes,fullblock bs=65536 count=${max + 1} status=none`,
