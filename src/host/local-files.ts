@@ -1,4 +1,15 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.js';
 import type { FileType } from '../core/types.js';
@@ -77,13 +88,17 @@ export async function readText(path: string, what: string, maxBytes = LOCAL_MAX_
   }
 }
 
+/** The operator's own aliases for the streams it started runner with: written to, never replaced. */
+const STREAM_ALIAS = /^(\/dev\/(stdout|stderr|fd\/\d+)|\/proc\/self\/fd\/\d+)$/;
+
 /**
- * Atomic: a temp file beside `path`, then rename; the temp file is removed when either step fails. A device or
- * a pipe already there (`-o /dev/null`, `-o /dev/stdout`) is written to, never replaced by a file.
+ * Atomic: a temp file beside `path`, then rename; the temp file is removed when either step fails. A character
+ * device or FIFO at the path itself (`-o /dev/null`), or a stream alias (`-o /dev/stdout`), is written to; a
+ * symlink is replaced, never written through: a link planted in /tmp must not aim root's report at /dev/sda.
  */
 export async function writeText(path: string, text: string): Promise<void> {
-  const there = statPath(path, `output ${path}`);
-  if (there && there.type !== 'file' && there.type !== 'dir') return writeFile(path, text);
+  if (STREAM_ALIAS.test(path)) return writeFile(path, text);
+  if (await writeIntoSpecial(path, text)) return;
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     await writeFile(tmp, text);
@@ -91,6 +106,26 @@ export async function writeText(path: string, text: string): Promise<void> {
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  }
+}
+
+/** Writes into a character device or FIFO that is at `path` itself (O_NOFOLLOW); false for anything else. */
+async function writeIntoSpecial(path: string, text: string): Promise<boolean> {
+  let there: Stats;
+  try {
+    there = lstatSync(path);
+  } catch {
+    return false;
+  }
+  if (!there.isCharacterDevice() && !there.isFIFO()) return false;
+  const handle = await open(path, constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NOCTTY);
+  try {
+    const st = await handle.stat();
+    if (!st.isCharacterDevice() && !st.isFIFO()) throw new Error(`${path}: changed while being opened`);
+    await handle.writeFile(text);
+    return true;
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_MAX_BYTES, readText, readTextSync, statPath, writeText } from '../../src/host/local-files.js';
@@ -57,5 +57,24 @@ describe('host/local-files: the operator’s own files on the controller', () =>
     expect(statPath(dev, 'x')?.type).toBe('char');
     expect(readFileSync(dev, 'utf8')).toBe('');
     expect(readdirSync(root).filter((n) => n.startsWith('null'))).toEqual(['null']);
+  });
+
+  it('replaces a symlink at the path, never writes through it, even to a device (a link planted in /tmp)', async () => {
+    const dev = join(root, 'null2');
+    execFileSync('mknod', ['-m', '666', dev, 'c', '1', '3']);
+    const victim = join(root, 'victim');
+    writeFileSync(victim, 'keep');
+    for (const [name, target] of [
+      ['to-dev', dev],
+      ['to-file', victim],
+    ] as const) {
+      const link = join(root, name);
+      symlinkSync(target, link);
+      await writeText(link, 'report');
+      expect(lstatSync(link).isFile()).toBe(true);
+      expect(readFileSync(link, 'utf8')).toBe('report');
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    expect(lstatSync(dev).isCharacterDevice()).toBe(true);
   });
 });
