@@ -25,7 +25,8 @@ beforeAll(async () => {
   copyFileSync(built, deb);
   dpkgDeb('-x', deb, extracted);
   dpkgDeb('-e', deb, join(root, 'ctl'));
-  writeFileSync(config, workerConfig(makeWorker(join(root, 'worker'), { dirs: 6, maxDirBytes: 10_000 }), 1_000_000));
+  // a target 500 MB below free: what this test (and others) write meanwhile must not make it unreachable
+  writeFileSync(config, workerConfig(makeWorker(join(root, 'worker'), { dirs: 6, maxDirBytes: 10_000 }), -500_000_000));
   chmodSync(root, 0o755);
   mkdirSync(join(root, 'pool'));
   pool = await startPool(join(root, 'pool'), 1, 171);

@@ -22,7 +22,8 @@ beforeAll(async () => {
   tarball = join(root, (JSON.parse(packed) as Array<{ filename: string }>)[0]?.filename ?? 'none');
   // nothing to fetch: the bundle holds every dependency, so npm needs no registry
   npm('install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, tarball);
-  writeFileSync(config, workerConfig(makeWorker(join(root, 'worker'), { dirs: 6, maxDirBytes: 10_000 }), 1_000_000));
+  // a target 500 MB below free: what this test (and others) write meanwhile must not make it unreachable
+  writeFileSync(config, workerConfig(makeWorker(join(root, 'worker'), { dirs: 6, maxDirBytes: 10_000 }), -500_000_000));
   machine = await freshMachine(root);
 });
 
