@@ -102,3 +102,30 @@ function running(marker: string): number {
 export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
+
+/**
+ * Start-up against `node -e 0` (side `node`): every side once per round, in turn, so all see the same load; the
+ * first round only warms the page cache. Prints and records medians and ratios under `name`.
+ */
+export function startupVersusNode(
+  name: string,
+  title: string,
+  sides: Record<string, { argv: string[]; ok: number[] }>,
+  runs: number,
+): void {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
+  for (let i = 0; i <= runs; i++)
+    for (const [side, { argv, ok }] of Object.entries(sides)) {
+      const ms = timeCommand(argv, ok);
+      if (i > 0) samples[side]?.push(ms);
+    }
+  const stats = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stat(v)])) as Record<string, Stat>;
+  const node = stats.node as Stat;
+  const ratio = (s: Stat) => Math.round((s.median / node.median) * 100) / 100;
+  const width = Math.max(...Object.keys(stats).map((k) => k.length));
+  console.log(`${title}, medians of ${runs} (load ${loadAverage()}):`);
+  for (const [side, s] of Object.entries(stats))
+    console.log(`  ${side.padEnd(width)} ${fmt(s)}${side === 'node' ? '' : `: ${ratio(s)}× node -e 0`}`);
+  const ratios = Object.fromEntries(Object.entries(stats).map(([k, s]) => [k, ratio(s)]));
+  record(name, { ...stats, ratios, load: loadAverage() });
+}
