@@ -79,7 +79,8 @@ try {
   const worker = makeWorker(root, { dirs: 12, maxDirBytes: 20_000 });
   const config = join(root, 'runner.yaml');
   const procs = `  - processes: { users: [65534], baseline: ${join(root, 'processes.baseline')} }\n`;
-  writeFileSync(config, workerConfig(worker, 1_000_000) + procs);
+  // a reachable purge target (30 % of the dirs' bytes): the cache holds the drift path, not the failure one
+  writeFileSync(config, workerConfig(worker, Math.round(worker.bytes * 0.3)) + procs);
   // exit 2 (drift) is this run's purpose; only a missing cache is a failure
   spawnSync(process.execPath, ['dist/runner.cjs', 'check', '-c', config], {
     stdio: 'ignore',
