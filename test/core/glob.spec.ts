@@ -22,9 +22,12 @@ function reference(text: string, glob: string, slash: boolean): boolean {
     const chars = negated ? body.slice(1) : body;
     let hit = false;
     for (let i = 0; i < chars.length; i++) {
-      if (chars[i + 1] === '-' && i + 2 < chars.length)
-        hit ||= t >= (chars[i] as string) && t <= (chars[(i += 2)] as string);
-      else hit ||= t === chars[i];
+      if (chars[i + 1] === '-' && i + 2 < chars.length) {
+        // the range's end read before the test: `&&` must not skip the step over it (once matched "-" in [a-a])
+        const [from, to] = [chars[i] as string, chars[i + 2] as string];
+        hit ||= t >= from && t <= to;
+        i += 2;
+      } else hit ||= t === chars[i];
     }
     return hit !== negated && reference(text.slice(1), glob.slice(end + 1), slash);
   }
@@ -46,6 +49,8 @@ describe('core/glob', () => {
     ['m', '[a-z]', true],
     ['M', '[a-z]', false],
     ['-', '[a-]', true],
+    ['-', '[a-a]', false],
+    ['a', '[a-a]', true],
     ['a[b', 'a[b', true],
     ['x(1)+', 'x(1)+', true],
     ['a/b', 'a*', false],
