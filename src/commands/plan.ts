@@ -4,7 +4,7 @@ import { configPath, loadConfig } from '../config/load.js';
 import { entriesFor } from '../config/entries.js';
 import { makeContext } from '../core/context.js';
 import { ConfigError, RunnerError } from '../core/errors.js';
-import { applySaved, differences, probeAll, savedPlans } from '../core/exact-plan.js';
+import { applySaved, differences, planFileOf, probeAll } from '../core/exact-plan.js';
 import { originProblems, PLAN_VERSION, PlanFile } from '../core/plan-file.js';
 import type { CheckEntry } from '../core/run-check.js';
 import type { HostReport } from '../core/types.js';
@@ -29,16 +29,7 @@ export async function writePlanOut(
   started: Date,
 ): Promise<void> {
   const origin = await planOrigin(host, config.file);
-  const doc: PlanFile = {
-    version: PLAN_VERSION,
-    runner: origin.runner,
-    host: { machineId: origin.machineId, hostname: origin.hostname },
-    config: resolve(config.file),
-    configHash: origin.configHash,
-    createdAt: started.toISOString(),
-    probed: entries.map((e) => e.check.id),
-    checks: savedPlans(entries, report.results),
-  };
+  const doc = planFileOf(origin, resolve(config.file), entries, report.results, started);
   await writeText(file, `${JSON.stringify(doc, null, 2)}\n`).catch((err: Error) => {
     throw new RunnerError(`--plan-out ${file}: ${err.message}`);
   });
