@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
-import { configPath, loadConfig } from '../config/load.js';
+import { configPath, loadConfig, type RunnerConfig } from '../config/load.js';
+import { daemonHold } from '../lifecycle/daemon-hold.js';
 import { entriesFor } from '../config/entries.js';
 import { makeContext } from '../core/context.js';
 import { ConfigError, RunnerError } from '../core/errors.js';
@@ -55,6 +56,7 @@ export async function applyPlanFile(opts: PlannedOptions, io: Io): Promise<numbe
     const origin = await planOrigin(host, config.file);
     const wrong = originProblems(saved, origin, started, opts.maxPlanAge ?? 3_600_000);
     if (wrong.length) throw new RunnerError(`--plan ${opts.plan}: refused, nothing changed: ${wrong.join('; ')}`);
+    await refuseIfHeld(host, config, opts.plan);
     const entries = entriesFor(config, saved.probed);
     const ctx = makeContext('apply', io, cachedFetch());
     const probed = await probeAll(host, entries, ctx);
@@ -63,6 +65,8 @@ export async function applyPlanFile(opts: PlannedOptions, io: Io): Promise<numbe
       throw new RunnerError(
         `--plan ${opts.plan}: the host changed since the plan was made, nothing changed:\n${changed.map((d) => `  - ${d}`).join('\n')}`,
       );
+    // again at the moment of acting: a session may have started while the host was probed
+    await refuseIfHeld(host, config, opts.plan);
     const results = await applySaved(host, probed, saved, ctx);
     const doc = makeDocument('apply', started, [{ host: host.name, results }]);
     await emit(doc, opts, io, { plans: false });
@@ -70,6 +74,12 @@ export async function applyPlanFile(opts: PlannedOptions, io: Io): Promise<numbe
   } finally {
     await host.close();
   }
+}
+
+/** The daemon's lock and its worker session: apply --plan never interleaves with either. */
+async function refuseIfHeld(host: LocalHost, config: RunnerConfig, file: string): Promise<void> {
+  const held = await daemonHold(host, config, new Date());
+  if (held) throw new RunnerError(`--plan ${file}: refused, nothing changed: ${held}`);
 }
 
 async function readPlan(file: string): Promise<PlanFile> {
