@@ -93,6 +93,7 @@ async function playbook(batch: string, maxFail: number) {
         batch,
         max_fail: maxFail,
         runner_command: ['node', RUNNER_BIN],
+        runner_become: false,
         remote_plan_dir: `${hostside}/{{ inventory_hostname }}`,
       }),
     ],
