@@ -75,6 +75,7 @@ export function createProgram(io: Io, done: (code: number) => void): Command {
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
     .option('--fail-on-drift', 'junit: report drift as a failure')
     .option('--diff <previous.json>', 'also report what changed since that audit (its --format json output)')
+    .option('--plan-out <dir>', 'also write one plan file per drifted host, <host>.json, for runner apply --plan on it')
     .option('-v, --verbose', "human: every host's results and plans, not only the summary and the hosts with problems")
     .action(async (opts) => {
       lowYoungGeneration();

@@ -1,7 +1,9 @@
-import type { RunnerConfig } from '../config/load.js';
 import { entriesFor } from '../config/entries.js';
 import { HostUnreachableError, RunnerError, describeError } from '../core/errors.js';
-import { runChecks } from '../core/run-check.js';
+import { runChecks, type CheckEntry } from '../core/run-check.js';
+import { planFileOf } from '../core/exact-plan.js';
+import type { PlanFile } from '../core/plan-file.js';
+import { remoteOrigin } from '../host/plan-origin.js';
 import type { Context, HostFailure, HostReport } from '../core/types.js';
 import { SshHost, type SshStats } from '../host/ssh.js';
 import { lockNote } from '../core/lock.js';
@@ -16,11 +18,15 @@ export interface HostSettings {
   shared?: ConfigSource;
   only?: string[];
   deadlineMs: number;
+  /** --plan-out: also make each drifted host's plan file, from what its checks found */
+  plans?: { configPath?: string };
 }
 
 export interface HostOutcome {
   report: HostReport;
   stats?: SshStats;
+  /** the host's plan file (--plan-out, a drifted host), or why it has none */
+  plan?: PlanFile | { none: string };
 }
 
 /** Audits one host: connect, read its config, run its checks read-only; never throws. */
@@ -34,13 +40,19 @@ export async function auditHost(target: AuditTarget, settings: HostSettings, ctx
   );
   const work = (async (): Promise<HostOutcome> => {
     host = await SshHost.connect(target.ssh, ssh);
-    const config = await configFor(host, target, settings);
+    const started = new Date();
+    const source = settings.shared ?? (await readHostConfig(host, target.configPath));
+    const config = configWithOverrides(source, target.overrides, host.name);
+    const entries = entriesFor(config, settings.only);
     // the daemon's disable lock is read beside the checks (no extra wait); a host lost meanwhile is the checks' to report
     const [report, lock] = await Promise.all([
-      runChecks(host, entriesFor(config, settings.only), ctx),
+      runChecks(host, entries, ctx),
       lockNote(host, lockPathOf(config.lifecycle), ctx.now()).catch(() => undefined),
     ]);
-    return { report: lock ? { ...report, lock } : report, stats: host.stats };
+    const plan = settings.plans
+      ? await hostPlan(host, target, settings.plans.configPath, source.text, entries, report, started)
+      : undefined;
+    return { report: lock ? { ...report, lock } : report, stats: host.stats, ...(plan ? { plan } : {}) };
   })();
   try {
     const first = await Promise.race([
@@ -79,7 +91,25 @@ function failure(name: string, err: unknown, host: SshHost | undefined): HostOut
   return { report: { host: name, results: [], failure }, ...stats };
 }
 
-async function configFor(host: SshHost, target: AuditTarget, settings: HostSettings): Promise<RunnerConfig> {
-  const source = settings.shared ?? (await readHostConfig(host, target.configPath));
-  return configWithOverrides(source, target.overrides, host.name);
+/**
+ * A drifted host's plan, as `runner apply --plan` on it accepts: its machine id and the hash of the config text
+ * the audit used, which names the path the apply must read (runner_config, or --config's path on every host).
+ */
+async function hostPlan(
+  host: SshHost,
+  target: AuditTarget,
+  shared: string | undefined,
+  configText: string,
+  entries: readonly CheckEntry[],
+  report: HostReport,
+  started: Date,
+): Promise<PlanFile | { none: string }> {
+  if (!report.results.some((r) => r.status === 'drift')) return { none: 'no drift' };
+  // runner apply on the host knows nothing of inventory vars: its checks would not be the audited ones
+  if (target.overrides !== undefined)
+    return { none: 'runner_checks overrides its config: apply --plan on the host would run other options' };
+  return remoteOrigin(host, configText).then(
+    (origin) => planFileOf(origin, shared ?? target.configPath, entries, report.results, started),
+    (err: unknown) => ({ none: describeError(err) }),
+  );
 }

@@ -1,12 +1,14 @@
 import { limiter } from '../core/limit.js';
 import type { Context, HostReport } from '../core/types.js';
 import type { SshStats } from '../host/ssh.js';
-import { auditHost, type HostSettings } from './audit-host.js';
+import { auditHost, type HostOutcome, type HostSettings } from './audit-host.js';
 import type { AuditTarget } from './targets.js';
 
 export interface AuditRun {
   reports: HostReport[];
   stats: Map<string, SshStats>;
+  /** --plan-out: each audited host's plan file, or why it has none */
+  plans: Map<string, HostOutcome['plan']>;
 }
 
 /** Audits every target, `forks` at a time; a slow or dead host holds up only its own slot. Reports keep inventory order. */
@@ -18,6 +20,7 @@ export async function auditAll(
 ): Promise<AuditRun> {
   const slot = limiter(settings.forks);
   const stats = new Map<string, SshStats>();
+  const planOf = new Map<string, HostOutcome['plan']>();
   const reports = await Promise.all(
     targets.map((t) =>
       slot(async (): Promise<HostReport> => {
@@ -30,10 +33,13 @@ export async function auditAll(
         }
         const outcome = await auditHost(t, settings, ctx);
         if (outcome.stats) stats.set(t.ssh.name, outcome.stats);
+        planOf.set(t.ssh.name, outcome.plan);
         onDone(outcome.report);
         return outcome.report;
       }),
     ),
   );
-  return { reports, stats };
+  // in inventory order, as the reports
+  const plans = new Map(targets.map((t) => [t.ssh.name, planOf.get(t.ssh.name)]));
+  return { reports, stats, plans };
 }

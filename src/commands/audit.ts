@@ -1,4 +1,6 @@
 import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { preparePlanDir, writePlans, type PlansWritten } from '../audit/plan-out.js';
 import { auditAll } from '../audit/fanout.js';
 import { progressLine } from '../audit/progress.js';
 import { targetFor, type AuditTarget } from '../audit/targets.js';
@@ -34,6 +36,8 @@ export interface AuditOptions extends OutputOptions {
   stats?: string;
   /** a previous audit's JSON document: report what changed since */
   diff?: string;
+  /** a dir: one plan file per drifted host, for `runner apply --plan` on it */
+  planOut?: string;
 }
 
 /** A pool's JSON report with its plans runs to megabytes; past this a --diff file is not one. */
@@ -47,8 +51,14 @@ export async function runAudit(opts: AuditOptions, io: Io): Promise<number> {
   const previous = opts.diff
     ? parsePrevious(await readText(opts.diff, `--diff ${opts.diff}`, DIFF_MAX_BYTES), opts.diff)
     : undefined;
+  if (opts.planOut !== undefined)
+    await preparePlanDir(
+      opts.planOut,
+      targets.map((t) => t.ssh.name),
+    );
   const settings = {
     ssh: await sshOptions(opts, io),
+    ...(opts.planOut !== undefined ? { plans: opts.config ? { configPath: resolve(opts.config) } : {} } : {}),
     ...(opts.config
       ? { shared: { text: await readText(opts.config, `config ${opts.config}`), label: opts.config } }
       : {}),
@@ -62,8 +72,17 @@ export async function runAudit(opts: AuditOptions, io: Io): Promise<number> {
   const doc = makeDocument('audit', started, run.reports);
   if (previous && opts.diff) doc.diff = diffAudits(previous, doc, opts.diff);
   await emit(doc, opts, io, { plans: true });
+  if (opts.planOut !== undefined) reportPlans(await writePlans(opts.planOut, run.plans), opts.planOut, io);
   if (opts.stats) await writeText(opts.stats, `${JSON.stringify(Object.fromEntries(run.stats), null, 2)}\n`);
   return exitCodeOf(doc, opts);
+}
+
+function reportPlans(done: PlansWritten, dir: string, io: Io): void {
+  const list = (hosts: string[]) => (hosts.length ? `: ${hosts.join(', ')}` : '');
+  io.stderr.write(`runner: --plan-out ${dir}: ${done.written.length} plan(s) written${list(done.written)}\n`);
+  if (done.removed.length)
+    io.stderr.write(`runner: --plan-out ${dir}: removed the earlier plans of${list(done.removed)}\n`);
+  for (const n of done.none) io.stderr.write(`runner: warning: --plan-out: no plan for ${n}\n`);
 }
 
 /** The inventory's hosts under --limit, each resolved to an SSH target; any problem stops before connecting. */

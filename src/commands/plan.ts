@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
-import { configPath, loadConfig } from '../config/load.js';
+import { configPath, loadConfig, type RunnerConfig } from '../config/load.js';
+import { daemonHold } from '../lifecycle/daemon-hold.js';
 import { entriesFor } from '../config/entries.js';
 import { makeContext } from '../core/context.js';
 import { ConfigError, RunnerError } from '../core/errors.js';
-import { applySaved, differences, probeAll, savedPlans } from '../core/exact-plan.js';
+import { applySaved, differences, planFileOf, probeAll } from '../core/exact-plan.js';
 import { originProblems, PLAN_VERSION, PlanFile } from '../core/plan-file.js';
 import type { CheckEntry } from '../core/run-check.js';
 import type { HostReport } from '../core/types.js';
@@ -29,16 +30,7 @@ export async function writePlanOut(
   started: Date,
 ): Promise<void> {
   const origin = await planOrigin(host, config.file);
-  const doc: PlanFile = {
-    version: PLAN_VERSION,
-    runner: origin.runner,
-    host: { machineId: origin.machineId, hostname: origin.hostname },
-    config: resolve(config.file),
-    configHash: origin.configHash,
-    createdAt: started.toISOString(),
-    probed: entries.map((e) => e.check.id),
-    checks: savedPlans(entries, report.results),
-  };
+  const doc = planFileOf(origin, resolve(config.file), entries, report.results, started);
   await writeText(file, `${JSON.stringify(doc, null, 2)}\n`).catch((err: Error) => {
     throw new RunnerError(`--plan-out ${file}: ${err.message}`);
   });
@@ -64,6 +56,7 @@ export async function applyPlanFile(opts: PlannedOptions, io: Io): Promise<numbe
     const origin = await planOrigin(host, config.file);
     const wrong = originProblems(saved, origin, started, opts.maxPlanAge ?? 3_600_000);
     if (wrong.length) throw new RunnerError(`--plan ${opts.plan}: refused, nothing changed: ${wrong.join('; ')}`);
+    await refuseIfHeld(host, config, opts.plan);
     const entries = entriesFor(config, saved.probed);
     const ctx = makeContext('apply', io, cachedFetch());
     const probed = await probeAll(host, entries, ctx);
@@ -72,6 +65,8 @@ export async function applyPlanFile(opts: PlannedOptions, io: Io): Promise<numbe
       throw new RunnerError(
         `--plan ${opts.plan}: the host changed since the plan was made, nothing changed:\n${changed.map((d) => `  - ${d}`).join('\n')}`,
       );
+    // again at the moment of acting: a session may have started while the host was probed
+    await refuseIfHeld(host, config, opts.plan);
     const results = await applySaved(host, probed, saved, ctx);
     const doc = makeDocument('apply', started, [{ host: host.name, results }]);
     await emit(doc, opts, io, { plans: false });
@@ -79,6 +74,12 @@ export async function applyPlanFile(opts: PlannedOptions, io: Io): Promise<numbe
   } finally {
     await host.close();
   }
+}
+
+/** The daemon's lock and its worker session: apply --plan never interleaves with either. */
+async function refuseIfHeld(host: LocalHost, config: RunnerConfig, file: string): Promise<void> {
+  const held = await daemonHold(host, config, new Date());
+  if (held) throw new RunnerError(`--plan ${file}: refused, nothing changed: ${held}`);
 }
 
 async function readPlan(file: string): Promise<PlanFile> {

@@ -1,6 +1,6 @@
 import { describeError } from './errors.js';
 import { diffFingerprint, flatFingerprint, type Fingerprint } from './fingerprint.js';
-import type { PlanFile, SavedPlan } from './plan-file.js';
+import { PLAN_VERSION, type PlanFile, type PlanOrigin, type SavedPlan } from './plan-file.js';
 import type { CheckEntry } from './run-check.js';
 import type { Check, Context, Finding, Host, ReadHost, Result } from './types.js';
 
@@ -35,6 +35,26 @@ export function savedPlans(entries: readonly CheckEntry[], results: readonly Res
     if (r.status !== 'drift' || !entry) return [];
     return [{ check: r.check, summary: r.summary, plan: r.plan, fingerprint: fingerprintOf(entry.check, r.plan) }];
   });
+}
+
+/** The plan file of one host's `check` report: where, by what and with which config it was made, and its drifted checks. */
+export function planFileOf(
+  origin: PlanOrigin,
+  config: string,
+  entries: readonly CheckEntry[],
+  results: readonly Result[],
+  started: Date,
+): PlanFile {
+  return {
+    version: PLAN_VERSION,
+    runner: origin.runner,
+    host: { machineId: origin.machineId, hostname: origin.hostname },
+    config,
+    configHash: origin.configHash,
+    createdAt: started.toISOString(),
+    probed: entries.map((e) => e.check.id),
+    checks: savedPlans(entries, results),
+  };
 }
 
 /** "check: entry: field old → new" for everything the host changed that the saved plan depends on. */

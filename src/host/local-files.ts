@@ -10,7 +10,7 @@ import {
   statSync,
   type Stats,
 } from 'node:fs';
-import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.js';
 import type { FileType } from '../core/types.js';
 import { fileKind, fileTypeOf } from './file-type.js';
@@ -174,4 +174,19 @@ function isMissing(err: unknown): boolean {
 
 function cannotRead(what: string, why: string): ConfigError {
   return new ConfigError(`cannot read ${what}: ${why}`);
+}
+
+/** `dir` as a private dir of ours: created 0700 when absent; anything else there (a file, a symlink) is refused. */
+export async function ensurePrivateDir(dir: string, what: string): Promise<void> {
+  const there = lstatSync(dir, { throwIfNoEntry: false });
+  if (there === undefined) return void (await mkdir(dir, { mode: 0o700 }));
+  if (!there.isDirectory()) throw new ConfigError(`${what} ${dir}: exists and is not a directory (${fileKind(there)})`);
+}
+
+/** Removes the file `path` if it is there (never a dir); true when it removed one. */
+export async function removeIfPresent(path: string): Promise<boolean> {
+  const there = lstatSync(path, { throwIfNoEntry: false });
+  if (there === undefined || there.isDirectory()) return false;
+  await unlink(path);
+  return true;
 }

@@ -13,6 +13,16 @@ export async function planOrigin(host: ReadHost, configFile: string): Promise<Pl
   return { runner: VERSION, machineId, hostname: hostname(), configHash };
 }
 
+/**
+ * A host of an audit, read over SSH: its machine id and hostname, and the sha256 of the config text the audit
+ * read (the host's runner_config, or --config), which must be the bytes `apply --plan` on the host hashes.
+ */
+export async function remoteOrigin(host: ReadHost, configText: string): Promise<PlanOrigin> {
+  const [machineId, name] = await Promise.all([readMachineId(host), host.readFile('/etc/hostname', { maxBytes: 256 })]);
+  const configHash = createHash('sha256').update(configText, 'utf8').digest('hex');
+  return { runner: VERSION, machineId, hostname: name?.trim() || host.name, configHash };
+}
+
 async function readMachineId(host: ReadHost): Promise<string> {
   const text = await host.readFile('/etc/machine-id', { maxBytes: 256 });
   const id = text?.trim() ?? '';

@@ -1,3 +1,4 @@
+import { imageFingerprint } from './fingerprint.js';
 import { formatDuration } from '../../core/units.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Context, Finding, ReadHost } from '../../core/types.js';
@@ -19,6 +20,7 @@ export const image: Check<ImageOptions, ImagePlan> = {
     const plan = { current: current.id, wanted: wanted.id, from: { current: current.from, wanted: wanted.from } };
     return { state: 'drift', summary: `image is ${current.id}, wanted ${wanted.id}: recycle this machine`, plan };
   },
+  fingerprint: imageFingerprint,
   explain(plan) {
     return [
       `- current ${plan.current} (${plan.from.current})`,

@@ -4,6 +4,7 @@ import type { Check, Finding, ReadHost } from '../../core/types.js';
 import { runIsolated } from '../../host/isolated.js';
 import { locate } from './locate.js';
 import { errorLines, judge, lockMessage, parseSummary, pendingResources, type RunSummary } from './parse.js';
+import { puppetFingerprint } from './fingerprint.js';
 import { PuppetOptions, type PuppetPlan } from './schema.js';
 
 export const puppet: Check<PuppetOptions, PuppetPlan> = {
@@ -28,9 +29,12 @@ export const puppet: Check<PuppetOptions, PuppetPlan> = {
       const age = formatDuration(ctx.now().getTime() - (summary?.lastRun ?? 0) * 1000);
       return { state: 'ok', summary: `last run ${age} ago: ${summary?.total} resources, none failed or out of sync` };
     }
-    const plan: PuppetPlan = { summary: where.summary, reasons, pending, argv: fixArgv(opts) };
+    // the run a plan answers: a new summary (a run since) or a --noop run finding other changes voids it
+    const seen = opts.noop ? {} : { summaryMtime: (await host.lstat(where.summary))?.mtimeMs ?? null };
+    const plan: PuppetPlan = { summary: where.summary, reasons, pending, argv: fixArgv(opts), ...seen };
     return { state: 'drift', summary: `${reasons.join('; ')}: run ${plan.argv.slice(0, 2).join(' ')}`, plan };
   },
+  fingerprint: puppetFingerprint,
   explain(plan) {
     return [
       ...plan.reasons.map((r) => `- ${r}`),

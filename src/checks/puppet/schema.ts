@@ -33,4 +33,6 @@ export interface PuppetPlan {
   pending: string[];
   /** exactly what apply runs (under a timeout that stops its process group) */
   argv: string[];
+  /** the summary's mtime (ms; null: no summary) when judged as found, not rewritten by a --noop run */
+  summaryMtime?: number | null;
 }

@@ -1,3 +1,4 @@
+import { toolsFingerprint } from './fingerprint.js';
 import { RunnerError } from '../../core/errors.js';
 import type { Check, Context, Finding, Mode, ReadHost } from '../../core/types.js';
 import { VCS_ENV, vcsMessage, vcsRunner } from '../../host/vcs-run.js';
@@ -24,6 +25,7 @@ export const tools: Check<ToolsOptions, ToolsPlan> = {
     const of = `${checkouts.length} of ${found.length} checkouts drifted: `;
     return { state: 'drift', summary: of + checkouts.map(describeCheckout).join('; '), plan: { checkouts } };
   },
+  fingerprint: toolsFingerprint,
   explain(plan) {
     return plan.checkouts.flatMap(explainCheckout);
   },
