@@ -1,7 +1,7 @@
 import { describeError } from './errors.js';
 import { diffFingerprint, flatFingerprint, type Fingerprint } from './fingerprint.js';
 import { PLAN_VERSION, type PlanFile, type PlanOrigin, type SavedPlan } from './plan-file.js';
-import type { CheckEntry } from './run-check.js';
+import { runFromFinding, type CheckEntry } from './run-check.js';
 import type { Check, Context, Finding, Host, ReadHost, Result } from './types.js';
 
 /** One check's fresh probe: what it found, or why it could not tell. */
@@ -79,8 +79,8 @@ export function differences(saved: PlanFile, probed: readonly Probed[]): string[
 }
 
 /**
- * Runs exactly the saved plans, in config order (each fix acts only on the identities its plan pinned), then
- * probes each fixed check again; the other checks report their fresh probe.
+ * Runs exactly the saved plans, in config order, through runCheck's own path (each fix acts only on the
+ * identities its plan pinned, then the check is probed again); the other checks report their fresh probe.
  */
 export async function applySaved(
   host: Host,
@@ -89,65 +89,16 @@ export async function applySaved(
   ctx: Context,
 ): Promise<Result[]> {
   const results: Result[] = [];
-  for (const p of probed) {
-    const planned = saved.checks.find((c) => c.check === p.entry.check.id);
-    results.push(planned ? await applyOne(host, p.entry, planned.plan, ctx) : asReported(p));
+  for (const { entry, finding, durationMs } of probed) {
+    const id = entry.check.id;
+    const planned = saved.checks.find((c) => c.check === id);
+    if (planned) {
+      const drift: Finding<unknown> = { state: 'drift', summary: planned.summary, plan: planned.plan };
+      results.push(await runFromFinding(host, entry, ctx, drift));
+    } else if ('error' in finding)
+      results.push({ check: id, status: 'failed', summary: `probing ${id}: ${finding.error}`, durationMs });
+    // not drifted (that was refused): reported as runner check reports it
+    else results.push({ ...(await runFromFinding(host, entry, { ...ctx, mode: 'check' }, finding)), durationMs });
   }
   return results;
-}
-
-async function applyOne(host: Host, entry: CheckEntry, plan: unknown, ctx: Context): Promise<Result> {
-  const { check, remediation, options } = entry;
-  const started = performance.now();
-  const ms = () => Math.round(performance.now() - started);
-  if (!remediation)
-    return { check: check.id, status: 'failed', summary: 'drift with no automatic fix', plan, durationMs: ms() };
-  let doing = 'applying the saved plan';
-  try {
-    const done = await remediation.apply(host, plan, options, ctx);
-    doing = 're-probing';
-    const after = await check.probe(host, options, ctx);
-    const extra = {
-      ...(after.warnings?.length ? { warnings: after.warnings } : {}),
-      ...(after.space ? { space: after.space } : {}),
-    };
-    if (after.state === 'drift' || after.state === 'failed')
-      return {
-        check: check.id,
-        status: 'failed',
-        summary: `did not converge: ${done}; still: ${after.summary}`,
-        plan,
-        ...extra,
-        durationMs: ms(),
-      };
-    return { check: check.id, status: 'changed', summary: done, plan, ...extra, durationMs: ms() };
-  } catch (err) {
-    return {
-      check: check.id,
-      status: 'failed',
-      summary: `${doing} of ${check.id}: ${describeError(err)}`,
-      plan,
-      durationMs: ms(),
-    };
-  }
-}
-
-/** A check the plan does not name: its fresh probe, as `runner check` reports it (it is not drifted: that was refused). */
-function asReported({ entry, finding, durationMs }: Probed): Result {
-  const check = entry.check.id;
-  if ('error' in finding) return { check, status: 'failed', summary: `probing ${check}: ${finding.error}`, durationMs };
-  const extra = {
-    ...(finding.warnings?.length ? { warnings: finding.warnings } : {}),
-    ...(finding.space ? { space: finding.space } : {}),
-  };
-  if (finding.state === 'ok' || finding.state === 'skipped')
-    return { check, status: finding.state, summary: finding.summary, ...extra, durationMs };
-  return {
-    check,
-    status: 'failed',
-    summary: finding.summary,
-    ...('plan' in finding && finding.plan !== undefined ? { plan: finding.plan } : {}),
-    ...extra,
-    durationMs,
-  };
 }

@@ -13,6 +13,19 @@ export async function runCheck(host: Host, entry: CheckEntry, ctx: Context): Pro
   return (await attempt(host, entry, ctx)).result;
 }
 
+/**
+ * An entry's outcome from a finding already made instead of a first probe (`apply --plan`: the saved plan as a
+ * drift finding, so its fix runs on exactly that plan; in check mode, a fresh probe reported as check does).
+ */
+export async function runFromFinding(
+  host: Host,
+  entry: CheckEntry,
+  ctx: Context,
+  first: Finding<unknown>,
+): Promise<Result> {
+  return (await attempt(host, entry, ctx, { first, fixed: [] })).result;
+}
+
 /** A check's result, and the error that lost the host when it was lost. */
 interface Attempt {
   result: Result;
