@@ -63,7 +63,10 @@ export function differences(saved: PlanFile, probed: readonly Probed[]): string[
   for (const { entry, finding } of probed) {
     const id = entry.check.id;
     const planned = saved.checks.find((c) => c.check === id);
-    if ('error' in finding) {
+    // what a reviewer read must be what was fingerprinted: an edited plan is refused, never run
+    const edited = planned ? diffFingerprint(planned.fingerprint, fingerprintOf(entry.check, planned.plan)) : [];
+    if (edited.length) out.push(`${id}: the plan file's plan and its fingerprint disagree: ${edited.join('; ')}`);
+    else if ('error' in finding) {
       if (planned) out.push(`${id}: planned, and its probe now fails: ${finding.error}`);
     } else if (planned && finding.state !== 'drift')
       out.push(`${id}: planned, now ${finding.state}: ${finding.summary}`);
@@ -79,8 +82,9 @@ export function differences(saved: PlanFile, probed: readonly Probed[]): string[
 }
 
 /**
- * Runs exactly the saved plans, in config order, through runCheck's own path (each fix acts only on the
- * identities its plan pinned, then the check is probed again); the other checks report their fresh probe.
+ * Runs exactly the saved plans, in config order, through runCheck's own path: each planned check's fix runs on
+ * its fresh plan, which `differences` found equal to the saved one (each fix acts only on the identities it pinned,
+ * then the check is probed again); the other checks report their fresh probe.
  */
 export async function applySaved(
   host: Host,
@@ -92,10 +96,12 @@ export async function applySaved(
   for (const { entry, finding, durationMs } of probed) {
     const id = entry.check.id;
     const planned = saved.checks.find((c) => c.check === id);
-    if (planned) {
-      const drift: Finding<unknown> = { state: 'drift', summary: planned.summary, plan: planned.plan };
-      results.push(await runFromFinding(host, entry, ctx, drift));
-    } else if ('error' in finding)
+    // the fresh probe's plan, which `differences` proved is the saved one: the file's bytes never drive a fix
+    if (planned && !('error' in finding) && finding.state === 'drift')
+      results.push(await runFromFinding(host, entry, ctx, finding));
+    else if (planned)
+      throw new Error(`${id}: planned, but its fresh probe is not a drift (differences let it through)`);
+    else if ('error' in finding)
       results.push({ check: id, status: 'failed', summary: `probing ${id}: ${finding.error}`, durationMs });
     // not drifted (that was refused): reported as runner check reports it
     else results.push({ ...(await runFromFinding(host, entry, { ...ctx, mode: 'check' }, finding)), durationMs });

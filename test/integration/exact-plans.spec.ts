@@ -132,6 +132,11 @@ describe('runner apply --plan refuses a plan made elsewhere, by another runner, 
     ['another version', (p) => (p.version = 2), /version 2, this runner reads plan version 1/],
     ['malformed', (p) => (p.checks[0].fingerprint = 'x'), /not a plan file: checks\.0\.fingerprint: /],
     ['an unknown field', (p) => (p.extra = 1), /not a plan file: \(top\): Unrecognized key: "extra"/],
+    [
+      'a plan edited after it was fingerprinted (another dir to delete, the fingerprint left as it was)',
+      (p) => (p.checks[0].plan.delete[0].path = `${p.checks[0].plan.delete[0].path}-other`),
+      /purge: the plan file's plan and its fingerprint disagree: /,
+    ],
   ];
   for (const [what, edit, message, extra] of cases)
     it(`refuses ${what}: exit 1, nothing changed`, async () => {
