@@ -1,4 +1,4 @@
-import { STATUS_BITS } from '../core/outcome.js';
+import { exitCodeFor } from '../core/outcome.js';
 import type { Result } from '../core/types.js';
 import { emptyHistogram, observe, TURNAROUND_BOUNDS } from '../report/histogram.js';
 import { reclaimedBytes, spaceOf } from '../report/run-metrics.js';
@@ -14,7 +14,7 @@ export function recordChecks(
   all: readonly Result[],
   at: Date,
 ): void {
-  const exitCode = all.reduce((code, r) => code | STATUS_BITS[r.status], 0);
+  const exitCode = exitCodeFor([{ host: 'this host', results: [...all] }]);
   snap.lastRun = { phase, at: at.toISOString(), exitCode };
   const space = spaceOf(results);
   if (space.length) snap.space = space;
