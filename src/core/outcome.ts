@@ -3,6 +3,9 @@ import type { HostFailure, HostReport, Status } from './types.js';
 /** Exit codes of every command: 0 ok, bit 2 drift or changes, bit 4 a failure, bit 8 a host unreachable. */
 export const EXIT = { ok: 0, nothingRan: 1, drift: 2, failed: 4, unreachable: 8 } as const;
 
+/** Every status, in the order reports show them (best first; skipped last: nothing was learnt). */
+export const STATUSES: readonly Status[] = ['ok', 'drift', 'changed', 'failed', 'unreachable', 'skipped'];
+
 /** The exit bit of each status: the one table (the daemon derives its own from it). */
 export const STATUS_BITS: Readonly<Record<Status, number>> = {
   ok: 0,

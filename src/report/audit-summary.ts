@@ -1,4 +1,4 @@
-import { failureStatus } from '../core/outcome.js';
+import { failureStatus, STATUSES } from '../core/outcome.js';
 import type { HostReport, Result, Status } from '../core/types.js';
 import { printable } from '../core/text.js';
 import type { Paint } from './audit.js';
@@ -9,7 +9,6 @@ import { problemGroups, type HostGroup } from './groups.js';
 import { hostRange } from './host-range.js';
 import { checkCounts, hostCounts, type HostVerdict } from './verdict.js';
 
-const COLUMNS: readonly Status[] = ['ok', 'drift', 'changed', 'failed', 'unreachable', 'skipped'];
 const INDENT = '    ';
 
 /** The audit for many hosts: host totals, per check host counts, then only the hosts with problems, grouped, worst first. */
@@ -28,9 +27,7 @@ function totals(doc: ReportDocument, paint: Paint): string[] {
     unreachable: 'unreachable',
     skipped: 'not audited',
   };
-  const shown = (['ok', 'drift', 'changed', 'failed', 'unreachable', 'skipped'] as const).filter(
-    (v) => n[v] > 0 || ['ok', 'drift', 'failed', 'unreachable'].includes(v),
-  );
+  const shown = STATUSES.filter((v) => n[v] > 0 || ['ok', 'drift', 'failed', 'unreachable'].includes(v));
   const parts = shown.map((v) => paint(v, `${n[v]} ${word[v]}`));
   const lines = [`${doc.command}: ${doc.hosts.length} hosts: ${parts.join(', ')} (exit ${doc.exitCode})`];
   const locked = doc.hosts.filter((h) => h.lock).map((h) => h.host);
@@ -42,7 +39,7 @@ function totals(doc: ReportDocument, paint: Paint): string[] {
 function checkTable(doc: ReportDocument): string[] {
   const counts = checkCounts(doc);
   if (counts.size === 0) return [];
-  const columns = COLUMNS.filter((s) => s !== 'changed' || [...counts.values()].some((c) => c.changed > 0));
+  const columns = STATUSES.filter((s) => s !== 'changed' || [...counts.values()].some((c) => c.changed > 0));
   const idWidth = Math.max(5, ...[...counts.keys()].map((id) => id.length));
   const cell = (s: Status, v: string | number) => String(v).padStart(Math.max(s.length, 5));
   const rows = [`${'CHECK'.padEnd(idWidth)}  ${columns.map((s) => cell(s, s)).join('  ')}`];

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { STATUSES } from '../core/outcome.js';
 import type { Status } from '../core/types.js';
 import { auditSummaryGroups } from './audit-summary.js';
 import type { ReportDocument } from './document.js';
@@ -8,7 +9,6 @@ import { SCRIPT } from './html-script.js';
 import { STYLE } from './html-style.js';
 import { checkCounts, hostCounts, VERDICT_ORDER } from './verdict.js';
 
-const STATUSES: readonly Status[] = ['ok', 'drift', 'changed', 'failed', 'unreachable', 'skipped'];
 /** Problem groups listed on the page; the matrix's filters reach the rest. */
 const MAX_GROUPS = 200;
 

@@ -1,8 +1,8 @@
 import { ConfigError } from '../core/errors.js';
+import { STATUSES } from '../core/outcome.js';
 import type { Status } from '../core/types.js';
 import type { ReportDocument } from './document.js';
 
-const STATUSES: readonly Status[] = ['ok', 'drift', 'changed', 'failed', 'skipped', 'unreachable'];
 const STAGES = ['connect', 'config', 'interrupted'];
 
 /** A previous `runner audit --format json` document, checked as far as --diff reads it; else a ConfigError naming the file. */

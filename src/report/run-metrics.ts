@@ -1,13 +1,11 @@
 import type { Result, SpaceFact, Status } from '../core/types.js';
+import { STATUSES } from '../core/outcome.js';
 import { VERSION } from '../core/version.js';
 import type { PurgePlan } from '../checks/purge/plan.js';
 import type { TempPlan } from '../checks/temp/schema.js';
 import type { Exposition, Labels } from './exposition.js';
 
 // The series every writer shares (the daemon, one-shot check/apply, the audit); each carries its `mode`.
-
-/** runner_check_status has one series per status, 1 for the check's current one (enum style). */
-export const STATUS_VALUES: readonly Status[] = ['ok', 'drift', 'changed', 'failed', 'skipped', 'unreachable'];
 
 export function exposeBuildInfo(out: Exposition, labels: Labels): void {
   out.sample('runner_build_info', 'info', 'runner version, value 1', { ...labels, version: VERSION }, 1);
@@ -30,8 +28,9 @@ export function exposeChecks(
   checks: ReadonlyArray<{ check: string; status: Status }>,
 ) {
   const help = 'last outcome of each check: 1 for its status, 0 for the others';
+  // one series per status, 1 for the check's current one (enum style)
   for (const { check, status } of checks)
-    for (const s of STATUS_VALUES)
+    for (const s of STATUSES)
       out.sample('runner_check_status', 'gauge', help, { ...labels, check, status: s }, s === status ? 1 : 0);
 }
 
